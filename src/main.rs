@@ -1,0 +1,3 @@
+//! The segflux binary (the commands follow in the next commit).
+
+fn main() {}
