@@ -1,4 +1,20 @@
 //! segflux: generate images from the command line with Segmind's serverless v2 API.
+//!
+//! The library holds everything but argument parsing and process exit, so integration tests
+//! can start the emulator and drive the client in-process. Dependencies point one way:
+//! `commands → {client, wait, output, printer} → api`; the emulator depends on `api` only.
 
 pub mod api;
+pub mod cli;
+pub mod client;
+pub mod commands;
 pub mod emulator;
+pub mod error;
+pub mod history;
+pub mod output;
+pub mod printer;
+pub mod report;
+pub mod request;
+pub mod retry;
+pub mod settings;
+pub mod wait;

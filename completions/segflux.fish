@@ -1,0 +1,158 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_segflux_global_optspecs
+    string join \n api-key= base-url= emulator timeout= json q/quiet v/verbose h/help V/version
+end
+
+function __fish_segflux_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_segflux_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_segflux_using_subcommand
+    set -l cmd (__fish_segflux_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c segflux -n "__fish_segflux_needs_command" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
+complete -c segflux -n "__fish_segflux_needs_command" -l base-url -d 'API base URL' -r
+complete -c segflux -n "__fish_segflux_needs_command" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_needs_command" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+complete -c segflux -n "__fish_segflux_needs_command" -l json -d 'Machine-readable output on stdout, one JSON object per line'
+complete -c segflux -n "__fish_segflux_needs_command" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c segflux -n "__fish_segflux_needs_command" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
+complete -c segflux -n "__fish_segflux_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c segflux -n "__fish_segflux_needs_command" -s V -l version -d 'Print version'
+complete -c segflux -n "__fish_segflux_needs_command" -f -a "generate" -d 'Submit a prompt, wait for the image, download it and print its path'
+complete -c segflux -n "__fish_segflux_needs_command" -f -a "submit" -d 'Submit a prompt and print its request_id at once (fetch the image later)'
+complete -c segflux -n "__fish_segflux_needs_command" -f -a "status" -d 'Print each job\'s state; with no ID, list the jobs this machine submitted'
+complete -c segflux -n "__fish_segflux_needs_command" -f -a "fetch" -d 'Download a finished job\'s image'
+complete -c segflux -n "__fish_segflux_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c segflux -n "__fish_segflux_needs_command" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
+complete -c segflux -n "__fish_segflux_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l ar -l aspect-ratio -d 'Aspect ratio of the image' -r -f -a "21:9\t''
+16:9\t''
+3:2\t''
+4:3\t''
+5:4\t''
+1:1\t''
+4:5\t''
+3:4\t''
+2:3\t''
+9:16\t''
+9:21\t''"
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l seed -d 'Seed for reproducible images (a non-negative integer; random when absent, always shown)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l safety-tolerance -d '1 (strictest) to 6 (most permissive)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l image-prompt -d 'URL of an image used as a visual prompt' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l format -d 'Image format asked of the API [default: from -o\'s extension, else jpg]' -r -f -a "jpg\t'JPEG'
+png\t'PNG'"
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l model -d 'Segmind model slug' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -s p -l param -d 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -s o -l output -d 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]' -r -F
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l base-url -d 'API base URL' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l raw -d 'Less processed, more natural-looking images'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l dry-run -d 'Print the exact request (URL and JSON body, key redacted) and send nothing'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l force -d 'Overwrite an existing file'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l json -d 'Machine-readable output on stdout, one JSON object per line'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -s V -l version -d 'Print version'
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l ar -l aspect-ratio -d 'Aspect ratio of the image' -r -f -a "21:9\t''
+16:9\t''
+3:2\t''
+4:3\t''
+5:4\t''
+1:1\t''
+4:5\t''
+3:4\t''
+2:3\t''
+9:16\t''
+9:21\t''"
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l seed -d 'Seed for reproducible images (a non-negative integer; random when absent, always shown)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l safety-tolerance -d '1 (strictest) to 6 (most permissive)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l image-prompt -d 'URL of an image used as a visual prompt' -r
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l format -d 'Image format asked of the API [default: from -o\'s extension, else jpg]' -r -f -a "jpg\t'JPEG'
+png\t'PNG'"
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l model -d 'Segmind model slug' -r
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -s p -l param -d 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable' -r
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l base-url -d 'API base URL' -r
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l raw -d 'Less processed, more natural-looking images'
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l dry-run -d 'Print the exact request (URL and JSON body, key redacted) and send nothing'
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l json -d 'Machine-readable output on stdout, one JSON object per line'
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -s V -l version -d 'Print version'
+complete -c segflux -n "__fish_segflux_using_subcommand status" -l limit -d 'How many jobs the list shows' -r
+complete -c segflux -n "__fish_segflux_using_subcommand status" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand status" -l base-url -d 'API base URL' -r
+complete -c segflux -n "__fish_segflux_using_subcommand status" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand status" -l wait -d 'Block until each job is COMPLETED or FAILED'
+complete -c segflux -n "__fish_segflux_using_subcommand status" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+complete -c segflux -n "__fish_segflux_using_subcommand status" -l json -d 'Machine-readable output on stdout, one JSON object per line'
+complete -c segflux -n "__fish_segflux_using_subcommand status" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c segflux -n "__fish_segflux_using_subcommand status" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand status" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand status" -s V -l version -d 'Print version'
+complete -c segflux -n "__fish_segflux_using_subcommand fetch" -s o -l output -d 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]' -r -F
+complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l base-url -d 'API base URL' -r
+complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l wait -d 'Wait for the job to finish first'
+complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l force -d 'Overwrite an existing file'
+complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l json -d 'Machine-readable output on stdout, one JSON object per line'
+complete -c segflux -n "__fish_segflux_using_subcommand fetch" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c segflux -n "__fish_segflux_using_subcommand fetch" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand fetch" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand fetch" -s V -l version -d 'Print version'
+complete -c segflux -n "__fish_segflux_using_subcommand completions" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand completions" -l base-url -d 'API base URL' -r
+complete -c segflux -n "__fish_segflux_using_subcommand completions" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand completions" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+complete -c segflux -n "__fish_segflux_using_subcommand completions" -l json -d 'Machine-readable output on stdout, one JSON object per line'
+complete -c segflux -n "__fish_segflux_using_subcommand completions" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c segflux -n "__fish_segflux_using_subcommand completions" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l port -d 'Port of the API origin (0 picks a free one)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l cdn-port -d 'Port of the image (CDN) origin (0 picks a free one)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l queued-secs -d 'Seconds a job stays QUEUED' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l processing-secs -d 'Seconds a job stays PROCESSING' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l capacity -d 'Jobs processed at once; further jobs wait QUEUED [default: unlimited]' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l require-key -d 'Accept only this API key [default: any non-empty key]' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l rate-limit -d 'Answer 429 beyond this many API requests per minute' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l image-size -d 'Long side of the rendered images in pixels' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l base-url -d 'API base URL' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l json -d 'Machine-readable output on stdout, one JSON object per line'
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -s V -l version -d 'Print version'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator help" -f -a "generate" -d 'Submit a prompt, wait for the image, download it and print its path'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator help" -f -a "submit" -d 'Submit a prompt and print its request_id at once (fetch the image later)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator help" -f -a "status" -d 'Print each job\'s state; with no ID, list the jobs this machine submitted'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator help" -f -a "fetch" -d 'Download a finished job\'s image'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator help" -f -a "completions" -d 'Print a shell completion script'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator help" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

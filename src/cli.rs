@@ -1,0 +1,394 @@
+//! The command line, as clap types only: each doc comment here *is* the `--help` text.
+//!
+//! Values that clap can check (ratios, formats, ranges, `-p KEY=VALUE`) are checked here, so a
+//! bad option fails before anything runs. Nothing in this file performs I/O.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Generate images from the command line with Segmind's serverless API.
+///
+/// Flux 1.1 Pro Ultra by default. Run `segflux --emulator generate "a lighthouse at dusk"`
+/// to try the whole flow against the built-in emulator, with no account and no network.
+#[derive(Debug, Parser)]
+#[command(
+    name = "segflux",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Options accepted before or after the subcommand.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options that apply to every command.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Segmind API key (flag beats environment beats config file)
+    #[arg(
+        long,
+        global = true,
+        env = "SEGMIND_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub api_key: Option<String>,
+
+    /// API base URL
+    #[arg(long, global = true, env = "SEGFLUX_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Run against the built-in emulator, started in-process on loopback (no key, no network)
+    #[arg(long, global = true)]
+    pub emulator: bool,
+
+    /// Give up waiting after this many seconds
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 600,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+
+    /// Machine-readable output on stdout, one JSON object per line
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Print nothing on stderr but errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Log each HTTP exchange on stderr (the key redacted)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Submit a prompt, wait for the image, download it and print its path
+    Generate(GenerateArgs),
+    /// Submit a prompt and print its request id at once (fetch the image later)
+    Submit(SubmitArgs),
+    /// Print each job's state; with no ID, list the jobs this machine submitted
+    Status(StatusArgs),
+    /// Download a finished job's image
+    Fetch(FetchArgs),
+    /// Print a shell completion script
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Run a local emulator of the Segmind v2 API on loopback
+    Emulator(EmulatorArgs),
+}
+
+/// Options of `generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The prompt; `-` reads it from standard input
+    #[arg(value_name = "PROMPT")]
+    pub prompt: String,
+
+    /// The generation options
+    #[command(flatten)]
+    pub gen_opts: GenOptions,
+
+    /// A file path, or a directory (existing, or ending in `/`) to write into [default: .]
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Overwrite an existing file
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Options of `submit`.
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// The prompt; `-` reads it from standard input
+    #[arg(value_name = "PROMPT")]
+    pub prompt: String,
+
+    /// The generation options
+    #[command(flatten)]
+    pub gen_opts: GenOptions,
+}
+
+/// What is sent to the model (shared by `generate` and `submit`).
+#[derive(Debug, Args)]
+pub struct GenOptions {
+    /// Aspect ratio of the image
+    #[arg(long = "ar", visible_alias = "aspect-ratio", value_enum,
+          default_value_t = AspectRatio::R1x1, value_name = "RATIO")]
+    pub aspect_ratio: AspectRatio,
+
+    /// Seed for reproducible images (a non-negative integer; random when absent, always shown)
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_seed)]
+    pub seed: Option<u64>,
+
+    /// Less processed, more natural-looking images
+    #[arg(long)]
+    pub raw: bool,
+
+    /// 1 (strictest) to 6 (most permissive)
+    #[arg(long, value_name = "N", default_value_t = 2, allow_hyphen_values = true,
+          value_parser = clap::value_parser!(u8).range(1..=6))]
+    pub safety_tolerance: u8,
+
+    /// URL of an image used as a visual prompt
+    #[arg(long, value_name = "URL")]
+    pub image_prompt: Option<String>,
+
+    /// Image format asked of the API [default: from -o's extension, else jpg]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ImageFormat>,
+
+    /// Segmind model slug
+    #[arg(long, value_name = "SLUG", default_value = crate::api::DEFAULT_MODEL,
+          value_parser = parse_model)]
+    pub model: String,
+
+    /// Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable
+    #[arg(short = 'p', long = "param", value_name = "KEY=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, serde_json::Value)>,
+
+    /// Print the exact request (URL and JSON body, key redacted) and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Options of `status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Request ids; none lists this machine's jobs, newest first
+    #[arg(value_name = "ID", value_parser = parse_request_id)]
+    pub ids: Vec<String>,
+
+    /// Block until each job is COMPLETED or FAILED
+    #[arg(long)]
+    pub wait: bool,
+
+    /// How many jobs the list shows
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+}
+
+/// Options of `fetch`.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// The request id
+    #[arg(value_name = "ID", value_parser = parse_request_id)]
+    pub id: String,
+
+    /// A file path, or a directory (existing, or ending in `/`) to write into [default: .]
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Wait for the job to finish first
+    #[arg(long)]
+    pub wait: bool,
+
+    /// Overwrite an existing file
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Options of `emulator`.
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Port of the API origin (0 picks a free one)
+    #[arg(long, default_value_t = 8787, value_name = "P")]
+    pub port: u16,
+    /// Port of the image (CDN) origin (0 picks a free one)
+    #[arg(long, default_value_t = 0, value_name = "P")]
+    pub cdn_port: u16,
+    /// Seconds a job stays QUEUED
+    #[arg(long, default_value_t = 1.0, value_name = "SECS")]
+    pub queued_secs: f64,
+    /// Seconds a job stays PROCESSING
+    #[arg(long, default_value_t = 3.0, value_name = "SECS")]
+    pub processing_secs: f64,
+    /// Jobs processed at once; further jobs wait QUEUED [default: unlimited]
+    #[arg(long, value_name = "N")]
+    pub capacity: Option<usize>,
+    /// Accept only this API key [default: any non-empty key]
+    #[arg(long, value_name = "KEY")]
+    pub require_key: Option<String>,
+    /// Answer 429 beyond this many API requests per minute
+    #[arg(long, value_name = "N")]
+    pub rate_limit: Option<u32>,
+    /// Long side of the rendered images in pixels
+    #[arg(long, default_value_t = 256, value_name = "PX",
+          value_parser = clap::value_parser!(u32).range(1..=8192))]
+    pub image_size: u32,
+}
+
+/// An aspect ratio flux-1.1-pro-ultra accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[expect(missing_docs, reason = "the variant names are the ratios")]
+pub enum AspectRatio {
+    #[value(name = "21:9")]
+    R21x9,
+    #[value(name = "16:9")]
+    R16x9,
+    #[value(name = "3:2")]
+    R3x2,
+    #[value(name = "4:3")]
+    R4x3,
+    #[value(name = "5:4")]
+    R5x4,
+    #[value(name = "1:1")]
+    R1x1,
+    #[value(name = "4:5")]
+    R4x5,
+    #[value(name = "3:4")]
+    R3x4,
+    #[value(name = "2:3")]
+    R2x3,
+    #[value(name = "9:16")]
+    R9x16,
+    #[value(name = "9:21")]
+    R9x21,
+}
+
+impl AspectRatio {
+    /// The wire spelling, e.g. `16:9`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::R21x9 => "21:9",
+            Self::R16x9 => "16:9",
+            Self::R3x2 => "3:2",
+            Self::R4x3 => "4:3",
+            Self::R5x4 => "5:4",
+            Self::R1x1 => "1:1",
+            Self::R4x5 => "4:5",
+            Self::R3x4 => "3:4",
+            Self::R2x3 => "2:3",
+            Self::R9x16 => "9:16",
+            Self::R9x21 => "9:21",
+        }
+    }
+}
+
+/// An image format the API can produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImageFormat {
+    /// JPEG
+    Jpg,
+    /// PNG
+    Png,
+}
+
+impl ImageFormat {
+    /// The extension and wire spelling.
+    pub fn ext(self) -> &'static str {
+        match self {
+            Self::Jpg => "jpg",
+            Self::Png => "png",
+        }
+    }
+
+    /// The format of a file name's extension (`jpg`, `jpeg`, `png`, any case).
+    pub fn from_ext(ext: &str) -> Option<Self> {
+        match ext.to_ascii_lowercase().as_str() {
+            "jpg" | "jpeg" => Some(Self::Jpg),
+            "png" => Some(Self::Png),
+            _ => None,
+        }
+    }
+}
+
+/// The keys segflux sets from its own flags; `-p` may not set them.
+pub const OWN_PARAMS: [(&str, &str); 7] = [
+    ("prompt", "PROMPT"),
+    ("aspect_ratio", "--ar"),
+    ("seed", "--seed"),
+    ("raw", "--raw"),
+    ("safety_tolerance", "--safety-tolerance"),
+    ("output_format", "--format"),
+    ("image_prompt", "--image-prompt"),
+];
+
+fn parse_seed(s: &str) -> Result<u64, String> {
+    s.parse::<u64>()
+        .map_err(|_| "must be a non-negative integer".to_owned())
+}
+
+fn parse_request_id(s: &str) -> Result<String, String> {
+    if crate::api::valid_request_id(s) {
+        Ok(s.to_owned())
+    } else {
+        Err("must be 1 to 128 of the characters A-Z a-z 0-9 - _ .".into())
+    }
+}
+
+fn parse_model(s: &str) -> Result<String, String> {
+    let ok = !s.is_empty()
+        && s.len() <= 128
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err("must be a model slug of letters, digits, '.', '_' and '-'".into())
+    }
+}
+
+fn parse_param(s: &str) -> Result<(String, serde_json::Value), String> {
+    let (key, value) = s
+        .split_once('=')
+        .ok_or_else(|| "must be KEY=VALUE".to_owned())?;
+    let key = key.trim();
+    if key.is_empty() {
+        return Err("must be KEY=VALUE with a non-empty KEY".into());
+    }
+    if let Some((_, flag)) = OWN_PARAMS.iter().find(|(k, _)| *k == key) {
+        return Err(format!("`{key}` is set by {flag}, not by -p"));
+    }
+    let value =
+        serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
+    Ok((key.to_owned(), value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_ratio_has_its_wire_spelling() {
+        let names: Vec<&str> = AspectRatio::value_variants()
+            .iter()
+            .map(|r| r.as_str())
+            .collect();
+        assert_eq!(names, crate::api::ASPECT_RATIOS);
+    }
+
+    #[test]
+    fn params_parse_json_else_string_and_refuse_own_keys() {
+        assert_eq!(
+            parse_param("steps=30").unwrap(),
+            ("steps".into(), serde_json::json!(30))
+        );
+        assert_eq!(
+            parse_param("style=vivid").unwrap(),
+            ("style".into(), serde_json::json!("vivid"))
+        );
+        assert_eq!(
+            parse_param("x={\"a\":1}").unwrap().1,
+            serde_json::json!({"a": 1})
+        );
+        assert!(parse_param("seed=4").unwrap_err().contains("--seed"));
+        assert!(parse_param("novalue").is_err());
+    }
+}

@@ -1,0 +1,510 @@
+//! The one HTTP layer: submit, status, result and image download, with the retry policy.
+//!
+//! The API key travels only in the `x-api-key` header of requests to the API origin, marked
+//! sensitive, and API calls follow no redirect to another origin. Images are fetched with a
+//! second client that has no key at all (the CDN is another host, so sharing a pool would save
+//! nothing). Never imports clap, indicatif or the printer: progress goes through [`Reporter`].
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{StatusCode, redirect};
+use serde_json::Value;
+
+use crate::api::{self, ErrorBody, StatusResponse, SubmitResponse};
+use crate::error::{Error, Result};
+use crate::report::Reporter;
+use crate::retry::{self, Backoff, Method, Outcome, Verdict};
+
+/// The user agent on every request.
+pub const USER_AGENT: &str = concat!("segflux/", env!("CARGO_PKG_VERSION"));
+
+/// Largest image accepted, in bytes.
+pub const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// An API key; its `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a key; `None` when it is empty or blank.
+    pub fn new(key: &str) -> Option<Self> {
+        let key = key.trim();
+        (!key.is_empty()).then(|| Self(key.to_owned()))
+    }
+
+    /// The secret itself, for the one header that carries it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApiKey(redacted)")
+    }
+}
+
+impl std::fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("(redacted)")
+    }
+}
+
+/// What the submit answered.
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    /// The accepted job.
+    pub request_id: String,
+    /// The whole answer.
+    pub response: SubmitResponse,
+}
+
+/// The HTTP layer. One per process: its pools are reused by every call.
+pub struct Client {
+    api: reqwest::Client,
+    cdn: reqwest::Client,
+    base: String,
+    key: ApiKey,
+    backoff: Backoff,
+    deadline: Instant,
+    reporter: Arc<dyn Reporter>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.base)
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One kind of call, for retries and messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Call {
+    Submit,
+    Status,
+    Result,
+}
+
+impl Client {
+    /// A client for `base` (e.g. `https://api.segmind.com`) that gives up at `deadline`.
+    pub fn new(
+        base: &str,
+        key: ApiKey,
+        backoff: Backoff,
+        deadline: Instant,
+        reporter: Arc<dyn Reporter>,
+    ) -> Result<Self> {
+        let same_origin = redirect::Policy::custom(|attempt| {
+            let first = attempt.previous().first().map(reqwest::Url::origin);
+            if attempt.previous().len() > 5 || first != Some(attempt.url().origin()) {
+                attempt.stop()
+            } else {
+                attempt.follow()
+            }
+        });
+        let api = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .redirect(same_origin)
+            .connect_timeout(Duration::from_secs(10))
+            .read_timeout(Duration::from_secs(30))
+            .timeout(Duration::from_mins(1))
+            .build()
+            .map_err(|e| Error::Other(format!("cannot start the HTTP client: {e}")))?;
+        let cdn = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .redirect(redirect::Policy::limited(5))
+            .connect_timeout(Duration::from_secs(10))
+            .read_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| Error::Other(format!("cannot start the HTTP client: {e}")))?;
+        Ok(Self {
+            api,
+            cdn,
+            base: base.trim_end_matches('/').to_owned(),
+            key,
+            backoff,
+            deadline,
+            reporter,
+        })
+    }
+
+    /// The URL of `path` on the API origin.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// `POST /v2/{model}`. Retried only where the submit rule allows.
+    pub async fn submit(&self, model: &str, body: &Value) -> Result<Submitted> {
+        let url = self.url(&api::submit_path(model));
+        let (_, bytes) = self
+            .send(Call::Submit, &url, || self.api.post(&url).json(body))
+            .await
+            .map_err(|e| match e {
+                Error::NotFound(m) => Error::NotFound(format!("unknown model {model:?}: {m}")),
+                other => other,
+            })?;
+        let response: SubmitResponse = serde_json::from_slice(&bytes).map_err(|e| {
+            Error::SubmitUncertain(format!(
+                "the submit answer was not valid JSON ({e}); the job may or may not have been accepted"
+            ))
+        })?;
+        let request_id = response
+            .request_id
+            .clone()
+            .filter(|id| crate::api::valid_request_id(id))
+            .ok_or_else(|| {
+                Error::SubmitUncertain(
+                    "the submit answer carried no valid request_id; the job may or may not have been accepted"
+                        .into(),
+                )
+            })?;
+        Ok(Submitted {
+            request_id,
+            response,
+        })
+    }
+
+    /// `GET /v2/requests/{id}/status`; a FAILED job (422) is a payload, not an error.
+    pub async fn status(&self, request_id: &str) -> Result<StatusResponse> {
+        let url = self.url(&api::status_path(request_id));
+        let (_, bytes) = self.send(Call::Status, &url, || self.api.get(&url)).await?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Network(format!("the status answer was not valid JSON: {e}")))
+    }
+
+    /// `GET /v2/requests/{id}`: the final body (status, metrics, output, model keys).
+    pub async fn result(&self, request_id: &str) -> Result<Value> {
+        let url = self.url(&api::result_path(request_id));
+        let (_, bytes) = self.send(Call::Result, &url, || self.api.get(&url)).await?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Network(format!("the result answer was not valid JSON: {e}")))
+    }
+
+    /// Downloads an image without the key: http(s) only, capped size, complete body, retried.
+    pub async fn download(&self, url: &str) -> Result<Vec<u8>> {
+        let parsed = reqwest::Url::parse(url)
+            .map_err(|e| Error::Download(format!("the image URL {url:?} is invalid: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::Download(format!(
+                "refusing to download the image from a non-http(s) URL: {url}"
+            )));
+        }
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let started = Instant::now();
+            self.reporter.http(&format!("> GET {url} (no key)"));
+            let (outcome, err) = match self.download_once(&parsed).await {
+                Ok(bytes) => {
+                    self.reporter.http(&format!(
+                        "< 200 {} bytes in {} ms",
+                        bytes.len(),
+                        started.elapsed().as_millis()
+                    ));
+                    return Ok(bytes);
+                }
+                Err(e) => e,
+            };
+            self.reporter.http(&format!("< {err}"));
+            if retry::classify(Method::Get, outcome) != Verdict::Retry {
+                return Err(Error::Download(err));
+            }
+            self.pause(attempt, None, "image download", &err)
+                .await
+                .map_err(|()| {
+                    Error::Download(format!("{err} (gave up after {attempt} attempts)"))
+                })?;
+        }
+    }
+
+    async fn download_once(&self, url: &reqwest::Url) -> Result<Vec<u8>, (Outcome, String)> {
+        let mut resp = self
+            .cdn
+            .get(url.clone())
+            .send()
+            .await
+            .map_err(|e| (transport_outcome(&e), describe(&e)))?;
+        let status = resp.status();
+        if !status.is_success() {
+            return Err((
+                Outcome::Status(status.as_u16()),
+                format!("the image server answered {status}"),
+            ));
+        }
+        if resp.content_length().is_some_and(|n| n > MAX_IMAGE_BYTES) {
+            return Err((
+                Outcome::Status(413),
+                format!("the image is larger than the {MAX_IMAGE_BYTES}-byte limit"),
+            ));
+        }
+        let expected = resp.content_length();
+        let mut bytes = Vec::with_capacity(usize::try_from(expected.unwrap_or(0)).unwrap_or(0));
+        while let Some(chunk) = resp.chunk().await.map_err(|e| {
+            (
+                Outcome::LostAfterSend,
+                format!("the image download broke off: {}", describe(&e)),
+            )
+        })? {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() as u64 > MAX_IMAGE_BYTES {
+                return Err((
+                    Outcome::Status(413),
+                    format!("the image is larger than the {MAX_IMAGE_BYTES}-byte limit"),
+                ));
+            }
+        }
+        if let Some(n) = expected
+            && (bytes.len() as u64) < n
+        {
+            return Err((
+                Outcome::LostAfterSend,
+                format!("the image download was short: {} of {n} bytes", bytes.len()),
+            ));
+        }
+        Ok(bytes)
+    }
+
+    /// Sends an API request with the key, retrying per the policy; returns a success (or a
+    /// terminal-state body for status/result) or the typed error.
+    async fn send(
+        &self,
+        call: Call,
+        url: &str,
+        make: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<(StatusCode, Vec<u8>)> {
+        let method = if call == Call::Submit {
+            Method::Submit
+        } else {
+            Method::Get
+        };
+        let verb = if call == Call::Submit { "POST" } else { "GET" };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let started = Instant::now();
+            self.reporter
+                .http(&format!("> {verb} {url} (x-api-key: redacted)"));
+            let sent = make().headers(self.key_header()).send().await;
+            let (outcome, headers, text) = match sent {
+                Err(e) => (transport_outcome(&e), HeaderMap::new(), describe(&e)),
+                Ok(resp) => {
+                    let status = resp.status();
+                    let headers = resp.headers().clone();
+                    match resp.bytes().await {
+                        Ok(body) => {
+                            self.reporter.http(&format!(
+                                "< {status} {} bytes in {} ms",
+                                body.len(),
+                                started.elapsed().as_millis()
+                            ));
+                            if status.is_success() || is_terminal_payload(call, &body) {
+                                return Ok((status, body.to_vec()));
+                            }
+                            let text = error_text(status, &headers, &body);
+                            (Outcome::Status(status.as_u16()), headers, text)
+                        }
+                        Err(e) => (
+                            Outcome::LostAfterSend,
+                            headers,
+                            format!("the answer broke off: {}", describe(&e)),
+                        ),
+                    }
+                }
+            };
+            if !matches!(outcome, Outcome::Status(_)) {
+                self.reporter.http(&format!("< {text}"));
+            }
+            match retry::classify(method, outcome) {
+                Verdict::Fail => return Err(http_error(outcome, &text)),
+                Verdict::Uncertain => return Err(uncertain(outcome, &text)),
+                Verdict::Retry => {}
+            }
+            let hint = retry::server_hint(
+                header(&headers, "retry-after"),
+                header(&headers, "x-rate-limit-reset-at-utc"),
+                SystemTime::now(),
+            );
+            let what = if call == Call::Submit {
+                "submit"
+            } else {
+                "poll"
+            };
+            if self.pause(attempt, hint, what, &text).await.is_err() {
+                return Err(Error::Network(format!(
+                    "{text} (gave up after {attempt} attempts)"
+                )));
+            }
+        }
+    }
+
+    /// Sleeps before the next attempt; `Err` when attempts or the deadline are used up.
+    async fn pause(
+        &self,
+        attempt: u32,
+        hint: Option<Duration>,
+        what: &str,
+        reason: &str,
+    ) -> Result<(), ()> {
+        if attempt >= self.backoff.max_attempts {
+            return Err(());
+        }
+        let delay = self.backoff.delay(attempt, hint, retry::unit_random());
+        if Instant::now() + delay >= self.deadline {
+            return Err(());
+        }
+        self.reporter.retry(what, reason, delay);
+        tokio::time::sleep(delay).await;
+        Ok(())
+    }
+
+    fn key_header(&self) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        if let Ok(mut v) = HeaderValue::from_str(self.key.expose()) {
+            v.set_sensitive(true);
+            h.insert(api::API_KEY_HEADER, v);
+        }
+        h
+    }
+}
+
+/// Whether a status/result body announces a terminal state: a valid payload whatever the code.
+fn is_terminal_payload(call: Call, body: &[u8]) -> bool {
+    call != Call::Submit
+        && serde_json::from_slice::<StatusResponse>(body).is_ok_and(|s| s.state().is_terminal())
+}
+
+fn transport_outcome(e: &reqwest::Error) -> Outcome {
+    if e.is_connect() {
+        Outcome::ConnectFailed
+    } else {
+        Outcome::LostAfterSend
+    }
+}
+
+/// A transport error's message with its causes, which reqwest keeps in `source()`.
+fn describe(e: &reqwest::Error) -> String {
+    let mut msg = if e.is_timeout() {
+        "the request timed out".to_owned()
+    } else if e.is_connect() {
+        "could not connect".to_owned()
+    } else {
+        "the connection failed".to_owned()
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn error_text(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> String {
+    let server = ErrorBody::text_of(body).unwrap_or_else(|| {
+        let html = header(headers, "content-type").is_some_and(|c| c.contains("html"));
+        if body.is_empty() || html {
+            status
+                .canonical_reason()
+                .unwrap_or("no reason given")
+                .to_owned()
+        } else {
+            String::from_utf8_lossy(&body[..body.len().min(200)])
+                .trim()
+                .to_owned()
+        }
+    });
+    format!("HTTP {}: {server}", status.as_u16())
+}
+
+/// The typed error of a final answer.
+fn http_error(outcome: Outcome, text: &str) -> Error {
+    let Outcome::Status(code) = outcome else {
+        return Error::Network(text.to_owned());
+    };
+    match code {
+        401 | 403 => Error::Auth(format!("the API refused the key ({text})")),
+        404 => Error::NotFound(text.to_owned()),
+        410 => Error::NotFound(format!("the model is retired ({text})")),
+        406 => Error::Credits(text.to_owned()),
+        422 => Error::JobFailed(text.to_owned()),
+        300..=399 => Error::Network(format!(
+            "the API answered a redirect to another origin, which segflux does not follow ({text})"
+        )),
+        code => Error::Rejected {
+            status: code,
+            message: text.to_owned(),
+        },
+    }
+}
+
+fn uncertain(outcome: Outcome, text: &str) -> Error {
+    let why = match outcome {
+        Outcome::Status(code) => format!("the API answered {code} to the submit"),
+        _ => "the connection was lost after the submit was sent".to_owned(),
+    };
+    Error::SubmitUncertain(format!(
+        "{why} ({text}); the job may or may not have been accepted and billed, so segflux did not send it again"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_never_shows_in_debug_or_display() {
+        let key = ApiKey::new("sk-very-secret").expect("non-empty");
+        assert_eq!(format!("{key}"), "(redacted)");
+        assert!(!format!("{key:?}").contains("secret"));
+        assert!(ApiKey::new("  ").is_none());
+    }
+
+    #[test]
+    fn final_answers_map_onto_the_exit_code_table() {
+        let code = |c| http_error(Outcome::Status(c), "x").exit_code();
+        assert_eq!(code(401), 3);
+        assert_eq!(code(403), 3);
+        assert_eq!(code(406), 4);
+        assert_eq!(code(422), 5);
+        assert_eq!(code(404), 7);
+        assert_eq!(code(410), 7);
+        assert_eq!(code(400), 1);
+        assert_eq!(uncertain(Outcome::Status(500), "x").exit_code(), 8);
+    }
+
+    #[test]
+    fn error_text_prefers_the_json_error_and_hides_html() {
+        let h = HeaderMap::new();
+        assert_eq!(
+            error_text(StatusCode::BAD_REQUEST, &h, br#"{"error":"bad ratio"}"#),
+            "HTTP 400: bad ratio"
+        );
+        let mut html = HeaderMap::new();
+        html.insert("content-type", HeaderValue::from_static("text/html"));
+        assert_eq!(
+            error_text(StatusCode::BAD_GATEWAY, &html, b"<html>...</html>"),
+            "HTTP 502: Bad Gateway"
+        );
+    }
+
+    #[test]
+    fn only_terminal_bodies_are_payloads_on_error_codes() {
+        assert!(is_terminal_payload(
+            Call::Status,
+            br#"{"status":"FAILED","error":"x"}"#
+        ));
+        assert!(!is_terminal_payload(Call::Status, br#"{"error":"x"}"#));
+        assert!(!is_terminal_payload(
+            Call::Submit,
+            br#"{"status":"FAILED"}"#
+        ));
+    }
+}

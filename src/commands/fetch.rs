@@ -1,0 +1,114 @@
+//! `segflux fetch ID`: download a finished job's image, named from the history when known.
+
+use std::time::Instant;
+
+use crate::api::{ImageRef, JobState, Metrics};
+use crate::cli::FetchArgs;
+use crate::error::{Error, Result};
+use crate::history::{History, JobRecord};
+use crate::output::{self, Target};
+use crate::wait;
+
+use super::job::{self, Destination};
+use super::{Context, connect};
+
+/// Runs `fetch`.
+pub async fn run(ctx: &Context, args: FetchArgs) -> Result<()> {
+    let id = args.id.as_str();
+    let rec = known_job(ctx, id);
+    let target = Target::from_arg(args.output.as_deref())?;
+    let dest = destination(&target, rec.as_ref(), id);
+    output::ensure_writable(&target.dir())?;
+    if let Destination::File { path, .. } = &dest {
+        output::refuse_existing(path, args.force)?;
+    }
+    let conn = connect(ctx).await?;
+    let started = Instant::now();
+    fetch(ctx, &conn.client, id, rec.as_ref(), &dest, &args)
+        .await
+        .map(|d| job::report_delivered(ctx, id, &d, rec.as_ref(), started.elapsed().as_secs_f64()))
+        .map_err(|e| e.for_job(id))
+}
+
+async fn fetch(
+    ctx: &Context,
+    client: &crate::client::Client,
+    id: &str,
+    rec: Option<&JobRecord>,
+    dest: &Destination,
+    args: &FetchArgs,
+) -> Result<job::Delivered> {
+    let saved_url = rec.and_then(|r| r.output_url.clone());
+    if rec.is_some_and(JobRecord::expired) && saved_url.is_none() {
+        return Err(expired(id));
+    }
+    let status = match client.status(id).await {
+        Err(Error::NotFound(_)) => {
+            // The request record is gone, but the image file outlives it: use the saved URL.
+            let Some(url) = saved_url else {
+                return Err(expired(id));
+            };
+            let image = ImageRef::Url(url);
+            return job::deliver_image(
+                ctx,
+                client,
+                id,
+                image,
+                Metrics::default(),
+                dest,
+                args.force,
+            )
+            .await;
+        }
+        other => other?,
+    };
+    let metrics = match status.state() {
+        JobState::Completed => status.metrics,
+        JobState::Failed => return Err(Error::JobFailed(wait::failure_text(&status))),
+        JobState::Unknown(s) => return Err(Error::UnknownState(s)),
+        state if !args.wait => {
+            return Err(Error::Other(format!(
+                "job {id} is {state}, not finished yet; wait for it with: segflux fetch {id} --wait"
+            )));
+        }
+        _ => job::wait_completed(ctx, client, id, Instant::now()).await?,
+    };
+    job::deliver(ctx, client, id, metrics.as_ref(), dest, args.force).await
+}
+
+fn expired(id: &str) -> Error {
+    Error::NotFound(format!(
+        "request {id} has expired: results are kept for 1 hour after submission"
+    ))
+}
+
+/// The job's history entry, warning about a damaged one.
+fn known_job(ctx: &Context, id: &str) -> Option<JobRecord> {
+    match History::open()?.get(id) {
+        Ok(rec) => rec,
+        Err(warning) => {
+            ctx.printer.info(&format!("warning: {warning}"));
+            None
+        }
+    }
+}
+
+/// A file target as given; a directory gets `{seed}-{hash}.{ext}` from the history, else
+/// `{request_id}.{ext}` in the format the server sent.
+fn destination(target: &Target, rec: Option<&JobRecord>, id: &str) -> Destination {
+    match (target, rec) {
+        (Target::File(path), _) => Destination::File {
+            path: path.clone(),
+            format: target.format().unwrap_or(crate::cli::ImageFormat::Jpg),
+        },
+        (Target::Dir(dir), Some(r)) => Destination::File {
+            path: dir.join(r.file_name()),
+            format: crate::cli::ImageFormat::from_ext(&r.format)
+                .unwrap_or(crate::cli::ImageFormat::Jpg),
+        },
+        (Target::Dir(dir), None) => Destination::Dir {
+            dir: dir.clone(),
+            stem: id.to_owned(),
+        },
+    }
+}

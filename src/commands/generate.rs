@@ -1,0 +1,166 @@
+//! `segflux generate`: validate, submit, wait with a spinner, download, write, print the path.
+//!
+//! Everything that can be checked is checked before the submit (usage → exit 2, key → exit 3,
+//! output directory and existing file → exit 1), because after it the job is paid for. Every
+//! error after the submit carries the request id.
+
+use std::io::Read as _;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use serde_json::json;
+
+use crate::api;
+use crate::cli::{GenOptions, GenerateArgs, ImageFormat};
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::history::History;
+use crate::output::{self, Target};
+use crate::request::{GenerationRequest, random_seed};
+
+use super::job::{self, Destination};
+use super::{Context, connect};
+
+/// A validated generate: the request and where its image goes.
+#[derive(Debug)]
+struct Plan {
+    request: GenerationRequest,
+    target: Target,
+    path: PathBuf,
+    force: bool,
+}
+
+/// Runs `generate`.
+pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
+    let plan = plan(read_prompt(&args.prompt)?, &args)?;
+    if args.gen_opts.dry_run {
+        dry_run(ctx, &plan.request);
+        return Ok(());
+    }
+    let conn = connect(ctx).await?;
+    output::ensure_writable(&plan.target.dir())?;
+    output::refuse_existing(&plan.path, plan.force)?;
+    let submitted_at = Instant::now();
+    let id = job::submit_and_record(ctx, &conn.client, &plan.request)
+        .await?
+        .request_id;
+    finish(ctx, &conn.client, &plan, &id, submitted_at)
+        .await
+        .map_err(|e| e.for_job(&id))
+}
+
+/// The prompt, read from stdin for `-` (one trailing newline dropped); empty is a usage error.
+pub fn read_prompt(arg: &str) -> Result<String> {
+    {
+        let mut prompt = arg.to_owned();
+        if prompt == "-" {
+            prompt.clear();
+            std::io::stdin()
+                .read_to_string(&mut prompt)
+                .map_err(|e| Error::Usage(format!("cannot read the prompt from stdin: {e}")))?;
+            if prompt.ends_with('\n') {
+                prompt.pop();
+                if prompt.ends_with('\r') {
+                    prompt.pop();
+                }
+            }
+        }
+        if prompt.trim().is_empty() {
+            return Err(Error::Usage(
+                "invalid value for '<PROMPT>': the prompt is empty".into(),
+            ));
+        }
+        Ok(prompt)
+    }
+}
+
+fn plan(prompt: String, args: &GenerateArgs) -> Result<Plan> {
+    let target = Target::from_arg(args.output.as_deref())?;
+    let format = match (args.gen_opts.format, target.format()) {
+        (Some(f), Some(t)) if f != t => {
+            return Err(Error::Usage(format!(
+                "invalid value '{}' for '--format <FORMAT>': the output file ends in .{} (use the same format, or another file name)",
+                f.ext(),
+                t.ext()
+            )));
+        }
+        (Some(f), _) | (None, Some(f)) => f,
+        (None, None) => ImageFormat::Jpg,
+    };
+    let request = build_request(prompt, &args.gen_opts, format);
+    let path = target.path(&request.file_name());
+    Ok(Plan {
+        request,
+        target,
+        path,
+        force: args.force,
+    })
+}
+
+/// The request the generation options describe.
+pub fn build_request(prompt: String, opts: &GenOptions, format: ImageFormat) -> GenerationRequest {
+    GenerationRequest {
+        model: opts.model.clone(),
+        prompt,
+        aspect_ratio: opts.aspect_ratio.as_str().to_owned(),
+        seed: opts.seed.unwrap_or_else(random_seed),
+        raw: opts.raw,
+        safety_tolerance: opts.safety_tolerance,
+        image_prompt: opts.image_prompt.clone(),
+        format,
+        extra: opts.params.clone(),
+    }
+}
+
+/// Prints the exact request `--dry-run` would have sent.
+pub fn dry_run(ctx: &Context, req: &GenerationRequest) {
+    let base = if ctx.settings.emulator {
+        "http://127.0.0.1:PORT (the built-in emulator)"
+    } else {
+        &ctx.settings.base_url
+    };
+    let url = format!("{base}{}", api::submit_path(&req.model));
+    let p = &ctx.printer;
+    if p.is_json() {
+        p.json_line(&json!({
+            "method": "POST",
+            "url": url,
+            "headers": {api::API_KEY_HEADER: "(redacted)", "content-type": "application/json"},
+            "body": req.body(),
+            "seed": req.seed,
+            "prompt_hash": req.prompt_hash(),
+            "file_name": req.file_name(),
+        }));
+    } else {
+        p.result(&format!("POST {url}"));
+        p.result(&format!("{}: (redacted)", api::API_KEY_HEADER));
+        p.result("content-type: application/json");
+        p.result("");
+        p.result(&serde_json::to_string_pretty(&req.body()).unwrap_or_default());
+    }
+}
+
+/// After the submit: wait, deliver, report.
+async fn finish(
+    ctx: &Context,
+    client: &Client,
+    plan: &Plan,
+    id: &str,
+    submitted_at: Instant,
+) -> Result<()> {
+    let metrics = job::wait_completed(ctx, client, id, submitted_at).await?;
+    let dest = Destination::File {
+        path: plan.path.clone(),
+        format: plan.request.format,
+    };
+    let delivered = job::deliver(ctx, client, id, metrics.as_ref(), &dest, plan.force).await?;
+    let rec = History::open().and_then(|h| h.get(id).ok().flatten());
+    job::report_delivered(
+        ctx,
+        id,
+        &delivered,
+        rec.as_ref(),
+        submitted_at.elapsed().as_secs_f64(),
+    );
+    Ok(())
+}

@@ -1,0 +1,274 @@
+//! The steps `generate`, `submit` and `fetch` share: submit and record a job; and deliver a
+//! finished one (result → image → check → atomic write → history → report).
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use serde_json::{Value, json};
+
+use crate::api::{self, ImageRef, Metrics, StatusResponse};
+use crate::cli::ImageFormat;
+use crate::client::{Client, Submitted};
+use crate::error::{Error, Result};
+use crate::history::{History, JobRecord, now_ms};
+use crate::output;
+use crate::request::GenerationRequest;
+use crate::wait;
+
+use super::Context;
+
+/// Submits `req`, remembers the id for Ctrl-C, and writes the history entry before returning.
+pub async fn submit_and_record(
+    ctx: &Context,
+    client: &Client,
+    req: &GenerationRequest,
+) -> Result<Submitted> {
+    let body = req.body();
+    let sub = client.submit(&req.model, &body).await?;
+    let id = &sub.request_id;
+    ctx.record_submit(id);
+    let rec = JobRecord {
+        request_id: id.clone(),
+        model: req.model.clone(),
+        params: body,
+        seed: req.seed,
+        prompt_hash: req.prompt_hash(),
+        format: req.format.ext().to_owned(),
+        submitted_ms: now_ms(),
+        state: "QUEUED".into(),
+        output_url: None,
+        path: None,
+        error: None,
+        inference_time: None,
+    };
+    if let Some(h) = History::open()
+        && let Err(e) = h.save(&rec)
+    {
+        ctx.printer.info(&format!(
+            "warning: cannot record {id} in the job history: {e}"
+        ));
+    }
+    ctx.printer.info(&format!(
+        "submitted {id} (model {}, seed {}, prompt hash {})",
+        req.model,
+        req.seed,
+        req.prompt_hash()
+    ));
+    Ok(sub)
+}
+
+/// Where a delivered image goes.
+#[derive(Debug, Clone)]
+pub enum Destination {
+    /// Exactly this file, in this format.
+    File {
+        /// The path.
+        path: PathBuf,
+        /// The format to write (converted if the server sent the other).
+        format: ImageFormat,
+    },
+    /// Into `dir` as `{stem}.{ext}`, in the format the server sent.
+    Dir {
+        /// The directory.
+        dir: PathBuf,
+        /// The file name without extension.
+        stem: String,
+    },
+}
+
+/// What a delivery produced.
+#[derive(Debug)]
+pub struct Delivered {
+    /// Where the image was written.
+    pub path: PathBuf,
+    /// The image URL, when it came from one.
+    pub output_url: Option<String>,
+    /// Server figures.
+    pub metrics: Metrics,
+    /// Pixel size.
+    pub width: u32,
+    /// Pixel size.
+    pub height: u32,
+}
+
+/// Fetches a COMPLETED job's result and writes its image. Errors are not yet tagged with the id.
+pub async fn deliver(
+    ctx: &Context,
+    client: &Client,
+    id: &str,
+    status_metrics: Option<&Value>,
+    dest: &Destination,
+    force: bool,
+) -> Result<Delivered> {
+    let result = client
+        .result(id)
+        .await
+        .map_err(|e| wait::expired_message(e, id))?;
+    let metrics = Metrics::from_value(result.get("metrics").or(status_metrics));
+    let output = result.get("output").cloned().unwrap_or(Value::Null);
+    let image = api::extract_image(&output).ok_or_else(|| {
+        Error::Download(format!(
+            "the job completed but its result carried no image (output: {})",
+            truncate(&output.to_string(), 200)
+        ))
+    })?;
+    if let Some(h) = History::open() {
+        let _ = h.update(id, |r| {
+            r.state = "COMPLETED".into();
+            if let ImageRef::Url(u) = &image {
+                r.output_url = Some(u.clone());
+            }
+            r.inference_time = metrics.inference_time;
+        });
+    }
+    deliver_image(ctx, client, id, image, metrics, dest, force).await
+}
+
+/// Downloads (when needed), checks and writes one image, and records where it went.
+pub async fn deliver_image(
+    ctx: &Context,
+    client: &Client,
+    id: &str,
+    image: ImageRef,
+    metrics: Metrics,
+    dest: &Destination,
+    force: bool,
+) -> Result<Delivered> {
+    let (bytes, output_url) = match image {
+        ImageRef::Url(url) => (client.download(&url).await?, Some(url)),
+        ImageRef::Inline(bytes) => (bytes, None),
+    };
+    let mut delivered = write_image(ctx, bytes, dest, force)?;
+    delivered.output_url = output_url;
+    delivered.metrics = metrics;
+    if let Some(h) = History::open() {
+        let path = delivered.path.display().to_string();
+        let _ = h.update(id, |r| r.path = Some(path));
+    }
+    Ok(delivered)
+}
+
+/// Checks, converts when needed, and writes atomically.
+fn write_image(
+    ctx: &Context,
+    bytes: Vec<u8>,
+    dest: &Destination,
+    force: bool,
+) -> Result<Delivered> {
+    let (path, format) = match dest {
+        Destination::File { path, format } => (path.clone(), *format),
+        Destination::Dir { dir, stem } => {
+            let format = match image::guess_format(&bytes) {
+                Ok(image::ImageFormat::Png) => ImageFormat::Png,
+                _ => ImageFormat::Jpg,
+            };
+            (dir.join(format!("{stem}.{}", format.ext())), format)
+        }
+    };
+    let checked = output::check_image(bytes, format).map_err(Error::Download)?;
+    if checked.converted {
+        ctx.printer.info(&format!(
+            "the server sent another format; converted to {}",
+            format.ext()
+        ));
+    }
+    output::write_atomic(&path, &checked.bytes, force)
+        .map_err(|e| Error::Download(format!("cannot write {}: {e}", path.display())))?;
+    Ok(Delivered {
+        path,
+        output_url: None,
+        metrics: Metrics::default(),
+        width: checked.width,
+        height: checked.height,
+    })
+}
+
+/// Prints the result of a delivery: the path, or one JSON object.
+pub fn report_delivered(
+    ctx: &Context,
+    id: &str,
+    d: &Delivered,
+    rec: Option<&JobRecord>,
+    elapsed: f64,
+) {
+    let p = &ctx.printer;
+    p.info(&done_line(&d.metrics, elapsed));
+    let path = d.path.display().to_string();
+    if p.is_json() {
+        let m = &d.metrics;
+        p.json_line(&json!({
+            "request_id": id, "status": "COMPLETED",
+            "model": rec.map(|r| r.model.clone()), "seed": rec.map(|r| r.seed),
+            "prompt_hash": rec.map(|r| r.prompt_hash.clone()), "path": path,
+            "output_url": d.output_url, "inference_time": m.inference_time, "cost": m.cost,
+            "remaining_credits": m.remaining_credits, "width": d.width, "height": d.height,
+        }));
+    } else {
+        p.result(&path);
+    }
+}
+
+fn done_line(m: &Metrics, elapsed: f64) -> String {
+    let mut line = format!("COMPLETED in {elapsed:.1}s");
+    if let Some(t) = m.inference_time {
+        let _ = write!(line, ", inference {t:.1}s");
+    }
+    if let Some(c) = m.cost {
+        let _ = write!(line, ", cost {c}");
+    }
+    if let Some(r) = m.remaining_credits {
+        let _ = write!(line, ", {r} credits left");
+    }
+    line
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
+/// Waits for a job with the spinner until it is terminal (or the deadline).
+pub async fn wait_with_spinner(
+    ctx: &Context,
+    client: &Client,
+    id: &str,
+    since: Instant,
+) -> Result<StatusResponse> {
+    let p = &ctx.printer;
+    p.start_spinner(id);
+    let waited = wait::wait_for(
+        client,
+        id,
+        since,
+        ctx.settings.deadline(),
+        ctx.schedule(),
+        p.as_ref(),
+    )
+    .await;
+    p.stop_spinner();
+    waited
+}
+
+/// Waits for a job with the spinner; FAILED becomes the exit-5 error. Returns the metrics.
+pub async fn wait_completed(
+    ctx: &Context,
+    client: &Client,
+    id: &str,
+    since: Instant,
+) -> Result<Option<Value>> {
+    let status = wait_with_spinner(ctx, client, id, since).await?;
+    if status.state() == api::JobState::Failed {
+        let text = wait::failure_text(&status);
+        if let Some(h) = History::open() {
+            let _ = h.update(id, |r| {
+                r.state = "FAILED".into();
+                r.error = Some(text.clone());
+            });
+        }
+        return Err(Error::JobFailed(text));
+    }
+    Ok(status.metrics)
+}

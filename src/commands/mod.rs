@@ -1,0 +1,125 @@
+//! One function per command, and the context they share.
+//!
+//! Commands turn resolved settings into calls on the client, the waiting loop and the output
+//! writer, and report through the printer. `main` races [`run`] against Ctrl-C; what a command
+//! submitted is recorded in [`Context::submitted`] so an interrupt can still name every paid job.
+
+mod completions;
+mod emulator;
+mod fetch;
+mod generate;
+mod job;
+mod status;
+mod submit;
+
+use std::sync::{Arc, Mutex};
+
+use crate::cli::{Cli, Command};
+use crate::client::{ApiKey, Client};
+use crate::emulator::{Emulator, EmulatorConfig};
+use crate::error::{Error, Result};
+use crate::printer::Printer;
+use crate::settings::Settings;
+use crate::wait::PollSchedule;
+
+pub use completions::write_completions;
+
+/// What every command gets.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Resolved global options.
+    pub settings: Settings,
+    /// Output.
+    pub printer: Arc<Printer>,
+    /// Request ids accepted by the API during this run, for the Ctrl-C report.
+    pub submitted: Arc<Mutex<Vec<String>>>,
+}
+
+impl Context {
+    /// Builds the context for the parsed command line.
+    pub fn new(cli: &Cli) -> Result<Self> {
+        let g = &cli.global;
+        Ok(Self {
+            settings: Settings::resolve(g)?,
+            printer: Arc::new(Printer::new(g.json, g.quiet, g.verbose)),
+            submitted: Arc::new(Mutex::new(Vec::new())),
+        })
+    }
+
+    /// Records an accepted job.
+    pub fn record_submit(&self, request_id: &str) {
+        if let Ok(mut ids) = self.submitted.lock() {
+            ids.push(request_id.to_owned());
+        }
+    }
+
+    /// The jobs accepted so far.
+    pub fn submitted_ids(&self) -> Vec<String> {
+        self.submitted.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+
+    /// The poll schedule for a model.
+    pub fn schedule(&self) -> PollSchedule {
+        self.settings.poll_override.map_or_else(
+            || PollSchedule::new(PollSchedule::TYPICAL),
+            PollSchedule::fixed,
+        )
+    }
+}
+
+/// A connection to the API: the client, and the in-process emulator it talks to, if any
+/// (which must live as long as the client is used).
+pub struct Connection {
+    /// The HTTP layer.
+    pub client: Client,
+    /// Base URL the client talks to.
+    pub base_url: String,
+    _emulator: Option<Emulator>,
+}
+
+/// Starts the built-in emulator when `--emulator` is on, then builds the client.
+pub async fn connect(ctx: &Context) -> Result<Connection> {
+    let (emulator, base_url, key) = if ctx.settings.emulator {
+        let emu = Emulator::start(EmulatorConfig::default())
+            .await
+            .map_err(|e| Error::Other(format!("cannot start the built-in emulator: {e}")))?;
+        let base = emu.base_url();
+        let key = ctx.settings.key.clone().or_else(|| ApiKey::new("emulator"));
+        (Some(emu), base, key)
+    } else {
+        (
+            None,
+            ctx.settings.base_url.clone(),
+            ctx.settings.key.clone(),
+        )
+    };
+    let key = match key {
+        Some(k) => k,
+        None => ctx.settings.require_key()?,
+    };
+    let client = Client::new(
+        &base_url,
+        key,
+        ctx.settings.backoff,
+        ctx.settings.deadline(),
+        ctx.printer.clone(),
+    )?;
+    Ok(Connection {
+        client,
+        base_url,
+        _emulator: emulator,
+    })
+}
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
+    match cli.command {
+        Command::Generate(args) => generate::run(&ctx, args).await,
+        Command::Submit(args) => submit::run(&ctx, args).await,
+        Command::Status(args) => status::run(&ctx, args).await,
+        Command::Fetch(args) => fetch::run(&ctx, args).await,
+        Command::Completions { shell } => write_completions(shell, &mut std::io::stdout().lock())
+            .map_err(|e| Error::Other(format!("cannot write the completions: {e}"))),
+        Command::Emulator(args) => emulator::run(&ctx, &args).await,
+    }
+}

@@ -1,0 +1,205 @@
+//! `segflux status [ID...]`: each job's state (optionally waiting), or the local job list.
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::api::{JobState, Metrics, StatusResponse};
+use crate::cli::StatusArgs;
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::history::{History, JobRecord};
+use crate::wait;
+
+use super::{Context, connect, job};
+
+/// Runs `status`.
+pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
+    if args.ids.is_empty() {
+        list(ctx, args.limit);
+        return Ok(());
+    }
+    let conn = connect(ctx).await?;
+    let mut errors = Vec::new();
+    for id in &args.ids {
+        if let Err(e) = one(ctx, &conn.client, id, args.wait).await {
+            errors.push(e.for_job(id));
+        }
+    }
+    // Every failure but the last is shown here; the last one is the command's own error.
+    let last = errors.pop();
+    for e in &errors {
+        ctx.printer.error(&e.render());
+    }
+    last.map_or(Ok(()), Err)
+}
+
+async fn one(ctx: &Context, client: &Client, id: &str, wait: bool) -> Result<()> {
+    let history = History::open();
+    let rec = history.as_ref().and_then(|h| h.get(id).ok().flatten());
+    let mut status = match client.status(id).await {
+        Ok(s) => s,
+        Err(e) => {
+            let e = wait::expired_message(e, id);
+            if matches!(e, Error::NotFound(_)) {
+                print_line(ctx, id, "NOT_FOUND", rec.as_ref(), None);
+            }
+            return Err(e);
+        }
+    };
+    if wait && !status.state().is_terminal() {
+        if let JobState::Unknown(s) = status.state() {
+            return Err(Error::UnknownState(s));
+        }
+        let since = rec.as_ref().map_or_else(Instant::now, |r| {
+            Instant::now()
+                .checked_sub(r.age())
+                .unwrap_or_else(Instant::now)
+        });
+        status = job::wait_with_spinner(ctx, client, id, since).await?;
+    }
+    let state = status.state();
+    if let Some(h) = &history {
+        let metrics = Metrics::from_value(status.metrics.as_ref());
+        let _ = h.update(id, |r| {
+            r.state = state.to_string();
+            r.error = status.error_text();
+            r.inference_time = metrics.inference_time.or(r.inference_time);
+        });
+    }
+    print_line(ctx, id, state.as_str(), rec.as_ref(), Some(&status));
+    match state {
+        JobState::Unknown(s) => Err(Error::UnknownState(s)),
+        JobState::Failed if wait => Err(Error::JobFailed(wait::failure_text(&status))),
+        _ => Ok(()),
+    }
+}
+
+fn print_line(
+    ctx: &Context,
+    id: &str,
+    state: &str,
+    rec: Option<&JobRecord>,
+    s: Option<&StatusResponse>,
+) {
+    let metrics = Metrics::from_value(s.and_then(|s| s.metrics.as_ref()));
+    let error = s.and_then(StatusResponse::error_text);
+    if ctx.printer.is_json() {
+        ctx.printer.json_line(&json!({
+            "request_id": id, "status": state,
+            "model": rec.map(|r| r.model.clone()), "seed": rec.map(|r| r.seed),
+            "prompt_hash": rec.map(|r| r.prompt_hash.clone()),
+            "path": rec.and_then(|r| r.path.clone()),
+            "output_url": rec.and_then(|r| r.output_url.clone()),
+            "inference_time": metrics.inference_time, "error": error,
+        }));
+        return;
+    }
+    let mut line = format!("{id} {state}");
+    if let Some(r) = rec {
+        let _ = write!(line, " ({} since submit)", human_age(r.age()));
+    }
+    if let Some(t) = metrics.inference_time {
+        let _ = write!(line, " inference {t:.1}s");
+    }
+    if let Some(e) = error {
+        let _ = write!(line, ": {e}");
+    }
+    ctx.printer.result(&line);
+}
+
+/// The history as an aligned table, newest first.
+fn list(ctx: &Context, limit: usize) {
+    let Some(history) = History::open() else {
+        ctx.printer
+            .info("no data directory on this platform: no job history");
+        return;
+    };
+    let (records, warnings) = history.list();
+    for w in warnings {
+        ctx.printer.info(&format!("warning: {w}"));
+    }
+    let records: Vec<JobRecord> = records.into_iter().take(limit).collect();
+    if ctx.printer.is_json() {
+        for r in &records {
+            ctx.printer.json_line(&json!({
+                "request_id": r.request_id, "status": r.state, "model": r.model, "seed": r.seed,
+                "prompt_hash": r.prompt_hash, "prompt": r.prompt(), "path": r.path,
+                "output_url": r.output_url, "inference_time": r.inference_time, "error": r.error,
+                "submitted_ms": r.submitted_ms,
+            }));
+        }
+        return;
+    }
+    if records.is_empty() {
+        ctx.printer
+            .info("no jobs yet: `segflux submit PROMPT` or `segflux generate PROMPT` records them");
+        return;
+    }
+    let rows: Vec<[String; 6]> = records
+        .iter()
+        .map(|r| {
+            [
+                r.request_id.clone(),
+                r.state.clone(),
+                human_age(r.age()),
+                r.model.clone(),
+                excerpt(r.prompt(), 32),
+                r.path.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    let header = ["ID", "STATE", "AGE", "MODEL", "PROMPT", "PATH"].map(String::from);
+    let mut widths = [0usize; 6];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        ctx.printer.result(cells.join("  ").trim_end());
+    }
+}
+
+fn excerpt(s: &str, max: usize) -> String {
+    let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        one_line
+    } else {
+        let cut: String = one_line.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+fn human_age(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..86_400 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_and_excerpts() {
+        assert_eq!(human_age(Duration::from_secs(59)), "59s");
+        assert_eq!(human_age(Duration::from_secs(61)), "1m");
+        assert_eq!(human_age(Duration::from_hours(2)), "2h");
+        assert_eq!(
+            excerpt("a  lighthouse\nat dusk", 40),
+            "a lighthouse at dusk"
+        );
+        assert_eq!(excerpt("abcdef", 4), "abc…");
+    }
+}

@@ -1,0 +1,220 @@
+//! The one error type, its exit codes (the table in `shared/spec/cli.md`) and its renderer.
+//!
+//! Every error raised after a submit is wrapped with [`Error::for_job`], so the renderer can
+//! always print the `request_id` of the paid job and the command that recovers it.
+
+use std::fmt::Write as _;
+
+/// Everything that can end a segflux command unsuccessfully.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A bad option or value; nothing was sent.
+    #[error("{0}")]
+    Usage(String),
+    /// No API key, or the API answered 401 / 403.
+    #[error("{0}")]
+    Auth(String),
+    /// The API answered 406.
+    #[error("insufficient credits: {0}")]
+    Credits(String),
+    /// The job ended FAILED (422), content blocks included; the server's text.
+    #[error("the job failed: {0}")]
+    JobFailed(String),
+    /// `--timeout` passed before the job was terminal.
+    #[error("gave up waiting after {0} s; the job may still finish")]
+    Timeout(u64),
+    /// Unknown model, or unknown / expired request (404, 410).
+    #[error("{0}")]
+    NotFound(String),
+    /// The API rejected the parameters (400) or answered another client error.
+    #[error("the API rejected the request ({status}): {message}")]
+    Rejected {
+        /// The HTTP status.
+        status: u16,
+        /// The server's error text.
+        message: String,
+    },
+    /// Connection, 429 or 5xx that retries did not cure.
+    #[error("{0}")]
+    Network(String),
+    /// A submit whose outcome is unknown: the job may or may not have been accepted.
+    #[error("{0}")]
+    SubmitUncertain(String),
+    /// The job COMPLETED but its image could not be downloaded or written.
+    #[error("{0}")]
+    Download(String),
+    /// The server reported a state segflux does not know.
+    #[error("the server reported an unknown job state {0:?}")]
+    UnknownState(String),
+    /// Ctrl-C; the request ids of the jobs already submitted.
+    #[error("interrupted")]
+    Interrupted(Vec<String>),
+    /// Anything else.
+    #[error("{0}")]
+    Other(String),
+    /// An error that happened after `request_id` was accepted by the API.
+    #[error("{source}")]
+    Job {
+        /// The paid job the error concerns.
+        request_id: String,
+        /// What went wrong.
+        source: Box<Error>,
+    },
+}
+
+/// Shorthand for results in segflux.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Attaches the request id of the job this error concerns (idempotent).
+    #[must_use]
+    pub fn for_job(self, request_id: &str) -> Self {
+        match self {
+            Self::Job { .. } => self,
+            other => Self::Job {
+                request_id: request_id.to_owned(),
+                source: Box::new(other),
+            },
+        }
+    }
+
+    /// The error without its job wrapper.
+    pub fn inner(&self) -> &Self {
+        match self {
+            Self::Job { source, .. } => source.inner(),
+            other => other,
+        }
+    }
+
+    /// The process exit code, per the contract's table.
+    pub fn exit_code(&self) -> u8 {
+        match self.inner() {
+            Self::Usage(_) => 2,
+            Self::Auth(_) => 3,
+            Self::Credits(_) => 4,
+            Self::JobFailed(_) => 5,
+            Self::Timeout(_) => 6,
+            Self::NotFound(_) => 7,
+            Self::Network(_) | Self::SubmitUncertain(_) => 8,
+            Self::Download(_) => 9,
+            Self::Interrupted(_) => 130,
+            Self::Rejected { .. } | Self::UnknownState(_) | Self::Other(_) | Self::Job { .. } => 1,
+        }
+    }
+
+    /// The request id this error concerns, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Job { request_id, .. } => Some(request_id),
+            _ => None,
+        }
+    }
+
+    /// What the user can do about it, if there is something useful to say.
+    pub fn hint(&self) -> Option<String> {
+        let id = self.request_id();
+        match (self.inner(), id) {
+            (Self::Auth(_), _) => Some(
+                "set SEGMIND_API_KEY, pass --api-key, or try the built-in emulator with --emulator"
+                    .into(),
+            ),
+            (Self::Credits(_), _) => {
+                Some("add credits to your Segmind account, then run the command again".into())
+            }
+            (Self::JobFailed(msg), _) if msg.to_ascii_lowercase().contains("safety") => Some(
+                "if the prompt is acceptable, a higher --safety-tolerance (up to 6) may let it through"
+                    .into(),
+            ),
+            (Self::Timeout(_), Some(id)) => Some(format!(
+                "the job is paid for and may still finish: segflux fetch {id} --wait"
+            )),
+            (Self::Download(_), Some(id)) => Some(format!(
+                "the image is paid for; do not generate again: segflux fetch {id}"
+            )),
+            (Self::SubmitUncertain(_), None) => Some(
+                "check with `segflux status` or your Segmind dashboard before submitting again"
+                    .into(),
+            ),
+            (Self::Network(_) | Self::UnknownState(_), Some(id)) => {
+                Some(format!("check the job later: segflux status {id}"))
+            }
+            _ => None,
+        }
+    }
+
+    /// Renders the error for stderr: `error: …`, then `request_id: …` and `hint: …` lines.
+    pub fn render(&self) -> String {
+        let mut out = format!("error: {self}");
+        if let Some(id) = self.request_id() {
+            let _ = write!(out, "\nrequest_id: {id}");
+        }
+        if let Self::Interrupted(ids) = self.inner() {
+            for id in ids {
+                let _ = write!(
+                    out,
+                    "\nrequest_id: {id} (paid for, may still finish: segflux fetch {id} --wait)"
+                );
+            }
+        }
+        if let Some(hint) = self.hint() {
+            let _ = write!(out, "\nhint: {hint}");
+        }
+        out
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Self::Other(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_of_the_exit_code_table() {
+        let rows: [(Error, u8); 14] = [
+            (Error::Other("x".into()), 1),
+            (Error::UnknownState("CANCELLED".into()), 1),
+            (
+                Error::Rejected {
+                    status: 400,
+                    message: "x".into(),
+                },
+                1,
+            ),
+            (Error::Usage("x".into()), 2),
+            (Error::Auth("x".into()), 3),
+            (Error::Credits("x".into()), 4),
+            (Error::JobFailed("x".into()), 5),
+            (Error::Timeout(1), 6),
+            (Error::NotFound("x".into()), 7),
+            (Error::Network("x".into()), 8),
+            (Error::SubmitUncertain("x".into()), 8),
+            (Error::Download("x".into()), 9),
+            (Error::Interrupted(vec![]), 130),
+            (Error::JobFailed("x".into()).for_job("abc"), 5),
+        ];
+        for (err, code) in rows {
+            assert_eq!(err.exit_code(), code, "{err:?}");
+        }
+    }
+
+    #[test]
+    fn job_errors_render_the_request_id_and_how_to_resume() {
+        let e = Error::Timeout(600).for_job("r-1").for_job("r-2");
+        assert_eq!(e.request_id(), Some("r-1"));
+        let text = e.render();
+        assert!(text.starts_with("error: gave up waiting after 600 s"));
+        assert!(text.contains("\nrequest_id: r-1\n"));
+        assert!(text.contains("segflux fetch r-1 --wait"));
+    }
+
+    #[test]
+    fn auth_errors_say_how_to_set_the_key() {
+        let text = Error::Auth("no API key".into()).render();
+        assert!(text.contains("SEGMIND_API_KEY"), "{text}");
+    }
+}

@@ -1,0 +1,121 @@
+//! Global options resolved once into immutable [`Settings`]: flag > environment > built-in.
+//!
+//! Every environment variable segflux reads is named here, the test-only ones included.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::cli::GlobalArgs;
+use crate::client::ApiKey;
+use crate::error::{Error, Result};
+use crate::retry::Backoff;
+
+/// Environment variables.
+pub mod env {
+    /// The API key (the `--api-key` flag beats it).
+    pub const API_KEY: &str = "SEGMIND_API_KEY";
+    /// The API base URL (the `--base-url` flag beats it).
+    pub const BASE_URL: &str = "SEGFLUX_BASE_URL";
+    /// Overrides the config directory.
+    pub const CONFIG_DIR: &str = "SEGFLUX_CONFIG_DIR";
+    /// Overrides the data directory (job history).
+    pub const DATA_DIR: &str = "SEGFLUX_DATA_DIR";
+    /// Test-only: poll every this many milliseconds instead of the adaptive schedule.
+    pub const TEST_POLL_MS: &str = "SEGFLUX_TEST_POLL_MS";
+    /// Test-only: `1` makes every retry delay zero (the server's Retry-After included).
+    pub const TEST_NO_RETRY_DELAY: &str = "SEGFLUX_TEST_NO_RETRY_DELAY";
+}
+
+/// Segmind's API origin.
+pub const DEFAULT_BASE_URL: &str = "https://api.segmind.com";
+
+/// The resolved global settings of one run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The API key, if any was given.
+    pub key: Option<ApiKey>,
+    /// API base URL, without a trailing slash.
+    pub base_url: String,
+    /// Run against the in-process emulator.
+    pub emulator: bool,
+    /// `--timeout`.
+    pub timeout: Duration,
+    /// When this run started (the deadline counts from here).
+    pub started: Instant,
+    /// Retry delays.
+    pub backoff: Backoff,
+    /// Test-only fixed poll interval.
+    pub poll_override: Option<Duration>,
+}
+
+impl Settings {
+    /// Resolves the global flags and the environment.
+    pub fn resolve(args: &GlobalArgs) -> Result<Self> {
+        let base_url = args
+            .base_url
+            .clone()
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let parsed = reqwest::Url::parse(&base_url).map_err(|e| {
+            Error::Usage(format!(
+                "invalid value '{base_url}' for '--base-url <URL>': {e} (expected http:// or https://)"
+            ))
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+            return Err(Error::Usage(format!(
+                "invalid value '{base_url}' for '--base-url <URL>': expected an http:// or https:// URL"
+            )));
+        }
+        let backoff = Backoff {
+            no_delay: std::env::var(env::TEST_NO_RETRY_DELAY).is_ok_and(|v| v == "1"),
+            ..Backoff::default()
+        };
+        let poll_override = std::env::var(env::TEST_POLL_MS)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map(Duration::from_millis);
+        Ok(Self {
+            key: args.api_key.as_deref().and_then(ApiKey::new),
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            emulator: args.emulator,
+            timeout: Duration::from_secs(args.timeout),
+            started: Instant::now(),
+            backoff,
+            poll_override,
+        })
+    }
+
+    /// When waiting gives up.
+    pub fn deadline(&self) -> Instant {
+        self.started + self.timeout
+    }
+
+    /// The key, or the exit-3 error that says how to set one.
+    pub fn require_key(&self) -> Result<ApiKey> {
+        self.key.clone().ok_or_else(|| {
+            Error::Auth(format!(
+                "no API key: set {} or pass --api-key",
+                env::API_KEY
+            ))
+        })
+    }
+
+    /// The data directory (job history): `SEGFLUX_DATA_DIR`, else the platform's.
+    pub fn data_dir() -> Option<PathBuf> {
+        dir_from_env(env::DATA_DIR).or_else(|| project_dirs().map(|d| d.data_dir().to_owned()))
+    }
+
+    /// The config directory: `SEGFLUX_CONFIG_DIR`, else the platform's.
+    pub fn config_dir() -> Option<PathBuf> {
+        dir_from_env(env::CONFIG_DIR).or_else(|| project_dirs().map(|d| d.config_dir().to_owned()))
+    }
+}
+
+fn dir_from_env(var: &str) -> Option<PathBuf> {
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "segflux")
+}

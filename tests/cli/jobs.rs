@@ -1,0 +1,331 @@
+//! Jobs that outlive the process: submit, status, fetch, the history, timeout and Ctrl-C.
+
+use std::io::{BufRead as _, BufReader};
+use std::process::Stdio;
+use std::time::Duration;
+
+use segflux::emulator::{EmulatorConfig, Endpoint};
+use segflux::history::{History, JobRecord, now_ms};
+
+use crate::testenv::TestEnv;
+
+fn slow_env(processing_ms: u64) -> TestEnv {
+    TestEnv::with(EmulatorConfig {
+        queued: Duration::from_millis(50),
+        processing: Duration::from_millis(processing_ms),
+        image_long_side: 64,
+        ..EmulatorConfig::default()
+    })
+}
+
+#[test]
+fn submit_then_status_then_wait_then_fetch_names_the_file_from_history() {
+    let env = slow_env(400);
+    let sub = env.run(&[
+        "submit",
+        "a lighthouse at dusk",
+        "--seed",
+        "5",
+        "--ar",
+        "3:2",
+    ]);
+    sub.expect_code(0);
+    let id = sub.stdout.trim().to_owned();
+    assert_eq!(sub.stdout, format!("{id}\n"), "submit prints only the id");
+    assert_eq!(
+        env.emu.count(Endpoint::Status),
+        0,
+        "submit must return at once"
+    );
+
+    let st = env.run(&["status", &id]);
+    st.expect_code(0);
+    assert!(st.stdout.starts_with(&format!("{id} ")), "{}", st.stdout);
+
+    let waited = env.run(&["status", &id, "--wait"]);
+    waited.expect_code(0);
+    assert!(
+        waited.stdout.starts_with(&format!("{id} COMPLETED")),
+        "{}",
+        waited.stdout
+    );
+
+    let fetched = env.run(&["fetch", &id]);
+    fetched.expect_code(0);
+    let seed_hash: Vec<String> = TestEnv::files(&env.work());
+    assert_eq!(seed_hash.len(), 1);
+    assert!(
+        seed_hash[0].starts_with("5-")
+            && std::path::Path::new(&seed_hash[0])
+                .extension()
+                .is_some_and(|e| e == "jpg"),
+        "{seed_hash:?}"
+    );
+    assert_eq!(fetched.stdout.trim(), format!("./{}", seed_hash[0]));
+
+    // The same name generate would have chosen.
+    let dry = env.run(&[
+        "--json",
+        "generate",
+        "a lighthouse at dusk",
+        "--seed",
+        "5",
+        "--ar",
+        "3:2",
+        "--dry-run",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(dry.stdout.trim()).expect("json");
+    assert_eq!(v["file_name"], seed_hash[0].as_str());
+
+    let list = env.run(&["--json", "status"]);
+    let rec: serde_json::Value =
+        serde_json::from_str(list.stdout.lines().next().expect("a line")).expect("json");
+    assert_eq!(rec["request_id"], id.as_str());
+    assert_eq!(rec["status"], "COMPLETED");
+    assert!(
+        rec["output_url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with(&env.emu.cdn_url()))
+    );
+    assert!(rec["path"].as_str().is_some());
+}
+
+#[test]
+fn submit_json_has_the_documented_fields() {
+    let env = TestEnv::new();
+    let run = env.run(&["submit", "a fox", "--json", "--seed", "3"]);
+    run.expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(run.stdout.trim()).expect("json");
+    for key in [
+        "request_id",
+        "status",
+        "status_url",
+        "response_url",
+        "seed",
+        "prompt_hash",
+        "model",
+    ] {
+        assert!(!v[key].is_null(), "missing {key}: {v}");
+    }
+    assert_eq!(v["status"], "QUEUED");
+}
+
+#[test]
+fn fetch_of_a_job_not_in_the_history_is_named_by_its_id() {
+    let env = TestEnv::new();
+    let sub = env.run(&["submit", "a fox"]);
+    let id = sub.stdout.trim().to_owned();
+    std::fs::remove_dir_all(env.root.path().join("data")).expect("forget the history");
+    let run = env.run(&["fetch", &id, "--wait"]);
+    run.expect_code(0);
+    assert_eq!(TestEnv::files(&env.work()), vec![format!("{id}.jpg")]);
+}
+
+#[test]
+fn fetch_before_completion_says_so_and_waits_with_wait() {
+    let env = slow_env(1500);
+    let id = env.run(&["submit", "a fox"]).stdout.trim().to_owned();
+    let early = env.run(&["fetch", &id]);
+    early.expect_code(1);
+    assert!(early.stderr.contains("not finished"), "{}", early.stderr);
+    assert!(
+        early.stderr.contains(&format!("segflux fetch {id} --wait")),
+        "{}",
+        early.stderr
+    );
+    assert_eq!(TestEnv::files(&env.work()), Vec::<String>::new());
+    let late = env.run(&["fetch", &id, "--wait", "-o", "fox.jpg"]);
+    late.expect_code(0);
+    assert_eq!(late.stdout.trim(), "fox.jpg");
+}
+
+#[test]
+fn an_expired_request_is_exit_7() {
+    let env = TestEnv::with(EmulatorConfig {
+        queued: Duration::from_millis(10),
+        processing: Duration::from_millis(10),
+        retention: Duration::from_millis(300),
+        image_long_side: 64,
+        ..EmulatorConfig::default()
+    });
+    let id = env.run(&["submit", "a fox"]).stdout.trim().to_owned();
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::remove_dir_all(env.root.path().join("data")).expect("forget the history");
+    for args in [vec!["fetch", id.as_str()], vec!["status", id.as_str()]] {
+        let run = env.run(&args);
+        run.expect_code(7);
+        assert!(run.stderr.contains("kept for 1 hour"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn an_old_job_in_the_history_is_exit_7_without_a_request() {
+    let env = TestEnv::new();
+    let history = History::new(&env.root.path().join("data"));
+    history
+        .save(&JobRecord {
+            request_id: "old-job-1".into(),
+            model: "flux-1.1-pro-ultra".into(),
+            params: serde_json::json!({"prompt": "a fox"}),
+            seed: 1,
+            prompt_hash: "0123456789ab".into(),
+            format: "jpg".into(),
+            submitted_ms: now_ms() - 2 * 3_600_000,
+            state: "QUEUED".into(),
+            output_url: None,
+            path: None,
+            error: None,
+            inference_time: None,
+        })
+        .expect("save");
+    let run = env.run(&["fetch", "old-job-1"]);
+    run.expect_code(7);
+    assert!(
+        run.stderr.contains("kept for 1 hour after submission"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.request_count(), 0);
+}
+
+#[test]
+fn status_without_ids_lists_jobs_newest_first_and_skips_damaged_entries() {
+    let env = TestEnv::new();
+    let mut ids = vec![];
+    for p in ["first fox", "second fox", "third fox"] {
+        ids.push(env.run(&["submit", p]).stdout.trim().to_owned());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::fs::write(env.root.path().join("data/jobs/broken.json"), "{ nope").expect("write");
+    let run = env.run(&["status"]);
+    run.expect_code(0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].starts_with("ID "), "{}", run.stdout);
+    assert!(lines[0].contains("STATE") && lines[0].contains("PROMPT"));
+    let order: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap_or(""))
+        .collect();
+    ids.reverse();
+    assert_eq!(order, ids);
+    assert!(lines[1].contains("third fox"));
+    assert!(run.stderr.contains("damaged"), "{}", run.stderr);
+    let limited = env.run(&["status", "--limit", "1", "--json"]);
+    assert_eq!(limited.stdout.lines().count(), 1);
+}
+
+#[test]
+fn two_dozen_concurrent_submits_are_all_recorded_intact() {
+    let env = TestEnv::new();
+    let children: Vec<_> = (0..24)
+        .map(|i| {
+            env.cmd()
+                .args(["submit", &format!("fox number {i}")])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    let mut ids: Vec<String> = children
+        .into_iter()
+        .map(|c| {
+            let out = c.wait_with_output().expect("wait");
+            assert!(out.status.success());
+            String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        })
+        .collect();
+    ids.sort();
+    let (records, warnings) = History::new(&env.root.path().join("data")).list();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let mut recorded: Vec<String> = records.iter().map(|r| r.request_id.clone()).collect();
+    recorded.sort();
+    assert_eq!(recorded, ids);
+    assert!(
+        records
+            .iter()
+            .all(|r| r.prompt().starts_with("fox number "))
+    );
+}
+
+#[test]
+fn timeout_then_fetch_wait_produces_the_image() {
+    let env = slow_env(2500);
+    let run = env.run(&["generate", "a fox", "--seed", "11", "--timeout", "1"]);
+    run.expect_code(6);
+    let id = env.emu.jobs()[0].request_id.clone();
+    assert!(
+        run.stderr.contains(&format!("segflux fetch {id} --wait")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(TestEnv::files(&env.work()), Vec::<String>::new());
+    let resumed = env.run(&["fetch", &id, "--wait"]);
+    resumed.expect_code(0);
+    let files = TestEnv::files(&env.work());
+    assert_eq!(files.len(), 1);
+    assert!(files[0].starts_with("11-"), "{files:?}");
+    assert_eq!(
+        env.emu.count(Endpoint::Submit),
+        1,
+        "resuming must not submit again"
+    );
+}
+
+#[test]
+fn ctrl_c_during_generate_exits_130_with_the_request_id_and_no_partial_file() {
+    let env = TestEnv::new();
+    let mut child = env
+        .cmd()
+        .args(["generate", "a fox #never"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut seen = String::new();
+    while !seen.contains("PROCESSING") {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).expect("read") > 0,
+            "ended early: {seen}"
+        );
+        seen.push_str(&line);
+    }
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("wait");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).expect("read");
+    assert_eq!(status.code(), Some(130), "{seen}{rest}");
+    let id = env.emu.jobs()[0].request_id.clone();
+    assert!(rest.contains(&id), "{rest}");
+    assert!(
+        rest.contains(&format!("segflux fetch {id} --wait")),
+        "{rest}"
+    );
+    assert_eq!(TestEnv::files(&env.work()), Vec::<String>::new());
+}
+
+#[test]
+fn a_malformed_id_is_rejected_before_any_request() {
+    let env = TestEnv::new();
+    for args in [
+        ["fetch", "../etc/passwd"],
+        ["status", "a b"],
+        ["fetch", "x?y=1"],
+    ] {
+        let run = env.run(&args);
+        run.expect_code(2);
+        assert!(
+            run.stderr.contains("ID") && run.stderr.contains("A-Z"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(env.request_count(), 0);
+}

@@ -1,0 +1,7 @@
+//! End-to-end tests of the real `segflux` binary against the in-process emulator.
+
+mod completions;
+mod generate;
+mod jobs;
+mod testenv;
+mod usage;
