@@ -35,7 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Submit a prompt, wait for the image, download it and print its path')
-            [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Submit a prompt and print its request_id at once (fetch the image later)')
+            [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Submit a prompt and print its request id at once (fetch the image later)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Print each job''s state; with no ID, list the jobs this machine submitted')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download a finished job''s image')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -180,7 +180,7 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
         }
         'segflux;help' {
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Submit a prompt, wait for the image, download it and print its path')
-            [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Submit a prompt and print its request_id at once (fetch the image later)')
+            [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Submit a prompt and print its request id at once (fetch the image later)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Print each job''s state; with no ID, list the jobs this machine submitted')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download a finished job''s image')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')

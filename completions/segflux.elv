@@ -32,7 +32,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand generate 'Submit a prompt, wait for the image, download it and print its path'
-            cand submit 'Submit a prompt and print its request_id at once (fetch the image later)'
+            cand submit 'Submit a prompt and print its request id at once (fetch the image later)'
             cand status 'Print each job''s state; with no ID, list the jobs this machine submitted'
             cand fetch 'Download a finished job''s image'
             cand completions 'Print a shell completion script'
@@ -170,7 +170,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
         }
         &'segflux;help'= {
             cand generate 'Submit a prompt, wait for the image, download it and print its path'
-            cand submit 'Submit a prompt and print its request_id at once (fetch the image later)'
+            cand submit 'Submit a prompt and print its request id at once (fetch the image later)'
             cand status 'Print each job''s state; with no ID, list the jobs this machine submitted'
             cand fetch 'Download a finished job''s image'
             cand completions 'Print a shell completion script'
