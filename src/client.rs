@@ -106,19 +106,21 @@ impl Client {
                 attempt.follow()
             }
         });
+        // A stalled read is abandoned early enough for a retry to fit in --timeout.
+        let read_timeout = (deadline.saturating_duration_since(Instant::now()) / 3)
+            .clamp(Duration::from_secs(1), Duration::from_secs(30));
         let api = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .redirect(same_origin)
             .connect_timeout(Duration::from_secs(10))
-            .read_timeout(Duration::from_secs(30))
-            .timeout(Duration::from_mins(1))
+            .read_timeout(read_timeout)
             .build()
             .map_err(|e| Error::Other(format!("cannot start the HTTP client: {e}")))?;
         let cdn = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .redirect(redirect::Policy::limited(5))
             .connect_timeout(Duration::from_secs(10))
-            .read_timeout(Duration::from_secs(30))
+            .read_timeout(read_timeout)
             .build()
             .map_err(|e| Error::Other(format!("cannot start the HTTP client: {e}")))?;
         Ok(Self {
@@ -288,7 +290,16 @@ impl Client {
             let started = Instant::now();
             self.reporter
                 .http(&format!("> {verb} {url} (x-api-key: redacted)"));
-            let sent = make().headers(self.key_header()).send().await;
+            // Each call is bounded by what is left of --timeout (at least 1 s, at most 60 s).
+            let budget = self
+                .deadline
+                .saturating_duration_since(Instant::now())
+                .clamp(Duration::from_secs(1), Duration::from_mins(1));
+            let sent = make()
+                .headers(self.key_header())
+                .timeout(budget)
+                .send()
+                .await;
             let (outcome, headers, text) = match sent {
                 Err(e) => (transport_outcome(&e), HeaderMap::new(), describe(&e)),
                 Ok(resp) => {
@@ -301,11 +312,23 @@ impl Client {
                                 body.len(),
                                 started.elapsed().as_millis()
                             ));
-                            if status.is_success() || is_terminal_payload(call, &body) {
+                            if is_terminal_payload(call, &body) {
                                 return Ok((status, body.to_vec()));
                             }
-                            let text = error_text(status, &headers, &body);
-                            (Outcome::Status(status.as_u16()), headers, text)
+                            if status.is_success() {
+                                match serde_json::from_slice::<Value>(&body) {
+                                    Ok(_) => return Ok((status, body.to_vec())),
+                                    // A proxy's garbage: as good as no answer at all.
+                                    Err(e) => (
+                                        Outcome::LostAfterSend,
+                                        headers,
+                                        format!("the answer ({status}) was not valid JSON: {e}"),
+                                    ),
+                                }
+                            } else {
+                                let text = error_text(status, &headers, &body);
+                                (Outcome::Status(status.as_u16()), headers, text)
+                            }
                         }
                         Err(e) => (
                             Outcome::LostAfterSend,
@@ -447,11 +470,11 @@ fn http_error(outcome: Outcome, text: &str) -> Error {
 
 fn uncertain(outcome: Outcome, text: &str) -> Error {
     let why = match outcome {
-        Outcome::Status(code) => format!("the API answered {code} to the submit"),
-        _ => "the connection was lost after the submit was sent".to_owned(),
+        Outcome::Status(code) => format!("the API answered {code} to the submit ({text})"),
+        _ => format!("the submit got no usable answer ({text})"),
     };
     Error::SubmitUncertain(format!(
-        "{why} ({text}); the job may or may not have been accepted and billed, so segflux did not send it again"
+        "{why}; the job may or may not have been accepted and billed, so segflux did not send it again"
     ))
 }
 

@@ -1,6 +1,7 @@
 //! End-to-end tests of the real `segflux` binary against the in-process emulator.
 
 mod completions;
+mod faults;
 mod generate;
 mod jobs;
 mod testenv;
