@@ -159,6 +159,8 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             [CompletionResult]::new('--cdn-port', '--cdn-port', [CompletionResultType]::ParameterName, 'Port of the image (CDN) origin (0 picks a free one)')
             [CompletionResult]::new('--queued-secs', '--queued-secs', [CompletionResultType]::ParameterName, 'Seconds a job stays QUEUED')
             [CompletionResult]::new('--processing-secs', '--processing-secs', [CompletionResultType]::ParameterName, 'Seconds a job stays PROCESSING')
+            [CompletionResult]::new('--processing-spread', '--processing-spread', [CompletionResultType]::ParameterName, 'Up to this many extra seconds of processing, fixed per seed (jobs of varied length)')
+            [CompletionResult]::new('--job-log', '--job-log', [CompletionResultType]::ParameterName, 'Append one JSON line per finished job (id, submitted, completed instants) to this file')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Jobs processed at once; further jobs wait QUEUED [default: unlimited]')
             [CompletionResult]::new('--require-key', '--require-key', [CompletionResultType]::ParameterName, 'Accept only this API key [default: any non-empty key]')
             [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Answer 429 beyond this many API requests per minute')

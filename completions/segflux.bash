@@ -117,7 +117,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__emulator)
-            opts="-q -v -h -V --port --cdn-port --queued-secs --processing-secs --capacity --require-key --rate-limit --image-size --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --port --cdn-port --queued-secs --processing-secs --processing-spread --job-log --capacity --require-key --rate-limit --image-size --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -136,6 +136,14 @@ _segflux() {
                     return 0
                     ;;
                 --processing-secs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --processing-spread)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --job-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -150,6 +150,8 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand --cdn-port 'Port of the image (CDN) origin (0 picks a free one)'
             cand --queued-secs 'Seconds a job stays QUEUED'
             cand --processing-secs 'Seconds a job stays PROCESSING'
+            cand --processing-spread 'Up to this many extra seconds of processing, fixed per seed (jobs of varied length)'
+            cand --job-log 'Append one JSON line per finished job (id, submitted, completed instants) to this file'
             cand --capacity 'Jobs processed at once; further jobs wait QUEUED [default: unlimited]'
             cand --require-key 'Accept only this API key [default: any non-empty key]'
             cand --rate-limit 'Answer 429 beyond this many API requests per minute'

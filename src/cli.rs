@@ -29,6 +29,7 @@ pub struct Cli {
 
 /// Options that apply to every command.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Segmind API key (flag beats environment beats config file)
     #[arg(
@@ -99,11 +100,11 @@ pub struct GenerateArgs {
     pub gen_opts: GenOptions,
 
     /// A file path, or a directory (existing, or ending in `/`) to write into [default: .]
-    #[arg(short, long, value_name = "PATH")]
+    #[arg(short, long, value_name = "PATH", help_heading = "Output")]
     pub output: Option<PathBuf>,
 
     /// Overwrite an existing file
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub force: bool,
 }
 
@@ -121,6 +122,7 @@ pub struct SubmitArgs {
 
 /// What is sent to the model (shared by `generate` and `submit`).
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Generation options")]
 pub struct GenOptions {
     /// Aspect ratio of the image
     #[arg(long = "ar", visible_alias = "aspect-ratio", value_enum,
@@ -213,6 +215,12 @@ pub struct EmulatorArgs {
     /// Seconds a job stays PROCESSING
     #[arg(long, default_value_t = 3.0, value_name = "SECS")]
     pub processing_secs: f64,
+    /// Up to this many extra seconds of processing, fixed per seed (jobs of varied length)
+    #[arg(long, default_value_t = 0.0, value_name = "SECS")]
+    pub processing_spread: f64,
+    /// Append one JSON line per finished job (id, submitted, completed instants) to this file
+    #[arg(long, value_name = "PATH")]
+    pub job_log: Option<PathBuf>,
     /// Jobs processed at once; further jobs wait QUEUED [default: unlimited]
     #[arg(long, value_name = "N")]
     pub capacity: Option<usize>,

@@ -174,10 +174,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> std::io::Result<(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".segflux-")
-        .suffix(".part")
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".segflux-").suffix(".part");
+    // tempfile creates 0600; an image is an ordinary file (0666 less the umask, as `>` makes).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     if force {
@@ -242,6 +244,22 @@ mod tests {
         assert!(check_image(cut, ImageFormat::Png).is_err());
     }
 
+    /// The umask, read back from a file created with mode 0o777.
+    #[cfg(unix)]
+    fn umask_of_this_process() -> u32 {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("probe");
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o777)
+            .open(&p)
+            .unwrap();
+        !std::fs::metadata(&p).unwrap().permissions().mode() & 0o777
+    }
+
     #[test]
     fn atomic_write_refuses_to_clobber_and_leaves_no_temp_file() {
         let dir = tempfile::tempdir().unwrap();
@@ -253,5 +271,11 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"three");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+            assert_eq!(mode & 0o044, 0o044 & !umask_of_this_process(), "{mode:o}");
+        }
     }
 }

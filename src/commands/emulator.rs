@@ -1,7 +1,12 @@
 //! `segflux emulator`: the v2 API emulator on loopback, until Ctrl-C.
 
+use std::collections::HashSet;
+use std::io::Write as _;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::time::Duration;
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::json;
 
 use crate::cli::EmulatorArgs;
 use crate::emulator::{Emulator, EmulatorConfig};
@@ -21,6 +26,7 @@ pub async fn run(ctx: &Context, args: &EmulatorArgs) -> Result<()> {
     let config = EmulatorConfig {
         queued: secs("queued-secs", args.queued_secs)?,
         processing: secs("processing-secs", args.processing_secs)?,
+        processing_spread: secs("processing-spread", args.processing_spread)?,
         capacity: args.capacity,
         required_key: args.require_key.clone(),
         rate_limit_per_minute: args.rate_limit,
@@ -41,9 +47,55 @@ pub async fn run(ctx: &Context, args: &EmulatorArgs) -> Result<()> {
         emu.cdn_url(),
         emu.base_url()
     ));
-    tokio::signal::ctrl_c()
-        .await
-        .map_err(|e| Error::Other(format!("cannot wait for Ctrl-C: {e}")))?;
+    let stop = tokio::signal::ctrl_c();
+    match &args.job_log {
+        Some(path) => {
+            tokio::select! {
+                r = log_jobs(&emu, path) => r?,
+                _ = stop => {}
+            }
+        }
+        None => {
+            stop.await
+                .map_err(|e| Error::Other(format!("cannot wait for Ctrl-C: {e}")))?;
+        }
+    }
     p.info("emulator stopped");
     Ok(())
+}
+
+/// Appends a JSON line for each job as it reaches COMPLETED or FAILED, with the exact instants
+/// of the emulator's timeline (Unix seconds), for benchmarks that measure client latency.
+async fn log_jobs(emu: &Emulator, path: &Path) -> Result<()> {
+    let open_err =
+        |e: std::io::Error| Error::Other(format!("cannot write {}: {e}", path.display()));
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(open_err)?;
+    let unix = |t: SystemTime| {
+        t.duration_since(UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64())
+    };
+    let mut logged = HashSet::new();
+    loop {
+        for job in emu.jobs() {
+            let Some(done) = job.completed_at else {
+                continue;
+            };
+            if !logged.insert(job.request_id.clone()) {
+                continue;
+            }
+            let line = json!({
+                "request_id": job.request_id,
+                "state": job.state.as_str(),
+                "submitted_at": unix(job.submitted_at),
+                "started_at": job.started_at.map(unix),
+                "completed_at": unix(done),
+            });
+            writeln!(file, "{line}").map_err(open_err)?;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

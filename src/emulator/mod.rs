@@ -45,6 +45,9 @@ pub struct EmulatorConfig {
     pub queued: Duration,
     /// Time a job spends on a worker, PROCESSING (default 3 s).
     pub processing: Duration,
+    /// Extra processing time of up to this much, fixed per seed (the same seed always takes
+    /// as long), so benchmarks get jobs of varied length that any client reproduces; default 0.
+    pub processing_spread: Duration,
     /// Most jobs PROCESSING at once; `None` is unlimited. Extra jobs wait QUEUED, first
     /// come first served. A job that never finishes holds its worker for good.
     pub capacity: Option<usize>,
@@ -70,6 +73,7 @@ impl Default for EmulatorConfig {
         Self {
             queued: Duration::from_secs(1),
             processing: Duration::from_secs(3),
+            processing_spread: Duration::ZERO,
             capacity: None,
             retention: Duration::from_hours(1),
             required_key: None,

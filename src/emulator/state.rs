@@ -112,7 +112,12 @@ impl State {
     pub fn create_job(&mut self, config: &EmulatorConfig, new: NewJob, now: Instant) -> String {
         // Rounded to 1e-4 so the figures the status shows stay tidy after many submits.
         self.credits = ((self.credits - COST_PER_JOB) * 10_000.0).round() / 10_000.0;
-        let busy = (!new.never_finishes()).then_some(config.processing);
+        let busy = (!new.never_finishes()).then(|| {
+            config.processing
+                + config
+                    .processing_spread
+                    .mul_f64(spread_fraction(new.spec.seed))
+        });
         let start = self.reserve_worker(config.capacity, now + config.queued, busy);
         let end = start.zip(busy).map(|(start, busy)| start + busy);
         let id = loop {
@@ -231,8 +236,27 @@ impl State {
     }
 }
 
+/// A fraction in `[0, 1)` fixed by the seed (Fibonacci hashing, so close seeds spread out).
+fn spread_fraction(seed: u64) -> f64 {
+    let mixed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11;
+    #[expect(clippy::cast_precision_loss, reason = "53 bits fit an f64 exactly")]
+    let (x, scale) = (mixed as f64, (1u64 << 53) as f64);
+    x / scale
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn spread_fractions_are_fixed_per_seed_and_spread_out() {
+        let f: Vec<f64> = (0..8).map(super::spread_fraction).collect();
+        assert!(f.iter().all(|x| (0.0..1.0).contains(x)));
+        assert!(super::spread_fraction(5).to_bits() == f[5].to_bits());
+        let (lo, hi) = f
+            .iter()
+            .fold((1.0f64, 0.0f64), |(l, h), x| (l.min(*x), h.max(*x)));
+        assert!(hi - lo > 0.5, "{f:?}");
+    }
+
     use super::*;
     use crate::api::JobState;
     use crate::emulator::render::Format;
