@@ -59,12 +59,17 @@ png\t'PNG'"
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l model -d 'Segmind model slug' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -s p -l param -d 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -s o -l output -d 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]' -r -F
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l from -d 'Prompts to generate: a text file (one prompt per line; blank lines and # comments skipped) or a .jsonl file (one object per line: prompt and any generation option); `-` reads standard input. The command-line options are each line\'s defaults' -r -F
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -s n -l count -d 'Images per prompt, with seeds seed, seed+1, …' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l concurrency -d 'Jobs in flight at once; lowered automatically while the API answers 429' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l manifest -d 'Append one JSON line per finished job to this file' -r -F
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l shard -d 'Process only the K-th of N deterministic slices of the jobs (1-based), e.g. 2/4' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l timeout -d 'Give up waiting after this many seconds' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l raw -d 'Less processed, more natural-looking images'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l dry-run -d 'Print the exact request (URL and JSON body, key redacted) and send nothing'
-complete -c segflux -n "__fish_segflux_using_subcommand generate" -l force -d 'Overwrite an existing file'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l force -d 'Overwrite an existing file (in a batch: redo jobs whose file exists)'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l json -d 'Machine-readable output on stdout, one JSON object per line'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -s q -l quiet -d 'Print nothing on stderr but errors'

@@ -91,9 +91,13 @@ pub enum Command {
 /// Options of `generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// The prompt; `-` reads it from standard input
-    #[arg(value_name = "PROMPT")]
-    pub prompt: String,
+    /// The prompt; `-` reads it from standard input (not with --from)
+    #[arg(
+        value_name = "PROMPT",
+        required_unless_present = "from",
+        conflicts_with = "from"
+    )]
+    pub prompt: Option<String>,
 
     /// The generation options
     #[command(flatten)]
@@ -103,9 +107,49 @@ pub struct GenerateArgs {
     #[arg(short, long, value_name = "PATH", help_heading = "Output")]
     pub output: Option<PathBuf>,
 
-    /// Overwrite an existing file
+    /// Overwrite an existing file (in a batch: redo jobs whose file exists)
     #[arg(long, help_heading = "Output")]
     pub force: bool,
+
+    /// Batch mode
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
+
+/// Options of batch generation (`generate` only).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Batch")]
+pub struct BatchArgs {
+    /// Prompts to generate: a text file (one prompt per line; blank lines and # comments
+    /// skipped) or a .jsonl file (one object per line: prompt and any generation option);
+    /// `-` reads standard input. The command-line options are each line's defaults
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+
+    /// Images per prompt, with seeds seed, seed+1, …
+    #[arg(short = 'n', long = "count", value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub count: u32,
+
+    /// Jobs in flight at once; lowered automatically while the API answers 429
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: u32,
+
+    /// Append one JSON line per finished job to this file
+    #[arg(long, value_name = "PATH")]
+    pub manifest: Option<PathBuf>,
+
+    /// Process only the K-th of N deterministic slices of the jobs (1-based), e.g. 2/4
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(u32, u32)>,
+}
+
+impl BatchArgs {
+    /// Whether any batch option asks for batch mode.
+    pub fn is_batch(&self) -> bool {
+        self.from.is_some() || self.count > 1 || self.manifest.is_some() || self.shard.is_some()
+    }
 }
 
 /// Options of `submit`.
@@ -327,6 +371,19 @@ fn parse_seed(s: &str) -> Result<u64, String> {
         .map_err(|_| "must be a non-negative integer".to_owned())
 }
 
+fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let err = || "must be K/N with 1 <= K <= N, e.g. 2/4".to_owned();
+    let (k, n) = s.split_once('/').ok_or_else(err)?;
+    let (k, n): (u32, u32) = (
+        k.trim().parse().map_err(|_| err())?,
+        n.trim().parse().map_err(|_| err())?,
+    );
+    if k == 0 || n == 0 || k > n {
+        return Err(err());
+    }
+    Ok((k, n))
+}
+
 fn parse_request_id(s: &str) -> Result<String, String> {
     if crate::api::valid_request_id(s) {
         Ok(s.to_owned())
@@ -335,12 +392,16 @@ fn parse_request_id(s: &str) -> Result<String, String> {
     }
 }
 
-fn parse_model(s: &str) -> Result<String, String> {
-    let ok = !s.is_empty()
+/// Whether `s` is a plausible model slug (it goes into a URL path).
+pub fn valid_model(s: &str) -> bool {
+    !s.is_empty()
         && s.len() <= 128
         && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
-    if ok {
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+}
+
+fn parse_model(s: &str) -> Result<String, String> {
+    if valid_model(s) {
         Ok(s.to_owned())
     } else {
         Err("must be a model slug of letters, digits, '.', '_' and '-'".into())

@@ -52,6 +52,16 @@ pub enum Error {
     /// Anything else.
     #[error("{0}")]
     Other(String),
+    /// Some jobs of a batch did not succeed; `code` is the most severe of their exit codes.
+    #[error("{failed} of {total} jobs did not succeed (each is listed above and in the manifest)")]
+    Batch {
+        /// Jobs that did not succeed.
+        failed: usize,
+        /// Jobs in the batch.
+        total: usize,
+        /// The exit code to end with.
+        code: u8,
+    },
     /// An error that happened after `request_id` was accepted by the API.
     #[error("{source}")]
     Job {
@@ -98,7 +108,27 @@ impl Error {
             Self::Network(_) | Self::SubmitUncertain(_) => 8,
             Self::Download(_) => 9,
             Self::Interrupted(_) => 130,
+            Self::Batch { code, .. } => *code,
             Self::Rejected { .. } | Self::UnknownState(_) | Self::Other(_) | Self::Job { .. } => 1,
+        }
+    }
+
+    /// How bad an exit code is for a batch's overall result, worst first: an interrupt, a
+    /// paid image not written, a paid job still pending (timeout), an unknown submit
+    /// outcome or network failure, then the failures that cost nothing more (auth,
+    /// credits, FAILED, not found, other).
+    pub fn severity(code: u8) -> u8 {
+        match code {
+            130 => 9,
+            9 => 8,
+            6 => 7,
+            8 => 6,
+            3 => 5,
+            4 => 4,
+            5 => 3,
+            7 => 2,
+            0 => 0,
+            _ => 1,
         }
     }
 
@@ -200,6 +230,19 @@ mod tests {
         for (err, code) in rows {
             assert_eq!(err.exit_code(), code, "{err:?}");
         }
+    }
+
+    #[test]
+    fn batch_severity_puts_paid_jobs_first() {
+        let mut codes = vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 130];
+        codes.sort_by_key(|c| std::cmp::Reverse(Error::severity(*c)));
+        assert_eq!(codes[..4], [130, 9, 6, 8]);
+        let e = Error::Batch {
+            failed: 2,
+            total: 5,
+            code: 9,
+        };
+        assert_eq!(e.exit_code(), 9);
     }
 
     #[test]

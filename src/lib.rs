@@ -5,12 +5,14 @@
 //! `commands → {client, wait, output, printer} → api`; the emulator depends on `api` only.
 
 pub mod api;
+pub mod batch;
 pub mod cli;
 pub mod client;
 pub mod commands;
 pub mod emulator;
 pub mod error;
 pub mod history;
+pub mod limiter;
 pub mod output;
 pub mod printer;
 pub mod report;

@@ -8,7 +8,7 @@ use std::io::{IsTerminal as _, Write as _};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde_json::Value;
 
 use crate::api::JobState;
@@ -133,4 +133,111 @@ impl Reporter for Printer {
             ));
         }
     }
+}
+
+/// Progress of a batch: on a terminal an overall bar (done / total, rate, ETA) and a line per
+/// job in flight; otherwise one plain line per finished job; nothing with `-q`.
+#[derive(Debug)]
+pub struct BatchProgress {
+    multi: Option<(MultiProgress, ProgressBar)>,
+    quiet: bool,
+    total: usize,
+    done: std::sync::atomic::AtomicUsize,
+}
+
+/// One job's line in a batch display; shows the job's state as it changes.
+#[derive(Debug)]
+pub struct JobLine {
+    bar: Option<ProgressBar>,
+}
+
+impl Printer {
+    /// Starts the display of a batch of `total` jobs.
+    pub fn batch_progress(&self, total: usize) -> BatchProgress {
+        let multi = (self.tty && !self.quiet).then(|| {
+            let multi = MultiProgress::new();
+            let style = ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} jobs  {per_sec}  ETA {eta}  {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            let overall = multi.add(ProgressBar::new(total as u64).with_style(style));
+            overall.enable_steady_tick(Duration::from_millis(200));
+            (multi, overall)
+        });
+        BatchProgress {
+            multi,
+            quiet: self.quiet,
+            total,
+            done: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+}
+
+impl BatchProgress {
+    /// A line for a job now in flight.
+    pub fn job_line(&self, label: &str) -> JobLine {
+        let bar = self.multi.as_ref().map(|(multi, _)| {
+            let style = ProgressStyle::with_template("  {spinner} {prefix} {msg} {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner());
+            let bar = multi.add(ProgressBar::new_spinner().with_style(style));
+            bar.set_prefix(label.to_owned());
+            bar.set_message("SUBMITTING");
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        JobLine { bar }
+    }
+
+    /// A job ended (written, skipped or failed): count it and say so.
+    pub fn job_done(&self, message: &str) {
+        let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        match &self.multi {
+            Some((multi, overall)) => {
+                overall.inc(1);
+                let _ = multi.println(message);
+            }
+            None if !self.quiet => {
+                let _ = writeln!(std::io::stderr(), "[{n}/{}] {message}", self.total);
+            }
+            None => {}
+        }
+    }
+
+    /// A message that is not about one job (warnings, the summary).
+    pub fn message(&self, message: &str) {
+        match &self.multi {
+            Some((multi, _)) => {
+                let _ = multi.println(message);
+            }
+            None if !self.quiet => {
+                let _ = writeln!(std::io::stderr(), "{message}");
+            }
+            None => {}
+        }
+    }
+
+    /// Removes the bars.
+    pub fn close(&self) {
+        if let Some((_, overall)) = &self.multi {
+            overall.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for JobLine {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Reporter for JobLine {
+    fn state(&self, _: &str, state: &JobState, _: Duration) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(state.to_string());
+        }
+    }
+    fn http(&self, _: &str) {}
+    fn retry(&self, _: &str, _: &str, _: Duration) {}
 }

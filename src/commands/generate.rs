@@ -32,7 +32,11 @@ struct Plan {
 
 /// Runs `generate`.
 pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
-    let plan = plan(read_prompt(&args.prompt)?, &args)?;
+    if args.batch.is_batch() {
+        return super::batch::run(ctx, &args).await;
+    }
+    let prompt = read_prompt(args.prompt.as_deref().unwrap_or("-"))?;
+    let plan = plan(prompt, &args)?;
     if args.gen_opts.dry_run {
         dry_run(ctx, &plan.request);
         return Ok(());
@@ -44,6 +48,7 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
     let id = job::submit_and_record(ctx, &conn.client, &plan.request)
         .await?
         .request_id;
+    job::announce(ctx, &plan.request, &id);
     finish(ctx, &conn.client, &plan, &id, submitted_at)
         .await
         .map_err(|e| e.for_job(&id))

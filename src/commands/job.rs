@@ -49,13 +49,17 @@ pub async fn submit_and_record(
             "warning: cannot record {id} in the job history: {e}"
         ));
     }
+    Ok(sub)
+}
+
+/// Tells the user a job was accepted (single-job commands; a batch shows its own lines).
+pub fn announce(ctx: &Context, req: &GenerationRequest, id: &str) {
     ctx.printer.info(&format!(
         "submitted {id} (model {}, seed {}, prompt hash {})",
         req.model,
         req.seed,
         req.prompt_hash()
     ));
-    Ok(sub)
 }
 
 /// Where a delivered image goes.

@@ -4,6 +4,7 @@
 //! writer, and report through the printer. `main` races [`run`] against Ctrl-C; what a command
 //! submitted is recorded in [`Context::submitted`] so an interrupt can still name every paid job.
 
+mod batch;
 mod completions;
 mod emulator;
 mod fetch;
@@ -46,14 +47,21 @@ impl Context {
         })
     }
 
-    /// Records an accepted job.
+    /// Records an accepted job as in flight.
     pub fn record_submit(&self, request_id: &str) {
         if let Ok(mut ids) = self.submitted.lock() {
             ids.push(request_id.to_owned());
         }
     }
 
-    /// The jobs accepted so far.
+    /// A job is no longer in flight (its outcome was reported).
+    pub fn record_done(&self, request_id: &str) {
+        if let Ok(mut ids) = self.submitted.lock() {
+            ids.retain(|id| id != request_id);
+        }
+    }
+
+    /// The jobs accepted and still in flight.
     pub fn submitted_ids(&self) -> Vec<String> {
         self.submitted.lock().map(|v| v.clone()).unwrap_or_default()
     }
@@ -79,6 +87,15 @@ pub struct Connection {
 
 /// Starts the built-in emulator when `--emulator` is on, then builds the client.
 pub async fn connect(ctx: &Context) -> Result<Connection> {
+    connect_with(ctx, ctx.printer.clone(), ctx.settings.deadline()).await
+}
+
+/// [`connect`] with another reporter for the HTTP layer and another overall deadline.
+pub async fn connect_with(
+    ctx: &Context,
+    reporter: Arc<dyn crate::report::Reporter>,
+    deadline: std::time::Instant,
+) -> Result<Connection> {
     let (emulator, base_url, key) = if ctx.settings.emulator {
         let emu = Emulator::start(EmulatorConfig::default())
             .await
@@ -97,13 +114,7 @@ pub async fn connect(ctx: &Context) -> Result<Connection> {
         Some(k) => k,
         None => ctx.settings.require_key()?,
     };
-    let client = Client::new(
-        &base_url,
-        key,
-        ctx.settings.backoff,
-        ctx.settings.deadline(),
-        ctx.printer.clone(),
-    )?;
+    let client = Client::new(&base_url, key, ctx.settings.backoff, deadline, reporter)?;
     Ok(Connection {
         client,
         base_url,

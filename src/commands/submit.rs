@@ -20,6 +20,7 @@ pub async fn run(ctx: &Context, args: SubmitArgs) -> Result<()> {
     let conn = connect(ctx).await?;
     let sub = job::submit_and_record(ctx, &conn.client, &req).await?;
     let id = &sub.request_id;
+    job::announce(ctx, &req, id);
     if ctx.printer.is_json() {
         let r = &sub.response;
         ctx.printer.json_line(&json!({

@@ -1,5 +1,11 @@
 //! End-to-end tests of the real `segflux` binary against the in-process emulator.
 
+#![expect(
+    clippy::case_sensitive_file_extension_comparisons,
+    reason = "the tests name their own files, in lower case"
+)]
+
+mod batch;
 mod completions;
 mod faults;
 mod generate;

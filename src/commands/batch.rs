@@ -1,0 +1,472 @@
+//! Batch generation (`generate --from FILE`, `-n N`, `--manifest`, `--shard`): many jobs at
+//! once, idempotent across re-runs, one failure never stopping the rest.
+//!
+//! Order of work: parse and check every line (exit 2, nothing sent); skip jobs whose file
+//! exists; resume jobs the history shows as submitted within the hour; submit the rest under
+//! the adaptive [`Limiter`]; write a manifest line and a progress line as each job ends; end
+//! with a summary and the most severe exit code.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt as _;
+use futures_util::stream::FuturesUnordered;
+use serde_json::json;
+
+use crate::api::JobState;
+use crate::batch::{self, BatchJob};
+use crate::cli::{GenerateArgs, ImageFormat};
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::history::{History, JobRecord};
+use crate::limiter::Limiter;
+use crate::output::{self, Target};
+use crate::printer::{BatchProgress, Printer};
+use crate::report::Reporter;
+use crate::wait;
+
+use super::job::{self, Destination};
+use super::{Context, connect_with, generate};
+
+/// A job with its target path.
+#[derive(Debug)]
+struct Planned {
+    job: BatchJob,
+    path: PathBuf,
+}
+
+/// How one job ended.
+#[derive(Debug)]
+enum Outcome {
+    Written {
+        id: String,
+        delivered: job::Delivered,
+        resumed: bool,
+    },
+    Skipped,
+    Failed {
+        id: Option<String>,
+        error: Error,
+    },
+}
+
+/// Runs a batch.
+pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
+    let (jobs, dir) = plan(ctx, args)?;
+    if args.gen_opts.dry_run {
+        for p in &jobs {
+            generate::dry_run(ctx, &p.job.request);
+        }
+        return Ok(());
+    }
+    output::ensure_writable(&dir)?;
+    let manifest = open_manifest(args.batch.manifest.as_deref())?;
+    let started = Instant::now();
+    let progress = ctx.printer.batch_progress(jobs.len());
+    let (todo, skipped): (Vec<Planned>, Vec<Planned>) = jobs
+        .into_iter()
+        .partition(|p| args.force || !p.path.exists());
+    let mut tally = Tally::default();
+    for p in &skipped {
+        report(
+            ctx,
+            &progress,
+            manifest.as_ref(),
+            p,
+            &Outcome::Skipped,
+            Duration::ZERO,
+            &mut tally,
+        );
+    }
+    if !todo.is_empty() {
+        let limiter = run_jobs(ctx, args, &todo, &progress, manifest.as_ref(), &mut tally).await?;
+        if limiter.lowest() < args.batch.concurrency as usize {
+            progress.message(&format!(
+                "the API rate-limited submits: concurrency went down to {} and back up to {} (of {})",
+                limiter.lowest(),
+                limiter.limit(),
+                args.batch.concurrency
+            ));
+        }
+    }
+    progress.close();
+    progress.message(&format!(
+        "generated {}, resumed {}, skipped {}, failed {} in {:.1}s",
+        tally.written,
+        tally.resumed,
+        tally.skipped,
+        tally.failed,
+        started.elapsed().as_secs_f64()
+    ));
+    match tally.worst {
+        0 => Ok(()),
+        code => Err(Error::Batch {
+            failed: tally.failed,
+            total: tally.written + tally.skipped + tally.failed,
+            code,
+        }),
+    }
+}
+
+/// Reads and checks the input, expands, de-duplicates and shards it.
+fn plan(ctx: &Context, args: &GenerateArgs) -> Result<(Vec<Planned>, PathBuf)> {
+    let Ok(Target::Dir(dir)) = Target::from_arg(args.output.as_deref()) else {
+        return Err(Error::Usage(format!(
+            "invalid value '{}' for '--output <PATH>': in batch mode it must be a directory (end it in /)",
+            args.output.as_deref().unwrap_or(Path::new(".")).display()
+        )));
+    };
+    let format = args.gen_opts.format.unwrap_or(ImageFormat::Jpg);
+    let defaults = generate::build_request(String::new(), &args.gen_opts, format);
+    let (name, text) = match (&args.batch.from, &args.prompt) {
+        (Some(from), _) => (from.display().to_string(), read_input(from)?),
+        (None, Some(prompt)) => (
+            "-".to_owned(),
+            generate::read_prompt(prompt)?.replace('\n', " "),
+        ),
+        (None, None) => return Err(Error::Usage("a PROMPT or --from FILE is required".into())),
+    };
+    let jsonl = args.batch.from.is_some() && batch::is_jsonl(&name, &text);
+    let mut jobs = batch::parse(
+        &text,
+        jsonl,
+        &defaults,
+        args.gen_opts.seed,
+        args.batch.count,
+    )
+    .map_err(|errors| bad_lines(&name, &errors))?;
+    let dropped = batch::dedupe(&mut jobs);
+    if dropped > 0 {
+        ctx.printer.info(&format!(
+            "note: {dropped} duplicate job(s) dropped (same file name)"
+        ));
+    }
+    if let Some((k, n)) = args.batch.shard {
+        jobs = batch::shard(jobs, k, n);
+    }
+    let planned = jobs
+        .into_iter()
+        .map(|job| Planned {
+            path: dir.join(&job.file_name),
+            job,
+        })
+        .collect();
+    Ok((planned, dir))
+}
+
+fn read_input(from: &Path) -> Result<String> {
+    let mut text = String::new();
+    let read = if from == Path::new("-") {
+        std::io::stdin().read_to_string(&mut text).map(drop)
+    } else {
+        std::fs::File::open(from)
+            .and_then(|mut f| f.read_to_string(&mut text))
+            .map(drop)
+    };
+    read.map_err(|e| {
+        Error::Usage(format!(
+            "invalid value '{}' for '--from <FILE>': {e}",
+            from.display()
+        ))
+    })?;
+    Ok(text)
+}
+
+fn bad_lines(name: &str, errors: &[String]) -> Error {
+    const SHOWN: usize = 10;
+    let mut msg = format!(
+        "invalid value '{name}' for '--from <FILE>': {}",
+        errors[..errors.len().min(SHOWN)].join("; ")
+    );
+    if errors.len() > SHOWN {
+        let _ = write!(msg, "; and {} more bad lines", errors.len() - SHOWN);
+    }
+    Error::Usage(msg)
+}
+
+fn open_manifest(path: Option<&Path>) -> Result<Option<Mutex<std::fs::File>>> {
+    path.map(|p| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(p)
+            .map(Mutex::new)
+            .map_err(|e| Error::Other(format!("cannot open the manifest {}: {e}", p.display())))
+    })
+    .transpose()
+}
+
+/// What the jobs share.
+struct Batch<'a> {
+    ctx: &'a Context,
+    client: &'a Client,
+    limiter: Arc<Limiter>,
+    resumable: HashMap<(String, u64, String, String), JobRecord>,
+    stop: Mutex<Option<String>>,
+    force: bool,
+}
+
+async fn run_jobs(
+    ctx: &Context,
+    args: &GenerateArgs,
+    todo: &[Planned],
+    progress: &BatchProgress,
+    manifest: Option<&Mutex<std::fs::File>>,
+    tally: &mut Tally,
+) -> Result<Arc<Limiter>> {
+    let limiter = Arc::new(Limiter::new(args.batch.concurrency as usize));
+    let reporter = Arc::new(Throttle {
+        inner: ctx.printer.clone(),
+        limiter: limiter.clone(),
+    });
+    // Retries may not outlive the batch: a generous bound of --timeout per round of jobs.
+    let rounds =
+        u32::try_from(todo.len().div_ceil(args.batch.concurrency as usize)).unwrap_or(u32::MAX);
+    let deadline = Instant::now()
+        + ctx
+            .settings
+            .timeout
+            .saturating_mul(rounds.saturating_add(1));
+    let conn = connect_with(ctx, reporter, deadline).await?;
+    let b = Batch {
+        ctx,
+        client: &conn.client,
+        limiter: limiter.clone(),
+        resumable: resumable_jobs(),
+        stop: Mutex::new(None),
+        force: args.force,
+    };
+    let mut running: FuturesUnordered<_> = todo
+        .iter()
+        .map(|p| {
+            let b = &b;
+            async move {
+                let started = Instant::now();
+                let outcome = run_one(b, p, progress).await;
+                (p, outcome, started.elapsed())
+            }
+        })
+        .collect();
+    while let Some((p, outcome, wall)) = running.next().await {
+        report(ctx, progress, manifest, p, &outcome, wall, tally);
+    }
+    Ok(limiter)
+}
+
+/// Jobs in the history that are recent enough to fetch instead of submitting again, by
+/// (prompt hash, seed, format, model).
+fn resumable_jobs() -> HashMap<(String, u64, String, String), JobRecord> {
+    let mut map = HashMap::new();
+    let Some(history) = History::open() else {
+        return map;
+    };
+    for rec in history.list().0 {
+        let usable = !rec.expired() && rec.state != "FAILED";
+        if usable {
+            let key = (
+                rec.prompt_hash.clone(),
+                rec.seed,
+                rec.format.clone(),
+                rec.model.clone(),
+            );
+            map.entry(key).or_insert(rec);
+        }
+    }
+    map
+}
+
+async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcome {
+    let _permit = b.limiter.acquire().await;
+    if let Some(reason) = b.stop.lock().ok().and_then(|s| s.clone()) {
+        return Outcome::Failed {
+            id: None,
+            error: Error::Other(format!("not submitted: {reason}")),
+        };
+    }
+    let req = &p.job.request;
+    let key = (
+        req.prompt_hash(),
+        req.seed,
+        req.format.ext().to_owned(),
+        req.model.clone(),
+    );
+    let resumed = b.resumable.get(&key);
+    let line = progress.job_line(&p.job.file_name);
+    let (id, since) = match resumed {
+        Some(rec) => {
+            b.ctx.record_submit(&rec.request_id);
+            (
+                rec.request_id.clone(),
+                Instant::now()
+                    .checked_sub(rec.age())
+                    .unwrap_or_else(Instant::now),
+            )
+        }
+        None => match job::submit_and_record(b.ctx, b.client, req).await {
+            Ok(sub) => {
+                b.limiter.accepted();
+                (sub.request_id, Instant::now())
+            }
+            Err(error) => {
+                if matches!(error.exit_code(), 3 | 4)
+                    && let Ok(mut stop) = b.stop.lock()
+                {
+                    stop.get_or_insert_with(|| error.to_string());
+                }
+                return Outcome::Failed { id: None, error };
+            }
+        },
+    };
+    let result = finish(b, p, &id, since, &line).await;
+    drop(line);
+    b.ctx.record_done(&id);
+    match result {
+        Ok(delivered) => Outcome::Written {
+            id,
+            delivered,
+            resumed: resumed.is_some(),
+        },
+        Err(error) => Outcome::Failed {
+            id: Some(id.clone()),
+            error: error.for_job(&id),
+        },
+    }
+}
+
+async fn finish(
+    b: &Batch<'_>,
+    p: &Planned,
+    id: &str,
+    since: Instant,
+    line: &crate::printer::JobLine,
+) -> Result<job::Delivered> {
+    let deadline = since + b.ctx.settings.timeout;
+    let status = wait::wait_for(b.client, id, since, deadline, b.ctx.schedule(), line).await?;
+    if status.state() == JobState::Failed {
+        let text = wait::failure_text(&status);
+        if let Some(h) = History::open() {
+            let _ = h.update(id, |r| {
+                r.state = "FAILED".into();
+                r.error = Some(text.clone());
+            });
+        }
+        return Err(Error::JobFailed(text));
+    }
+    let dest = Destination::File {
+        path: p.path.clone(),
+        format: p.job.request.format,
+    };
+    job::deliver(b.ctx, b.client, id, status.metrics.as_ref(), &dest, b.force).await
+}
+
+/// Running counts, and the worst exit code so far.
+#[derive(Debug, Default)]
+struct Tally {
+    written: usize,
+    resumed: usize,
+    skipped: usize,
+    failed: usize,
+    worst: u8,
+}
+
+/// Records a finished job: the tally, a progress line, a manifest line, a `--json` line.
+fn report(
+    ctx: &Context,
+    progress: &BatchProgress,
+    manifest: Option<&Mutex<std::fs::File>>,
+    p: &Planned,
+    outcome: &Outcome,
+    wall: Duration,
+    tally: &mut Tally,
+) {
+    let req = &p.job.request;
+    let path = p.path.display().to_string();
+    let (id, status, error, inference, message) = match outcome {
+        Outcome::Written {
+            id,
+            delivered,
+            resumed,
+        } => {
+            tally.written += 1;
+            tally.resumed += usize::from(*resumed);
+            let how = if *resumed {
+                "fetched (resumed)"
+            } else {
+                "written"
+            };
+            (
+                Some(id.as_str()),
+                "COMPLETED",
+                None,
+                delivered.metrics.inference_time,
+                format!("{how} {path}"),
+            )
+        }
+        Outcome::Skipped => {
+            tally.skipped += 1;
+            (
+                None,
+                "SKIPPED",
+                None,
+                None,
+                format!("skipped {path} (exists; --force redoes it)"),
+            )
+        }
+        Outcome::Failed { id, error } => {
+            tally.failed += 1;
+            let code = error.exit_code();
+            if Error::severity(code) > Error::severity(tally.worst) {
+                tally.worst = code;
+            }
+            let text = error.render().replace('\n', "; ");
+            (
+                id.as_deref(),
+                "FAILED",
+                Some(error.to_string()),
+                None,
+                format!("failed {path} (line {}): {text}", p.job.line),
+            )
+        }
+    };
+    let line = json!({
+        "request_id": id, "prompt": req.prompt, "seed": req.seed, "prompt_hash": req.prompt_hash(),
+        "model": req.model, "path": path, "status": status, "error": error,
+        "inference_time": inference, "wall_time": (wall.as_secs_f64() * 1000.0).round() / 1000.0,
+        "line": p.job.line,
+    });
+    progress.job_done(&message);
+    if let Some(m) = manifest
+        && let Ok(mut f) = m.lock()
+        && let Err(e) = writeln!(f, "{line}").and_then(|()| f.flush())
+    {
+        progress.message(&format!("warning: cannot write the manifest: {e}"));
+    }
+    if ctx.printer.is_json() {
+        ctx.printer.json_line(&line);
+    }
+}
+
+/// Passes HTTP events to the printer, and tells the limiter when a submit was rate-limited.
+struct Throttle {
+    inner: Arc<Printer>,
+    limiter: Arc<Limiter>,
+}
+
+impl Reporter for Throttle {
+    fn state(&self, id: &str, state: &JobState, elapsed: Duration) {
+        self.inner.state(id, state, elapsed);
+    }
+    fn http(&self, line: &str) {
+        self.inner.http(line);
+    }
+    fn retry(&self, what: &str, reason: &str, delay: Duration) {
+        if what == "submit" && reason.contains("HTTP 429") {
+            self.limiter.throttled();
+        }
+        self.inner.retry(what, reason, delay);
+    }
+}
