@@ -37,16 +37,17 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand fetch 'Download a finished job''s image'
             cand completions 'Print a shell completion script'
             cand emulator 'Run a local emulator of the Segmind v2 API on loopback'
+            cand config 'Read and write the config file (the key always shown redacted)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'segflux;generate'= {
-            cand --ar 'Aspect ratio of the image'
-            cand --aspect-ratio 'Aspect ratio of the image'
+            cand --ar 'Aspect ratio of the image [default: 1:1]'
+            cand --aspect-ratio 'Aspect ratio of the image [default: 1:1]'
             cand --seed 'Seed for reproducible images (a non-negative integer; random when absent, always shown)'
-            cand --safety-tolerance '1 (strictest) to 6 (most permissive)'
+            cand --safety-tolerance '1 (strictest) to 6 (most permissive) [default: 2]'
             cand --image-prompt 'URL of an image used as a visual prompt'
             cand --format 'Image format asked of the API [default: from -o''s extension, else jpg]'
-            cand --model 'Segmind model slug'
+            cand --model 'Segmind model slug [default: flux-1.1-pro-ultra]'
             cand -p 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable'
             cand --param 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable'
             cand -o 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]'
@@ -75,13 +76,13 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand --version 'Print version'
         }
         &'segflux;submit'= {
-            cand --ar 'Aspect ratio of the image'
-            cand --aspect-ratio 'Aspect ratio of the image'
+            cand --ar 'Aspect ratio of the image [default: 1:1]'
+            cand --aspect-ratio 'Aspect ratio of the image [default: 1:1]'
             cand --seed 'Seed for reproducible images (a non-negative integer; random when absent, always shown)'
-            cand --safety-tolerance '1 (strictest) to 6 (most permissive)'
+            cand --safety-tolerance '1 (strictest) to 6 (most permissive) [default: 2]'
             cand --image-prompt 'URL of an image used as a visual prompt'
             cand --format 'Image format asked of the API [default: from -o''s extension, else jpg]'
-            cand --model 'Segmind model slug'
+            cand --model 'Segmind model slug [default: flux-1.1-pro-ultra]'
             cand -p 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable'
             cand --param 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable'
             cand --api-key 'Segmind API key (flag beats environment beats config file)'
@@ -176,6 +177,103 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'segflux;config'= {
+            cand --api-key 'Segmind API key (flag beats environment beats config file)'
+            cand --base-url 'API base URL'
+            cand --timeout 'Give up waiting after this many seconds'
+            cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+            cand --json 'Machine-readable output on stdout, one JSON object per line'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Log each HTTP exchange on stderr (the key redacted)'
+            cand --verbose 'Log each HTTP exchange on stderr (the key redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand set 'Set a key; `segflux config set api_key -` reads the key from stdin'
+            cand get 'Print a key''s value'
+            cand list 'Print every key that is set'
+            cand path 'Print the config file''s path'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'segflux;config;set'= {
+            cand --api-key 'Segmind API key (flag beats environment beats config file)'
+            cand --base-url 'API base URL'
+            cand --timeout 'Give up waiting after this many seconds'
+            cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+            cand --json 'Machine-readable output on stdout, one JSON object per line'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Log each HTTP exchange on stderr (the key redacted)'
+            cand --verbose 'Log each HTTP exchange on stderr (the key redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'segflux;config;get'= {
+            cand --api-key 'Segmind API key (flag beats environment beats config file)'
+            cand --base-url 'API base URL'
+            cand --timeout 'Give up waiting after this many seconds'
+            cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+            cand --json 'Machine-readable output on stdout, one JSON object per line'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Log each HTTP exchange on stderr (the key redacted)'
+            cand --verbose 'Log each HTTP exchange on stderr (the key redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'segflux;config;list'= {
+            cand --api-key 'Segmind API key (flag beats environment beats config file)'
+            cand --base-url 'API base URL'
+            cand --timeout 'Give up waiting after this many seconds'
+            cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+            cand --json 'Machine-readable output on stdout, one JSON object per line'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Log each HTTP exchange on stderr (the key redacted)'
+            cand --verbose 'Log each HTTP exchange on stderr (the key redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'segflux;config;path'= {
+            cand --api-key 'Segmind API key (flag beats environment beats config file)'
+            cand --base-url 'API base URL'
+            cand --timeout 'Give up waiting after this many seconds'
+            cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+            cand --json 'Machine-readable output on stdout, one JSON object per line'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Log each HTTP exchange on stderr (the key redacted)'
+            cand --verbose 'Log each HTTP exchange on stderr (the key redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'segflux;config;help'= {
+            cand set 'Set a key; `segflux config set api_key -` reads the key from stdin'
+            cand get 'Print a key''s value'
+            cand list 'Print every key that is set'
+            cand path 'Print the config file''s path'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'segflux;config;help;set'= {
+        }
+        &'segflux;config;help;get'= {
+        }
+        &'segflux;config;help;list'= {
+        }
+        &'segflux;config;help;path'= {
+        }
+        &'segflux;config;help;help'= {
+        }
         &'segflux;help'= {
             cand generate 'Submit a prompt, wait for the image, download it and print its path'
             cand submit 'Submit a prompt and print its request id at once (fetch the image later)'
@@ -183,6 +281,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand fetch 'Download a finished job''s image'
             cand completions 'Print a shell completion script'
             cand emulator 'Run a local emulator of the Segmind v2 API on loopback'
+            cand config 'Read and write the config file (the key always shown redacted)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'segflux;help;generate'= {
@@ -196,6 +295,20 @@ set edit:completion:arg-completer[segflux] = {|@words|
         &'segflux;help;completions'= {
         }
         &'segflux;help;emulator'= {
+        }
+        &'segflux;help;config'= {
+            cand set 'Set a key; `segflux config set api_key -` reads the key from stdin'
+            cand get 'Print a key''s value'
+            cand list 'Print every key that is set'
+            cand path 'Print the config file''s path'
+        }
+        &'segflux;help;config;set'= {
+        }
+        &'segflux;help;config;get'= {
+        }
+        &'segflux;help;config;list'= {
+        }
+        &'segflux;help;config;path'= {
         }
         &'segflux;help;help'= {
         }

@@ -39,8 +39,9 @@ complete -c segflux -n "__fish_segflux_needs_command" -f -a "status" -d 'Print e
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "fetch" -d 'Download a finished job\'s image'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
+complete -c segflux -n "__fish_segflux_needs_command" -f -a "config" -d 'Read and write the config file (the key always shown redacted)'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c segflux -n "__fish_segflux_using_subcommand generate" -l ar -l aspect-ratio -d 'Aspect ratio of the image' -r -f -a "21:9\t''
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l ar -l aspect-ratio -d 'Aspect ratio of the image [default: 1:1]' -r -f -a "21:9\t''
 16:9\t''
 3:2\t''
 4:3\t''
@@ -52,11 +53,11 @@ complete -c segflux -n "__fish_segflux_using_subcommand generate" -l ar -l aspec
 9:16\t''
 9:21\t''"
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l seed -d 'Seed for reproducible images (a non-negative integer; random when absent, always shown)' -r
-complete -c segflux -n "__fish_segflux_using_subcommand generate" -l safety-tolerance -d '1 (strictest) to 6 (most permissive)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l safety-tolerance -d '1 (strictest) to 6 (most permissive) [default: 2]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l image-prompt -d 'URL of an image used as a visual prompt' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l format -d 'Image format asked of the API [default: from -o\'s extension, else jpg]' -r -f -a "jpg\t'JPEG'
 png\t'PNG'"
-complete -c segflux -n "__fish_segflux_using_subcommand generate" -l model -d 'Segmind model slug' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l model -d 'Segmind model slug [default: flux-1.1-pro-ultra]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -s p -l param -d 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -s o -l output -d 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]' -r -F
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l from -d 'Prompts to generate: a text file (one prompt per line; blank lines and # comments skipped) or a .jsonl file (one object per line: prompt and any generation option); `-` reads standard input. The command-line options are each line\'s defaults' -r -F
@@ -76,7 +77,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand generate" -s q -l quiet 
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c segflux -n "__fish_segflux_using_subcommand submit" -l ar -l aspect-ratio -d 'Aspect ratio of the image' -r -f -a "21:9\t''
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l ar -l aspect-ratio -d 'Aspect ratio of the image [default: 1:1]' -r -f -a "21:9\t''
 16:9\t''
 3:2\t''
 4:3\t''
@@ -88,11 +89,11 @@ complete -c segflux -n "__fish_segflux_using_subcommand submit" -l ar -l aspect-
 9:16\t''
 9:21\t''"
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l seed -d 'Seed for reproducible images (a non-negative integer; random when absent, always shown)' -r
-complete -c segflux -n "__fish_segflux_using_subcommand submit" -l safety-tolerance -d '1 (strictest) to 6 (most permissive)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l safety-tolerance -d '1 (strictest) to 6 (most permissive) [default: 2]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l image-prompt -d 'URL of an image used as a visual prompt' -r
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l format -d 'Image format asked of the API [default: from -o\'s extension, else jpg]' -r -f -a "jpg\t'JPEG'
 png\t'PNG'"
-complete -c segflux -n "__fish_segflux_using_subcommand submit" -l model -d 'Segmind model slug' -r
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l model -d 'Segmind model slug [default: flux-1.1-pro-ultra]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -s p -l param -d 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable' -r
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l base-url -d 'API base URL' -r
@@ -156,10 +157,70 @@ complete -c segflux -n "__fish_segflux_using_subcommand emulator" -s q -l quiet 
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -s h -l help -d 'Print help'
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -s V -l version -d 'Print version'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator help" -f -a "generate" -d 'Submit a prompt, wait for the image, download it and print its path'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator help" -f -a "submit" -d 'Submit a prompt and print its request id at once (fetch the image later)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator help" -f -a "status" -d 'Print each job\'s state; with no ID, list the jobs this machine submitted'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator help" -f -a "fetch" -d 'Download a finished job\'s image'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator help" -f -a "completions" -d 'Print a shell completion script'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator help" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l base-url -d 'API base URL' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l json -d 'Machine-readable output on stdout, one JSON object per line'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -s V -l version -d 'Print version'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -f -a "set" -d 'Set a key; `segflux config set api_key -` reads the key from stdin'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -f -a "get" -d 'Print a key\'s value'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -f -a "list" -d 'Print every key that is set'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -f -a "path" -d 'Print the config file\'s path'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -l base-url -d 'API base URL' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -l json -d 'Machine-readable output on stdout, one JSON object per line'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -l base-url -d 'API base URL' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -l json -d 'Machine-readable output on stdout, one JSON object per line'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -l base-url -d 'API base URL' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable output on stdout, one JSON object per line'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -l base-url -d 'API base URL' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -l json -d 'Machine-readable output on stdout, one JSON object per line'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set a key; `segflux config set api_key -` reads the key from stdin'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print a key\'s value'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'Print every key that is set'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator config help" -f -a "generate" -d 'Submit a prompt, wait for the image, download it and print its path'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator config help" -f -a "submit" -d 'Submit a prompt and print its request id at once (fetch the image later)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator config help" -f -a "status" -d 'Print each job\'s state; with no ID, list the jobs this machine submitted'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator config help" -f -a "fetch" -d 'Download a finished job\'s image'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator config help" -f -a "completions" -d 'Print a shell completion script'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator config help" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator config help" -f -a "config" -d 'Read and write the config file (the key always shown redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Set a key; `segflux config set api_key -` reads the key from stdin'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print a key\'s value'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'Print every key that is set'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'

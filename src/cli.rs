@@ -86,6 +86,35 @@ pub enum Command {
     },
     /// Run a local emulator of the Segmind v2 API on loopback
     Emulator(EmulatorArgs),
+    /// Read and write the config file (the key always shown redacted)
+    #[command(subcommand)]
+    Config(ConfigCmd),
+}
+
+/// `segflux config …`.
+#[derive(Debug, Subcommand)]
+#[expect(
+    clippy::doc_markdown,
+    reason = "clap prints these doc comments verbatim as help"
+)]
+pub enum ConfigCmd {
+    /// Set a key; `segflux config set api_key -` reads the key from stdin
+    Set {
+        /// The key (api_key, base_url, model, aspect_ratio, seed, raw, safety_tolerance,
+        /// image_prompt, format, output)
+        key: String,
+        /// The value (`-`: read from stdin)
+        value: String,
+    },
+    /// Print a key's value
+    Get {
+        /// The key
+        key: String,
+    },
+    /// Print every key that is set
+    List,
+    /// Print the config file's path
+    Path,
 }
 
 /// Options of `generate`.
@@ -168,10 +197,14 @@ pub struct SubmitArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Generation options")]
 pub struct GenOptions {
-    /// Aspect ratio of the image
-    #[arg(long = "ar", visible_alias = "aspect-ratio", value_enum,
-          default_value_t = AspectRatio::R1x1, value_name = "RATIO")]
-    pub aspect_ratio: AspectRatio,
+    /// Aspect ratio of the image [default: 1:1]
+    #[arg(
+        long = "ar",
+        visible_alias = "aspect-ratio",
+        value_enum,
+        value_name = "RATIO"
+    )]
+    pub aspect_ratio: Option<AspectRatio>,
 
     /// Seed for reproducible images (a non-negative integer; random when absent, always shown)
     #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_seed)]
@@ -181,10 +214,10 @@ pub struct GenOptions {
     #[arg(long)]
     pub raw: bool,
 
-    /// 1 (strictest) to 6 (most permissive)
-    #[arg(long, value_name = "N", default_value_t = 2, allow_hyphen_values = true,
+    /// 1 (strictest) to 6 (most permissive) [default: 2]
+    #[arg(long, value_name = "N", allow_hyphen_values = true,
           value_parser = clap::value_parser!(u8).range(1..=6))]
-    pub safety_tolerance: u8,
+    pub safety_tolerance: Option<u8>,
 
     /// URL of an image used as a visual prompt
     #[arg(long, value_name = "URL")]
@@ -194,10 +227,9 @@ pub struct GenOptions {
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<ImageFormat>,
 
-    /// Segmind model slug
-    #[arg(long, value_name = "SLUG", default_value = crate::api::DEFAULT_MODEL,
-          value_parser = parse_model)]
-    pub model: String,
+    /// Segmind model slug [default: flux-1.1-pro-ultra]
+    #[arg(long, value_name = "SLUG", value_parser = parse_model)]
+    pub model: Option<String>,
 
     /// Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable
     #[arg(short = 'p', long = "param", value_name = "KEY=VALUE", value_parser = parse_param)]

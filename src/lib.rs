@@ -9,6 +9,7 @@ pub mod batch;
 pub mod cli;
 pub mod client;
 pub mod commands;
+pub mod config;
 pub mod emulator;
 pub mod error;
 pub mod history;

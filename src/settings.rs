@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::cli::GlobalArgs;
 use crate::client::ApiKey;
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::retry::Backoff;
 
@@ -46,14 +47,18 @@ pub struct Settings {
     pub backoff: Backoff,
     /// Test-only fixed poll interval.
     pub poll_override: Option<Duration>,
+    /// The config file's contents (empty when it is absent or not read).
+    pub config: Config,
 }
 
 impl Settings {
-    /// Resolves the global flags and the environment.
-    pub fn resolve(args: &GlobalArgs) -> Result<Self> {
+    /// Resolves the global flags, the environment and the config file (flag and environment
+    /// are clap's, so they come first).
+    pub fn resolve(args: &GlobalArgs, config: Config) -> Result<Self> {
         let base_url = args
             .base_url
             .clone()
+            .or_else(|| config.base_url.clone())
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
         let parsed = reqwest::Url::parse(&base_url).map_err(|e| {
             Error::Usage(format!(
@@ -74,13 +79,18 @@ impl Settings {
             .and_then(|v| v.parse().ok())
             .map(Duration::from_millis);
         Ok(Self {
-            key: args.api_key.as_deref().and_then(ApiKey::new),
+            key: args
+                .api_key
+                .as_deref()
+                .or(config.api_key.as_deref())
+                .and_then(ApiKey::new),
             base_url: base_url.trim_end_matches('/').to_owned(),
             emulator: args.emulator,
             timeout: Duration::from_secs(args.timeout),
             started: Instant::now(),
             backoff,
             poll_override,
+            config,
         })
     }
 
@@ -93,7 +103,7 @@ impl Settings {
     pub fn require_key(&self) -> Result<ApiKey> {
         self.key.clone().ok_or_else(|| {
             Error::Auth(format!(
-                "no API key: set {} or pass --api-key",
+                "no API key: set {}, pass --api-key, or run `segflux config set api_key -`",
                 env::API_KEY
             ))
         })

@@ -19,7 +19,7 @@ use serde_json::json;
 
 use crate::api::JobState;
 use crate::batch::{self, BatchJob};
-use crate::cli::{GenerateArgs, ImageFormat};
+use crate::cli::GenerateArgs;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::history::{History, JobRecord};
@@ -114,14 +114,18 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
 
 /// Reads and checks the input, expands, de-duplicates and shards it.
 fn plan(ctx: &Context, args: &GenerateArgs) -> Result<(Vec<Planned>, PathBuf)> {
-    let Ok(Target::Dir(dir)) = Target::from_arg(args.output.as_deref()) else {
+    let output = args.output.as_ref().or(ctx.settings.config.output.as_ref());
+    let Ok(Target::Dir(dir)) = Target::from_arg(output.map(PathBuf::as_path)) else {
         return Err(Error::Usage(format!(
             "invalid value '{}' for '--output <PATH>': in batch mode it must be a directory (end it in /)",
-            args.output.as_deref().unwrap_or(Path::new(".")).display()
+            output.map_or(Path::new("."), PathBuf::as_path).display()
         )));
     };
-    let format = args.gen_opts.format.unwrap_or(ImageFormat::Jpg);
-    let defaults = generate::build_request(String::new(), &args.gen_opts, format);
+    let format = args
+        .gen_opts
+        .format
+        .unwrap_or_else(|| generate::default_format(ctx));
+    let defaults = generate::build_request(ctx, String::new(), &args.gen_opts, format);
     let (name, text) = match (&args.batch.from, &args.prompt) {
         (Some(from), _) => (from.display().to_string(), read_input(from)?),
         (None, Some(prompt)) => (
@@ -135,7 +139,7 @@ fn plan(ctx: &Context, args: &GenerateArgs) -> Result<(Vec<Planned>, PathBuf)> {
         &text,
         jsonl,
         &defaults,
-        args.gen_opts.seed,
+        generate::default_seed(ctx, &args.gen_opts),
         args.batch.count,
     )
     .map_err(|errors| bad_lines(&name, &errors))?;

@@ -36,7 +36,7 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
         return super::batch::run(ctx, &args).await;
     }
     let prompt = read_prompt(args.prompt.as_deref().unwrap_or("-"))?;
-    let plan = plan(prompt, &args)?;
+    let plan = plan(ctx, prompt, &args)?;
     if args.gen_opts.dry_run {
         dry_run(ctx, &plan.request);
         return Ok(());
@@ -79,8 +79,9 @@ pub fn read_prompt(arg: &str) -> Result<String> {
     }
 }
 
-fn plan(prompt: String, args: &GenerateArgs) -> Result<Plan> {
-    let target = Target::from_arg(args.output.as_deref())?;
+fn plan(ctx: &Context, prompt: String, args: &GenerateArgs) -> Result<Plan> {
+    let output = args.output.as_ref().or(ctx.settings.config.output.as_ref());
+    let target = Target::from_arg(output.map(PathBuf::as_path))?;
     let format = match (args.gen_opts.format, target.format()) {
         (Some(f), Some(t)) if f != t => {
             return Err(Error::Usage(format!(
@@ -90,9 +91,9 @@ fn plan(prompt: String, args: &GenerateArgs) -> Result<Plan> {
             )));
         }
         (Some(f), _) | (None, Some(f)) => f,
-        (None, None) => ImageFormat::Jpg,
+        (None, None) => default_format(ctx),
     };
-    let request = build_request(prompt, &args.gen_opts, format);
+    let request = build_request(ctx, prompt, &args.gen_opts, format);
     let path = target.path(&request.file_name());
     Ok(Plan {
         request,
@@ -102,19 +103,52 @@ fn plan(prompt: String, args: &GenerateArgs) -> Result<Plan> {
     })
 }
 
-/// The request the generation options describe.
-pub fn build_request(prompt: String, opts: &GenOptions, format: ImageFormat) -> GenerationRequest {
+/// The request the generation options describe: each option from its flag, else the config
+/// file, else the built-in default (the seed: random).
+pub fn build_request(
+    ctx: &Context,
+    prompt: String,
+    opts: &GenOptions,
+    format: ImageFormat,
+) -> GenerationRequest {
+    let cfg = &ctx.settings.config;
     GenerationRequest {
-        model: opts.model.clone(),
+        model: opts
+            .model
+            .clone()
+            .or_else(|| cfg.model.clone())
+            .unwrap_or_else(|| api::DEFAULT_MODEL.to_owned()),
         prompt,
-        aspect_ratio: opts.aspect_ratio.as_str().to_owned(),
-        seed: opts.seed.unwrap_or_else(random_seed),
-        raw: opts.raw,
-        safety_tolerance: opts.safety_tolerance,
-        image_prompt: opts.image_prompt.clone(),
+        aspect_ratio: opts
+            .aspect_ratio
+            .map(|r| r.as_str().to_owned())
+            .or_else(|| cfg.aspect_ratio.clone())
+            .unwrap_or_else(|| "1:1".to_owned()),
+        seed: default_seed(ctx, opts).unwrap_or_else(random_seed),
+        raw: opts.raw || cfg.raw.unwrap_or(false),
+        safety_tolerance: opts.safety_tolerance.or(cfg.safety_tolerance).unwrap_or(2),
+        image_prompt: opts
+            .image_prompt
+            .clone()
+            .or_else(|| cfg.image_prompt.clone()),
         format,
         extra: opts.params.clone(),
     }
+}
+
+/// `--seed`, else the config file's seed.
+pub fn default_seed(ctx: &Context, opts: &GenOptions) -> Option<u64> {
+    opts.seed.or(ctx.settings.config.seed)
+}
+
+/// The config file's format, else jpg.
+pub fn default_format(ctx: &Context) -> ImageFormat {
+    ctx.settings
+        .config
+        .format
+        .as_deref()
+        .and_then(ImageFormat::from_ext)
+        .unwrap_or(ImageFormat::Jpg)
 }
 
 /// Prints the exact request `--dry-run` would have sent.

@@ -6,6 +6,7 @@
 
 mod batch;
 mod completions;
+mod config;
 mod emulator;
 mod fetch;
 mod generate;
@@ -17,6 +18,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::cli::{Cli, Command};
 use crate::client::{ApiKey, Client};
+use crate::config::Config;
 use crate::emulator::{Emulator, EmulatorConfig};
 use crate::error::{Error, Result};
 use crate::printer::Printer;
@@ -37,12 +39,28 @@ pub struct Context {
 }
 
 impl Context {
-    /// Builds the context for the parsed command line.
+    /// Builds the context for the parsed command line. The config file is read only by the
+    /// commands that use it (not by `completions`, `emulator` or `config` itself).
     pub fn new(cli: &Cli) -> Result<Self> {
         let g = &cli.global;
+        let printer = Arc::new(Printer::new(g.json, g.quiet, g.verbose));
+        let uses_config = !matches!(
+            cli.command,
+            Command::Completions { .. } | Command::Emulator(_) | Command::Config(_)
+        );
+        let config = match crate::config::path() {
+            Some(path) if uses_config => {
+                let config = Config::load(&path)?;
+                if let Some(w) = crate::config::permission_warning(&path, &config) {
+                    printer.info(&w);
+                }
+                config
+            }
+            _ => Config::default(),
+        };
         Ok(Self {
-            settings: Settings::resolve(g)?,
-            printer: Arc::new(Printer::new(g.json, g.quiet, g.verbose)),
+            settings: Settings::resolve(g, config)?,
+            printer,
             submitted: Arc::new(Mutex::new(Vec::new())),
         })
     }
@@ -132,5 +150,6 @@ pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
         Command::Completions { shell } => write_completions(shell, &mut std::io::stdout().lock())
             .map_err(|e| Error::Other(format!("cannot write the completions: {e}"))),
         Command::Emulator(args) => emulator::run(&ctx, &args).await,
+        Command::Config(cmd) => config::run(&ctx, &cmd),
     }
 }

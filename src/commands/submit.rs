@@ -2,17 +2,17 @@
 
 use serde_json::json;
 
-use crate::cli::{ImageFormat, SubmitArgs};
+use crate::cli::SubmitArgs;
 use crate::error::Result;
 
-use super::generate::{build_request, dry_run, read_prompt};
+use super::generate::{build_request, default_format, dry_run, read_prompt};
 use super::{Context, connect, job};
 
 /// Runs `submit`.
 pub async fn run(ctx: &Context, args: SubmitArgs) -> Result<()> {
     let prompt = read_prompt(&args.prompt)?;
-    let format = args.gen_opts.format.unwrap_or(ImageFormat::Jpg);
-    let req = build_request(prompt, &args.gen_opts, format);
+    let format = args.gen_opts.format.unwrap_or_else(|| default_format(ctx));
+    let req = build_request(ctx, prompt, &args.gen_opts, format);
     if args.gen_opts.dry_run {
         dry_run(ctx, &req);
         return Ok(());

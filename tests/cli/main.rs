@@ -7,6 +7,7 @@
 
 mod batch;
 mod completions;
+mod config;
 mod faults;
 mod generate;
 mod jobs;

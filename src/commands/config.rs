@@ -1,0 +1,91 @@
+//! `segflux config set|get|list|path`: the config file, with the key always redacted.
+
+use std::io::Read as _;
+
+use crate::cli::ConfigCmd;
+use crate::config::{self, Config, KEYS};
+use crate::error::{Error, Result};
+
+use super::Context;
+
+/// Runs a `config` subcommand.
+pub fn run(ctx: &Context, cmd: &ConfigCmd) -> Result<()> {
+    let path = config::path().ok_or_else(|| {
+        Error::Other("this platform has no config directory; set SEGFLUX_CONFIG_DIR".into())
+    })?;
+    let p = &ctx.printer;
+    match cmd {
+        ConfigCmd::Path => p.result(&path.display().to_string()),
+        ConfigCmd::Get { key } => {
+            known(key)?;
+            let config = Config::load(&path)?;
+            match config.get(key) {
+                Some(v) => p.result(&shown(key, &v)),
+                None => {
+                    return Err(Error::Other(format!(
+                        "{key} is not set in {}",
+                        path.display()
+                    )));
+                }
+            }
+        }
+        ConfigCmd::List => {
+            let config = Config::load(&path)?;
+            for (key, _) in KEYS {
+                if let Some(v) = config.get(key) {
+                    p.result(&format!("{key} = {}", shown(key, &v)));
+                }
+            }
+        }
+        ConfigCmd::Set { key, value } => {
+            known(key)?;
+            let value = if value == "-" {
+                read_stdin()?
+            } else {
+                value.clone()
+            };
+            let mut config = Config::load(&path)?;
+            config
+                .set(key, &value)
+                .map_err(|e| Error::Usage(format!("invalid value for config key {key}: {e}")))?;
+            config
+                .save(&path)
+                .map_err(|e| Error::Other(format!("cannot write {}: {e}", path.display())))?;
+            p.info(&format!(
+                "{key} = {} (in {})",
+                shown(key, &value),
+                path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn known(key: &str) -> Result<()> {
+    if KEYS.iter().any(|(k, _)| *k == key) {
+        return Ok(());
+    }
+    let names: Vec<&str> = KEYS.iter().map(|(k, _)| *k).collect();
+    Err(Error::Usage(format!(
+        "invalid value '{key}' for '<KEY>': expected one of {}",
+        names.join(", ")
+    )))
+}
+
+/// A value as printed: the API key redacted.
+fn shown(key: &str, value: &str) -> String {
+    if key == "api_key" {
+        "(redacted)".to_owned()
+    } else {
+        value.to_owned()
+    }
+}
+
+/// The value from stdin, one trailing newline dropped (so the key never sits in shell history).
+fn read_stdin() -> Result<String> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| Error::Usage(format!("cannot read the value from stdin: {e}")))?;
+    Ok(s.trim_end_matches(['\n', '\r']).to_owned())
+}
