@@ -34,6 +34,9 @@ _segflux() {
             segflux,help)
                 cmd="segflux__subcmd__help"
                 ;;
+            segflux,man)
+                cmd="segflux__subcmd__man"
+                ;;
             segflux,status)
                 cmd="segflux__subcmd__status"
                 ;;
@@ -88,6 +91,9 @@ _segflux() {
             segflux__subcmd__help,help)
                 cmd="segflux__subcmd__help__subcmd__help"
                 ;;
+            segflux__subcmd__help,man)
+                cmd="segflux__subcmd__help__subcmd__man"
+                ;;
             segflux__subcmd__help,status)
                 cmd="segflux__subcmd__help__subcmd__status"
                 ;;
@@ -113,7 +119,7 @@ _segflux() {
 
     case "${cmd}" in
         segflux)
-            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version generate submit status fetch completions emulator config help"
+            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version generate submit status fetch completions man emulator config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -131,6 +137,10 @@ _segflux() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -139,7 +149,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__completions)
-            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -155,6 +165,10 @@ _segflux() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -165,7 +179,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__config)
-            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version set get list path help"
+            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version set get list path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -183,6 +197,10 @@ _segflux() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -191,7 +209,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__config__subcmd__get)
-            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -207,6 +225,10 @@ _segflux() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -301,7 +323,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__config__subcmd__list)
-            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -317,6 +339,10 @@ _segflux() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -327,7 +353,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__config__subcmd__path)
-            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -343,6 +369,10 @@ _segflux() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -353,7 +383,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__config__subcmd__set)
-            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -371,6 +401,10 @@ _segflux() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -379,7 +413,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__emulator)
-            opts="-q -v -h -V --port --cdn-port --queued-secs --processing-secs --processing-spread --job-log --capacity --require-key --rate-limit --image-size --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --port --cdn-port --queued-secs --processing-secs --processing-spread --job-log --capacity --require-key --rate-limit --image-size --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -437,6 +471,10 @@ _segflux() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -445,7 +483,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__fetch)
-            opts="-o -q -v -h -V --output --wait --force --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --output --wait --force --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -471,6 +509,10 @@ _segflux() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -479,7 +521,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__generate)
-            opts="-p -o -n -q -v -h -V --aspect-ratio --ar --seed --raw --safety-tolerance --image-prompt --format --model --param --dry-run --output --force --from --count --concurrency --manifest --shard --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version"
+            opts="-p -o -n -q -v -h -V --aspect-ratio --ar --seed --raw --safety-tolerance --image-prompt --format --model --param --dry-run --output --force --from --count --concurrency --manifest --shard --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -498,7 +540,7 @@ _segflux() {
                     return 0
                     ;;
                 --safety-tolerance)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "1 2 3 4 5 6" -- "${cur}"))
                     return 0
                     ;;
                 --image-prompt)
@@ -565,6 +607,10 @@ _segflux() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -573,7 +619,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__help)
-            opts="generate submit status fetch completions emulator config help"
+            opts="generate submit status fetch completions man emulator config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -726,6 +772,20 @@ _segflux() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        segflux__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         segflux__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -754,8 +814,38 @@ _segflux() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        segflux__subcmd__man)
+            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         segflux__subcmd__status)
-            opts="-q -v -h -V --wait --limit --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --wait --limit --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -777,6 +867,10 @@ _segflux() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -785,7 +879,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__submit)
-            opts="-p -q -v -h -V --aspect-ratio --ar --seed --raw --safety-tolerance --image-prompt --format --model --param --dry-run --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version"
+            opts="-p -q -v -h -V --aspect-ratio --ar --seed --raw --safety-tolerance --image-prompt --format --model --param --dry-run --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -804,7 +898,7 @@ _segflux() {
                     return 0
                     ;;
                 --safety-tolerance)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "1 2 3 4 5 6" -- "${cur}"))
                     return 0
                     ;;
                 --image-prompt)
@@ -837,6 +931,10 @@ _segflux() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

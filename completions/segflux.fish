@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_segflux_global_optspecs
-    string join \n api-key= base-url= emulator timeout= json q/quiet v/verbose h/help V/version
+    string join \n api-key= base-url= emulator timeout= json q/quiet v/verbose color= h/help V/version
 end
 
 function __fish_segflux_needs_command
@@ -27,6 +27,9 @@ end
 complete -c segflux -n "__fish_segflux_needs_command" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_needs_command" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_needs_command" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_needs_command" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
 complete -c segflux -n "__fish_segflux_needs_command" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
 complete -c segflux -n "__fish_segflux_needs_command" -l json -d 'Machine-readable output on stdout, one JSON object per line'
 complete -c segflux -n "__fish_segflux_needs_command" -s q -l quiet -d 'Print nothing on stderr but errors'
@@ -38,6 +41,7 @@ complete -c segflux -n "__fish_segflux_needs_command" -f -a "submit" -d 'Submit 
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "status" -d 'Print each job\'s state; with no ID, list the jobs this machine submitted'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "fetch" -d 'Download a finished job\'s image'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c segflux -n "__fish_segflux_needs_command" -f -a "man" -d 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "config" -d 'Read and write the config file (the key always shown redacted)'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -53,7 +57,12 @@ complete -c segflux -n "__fish_segflux_using_subcommand generate" -l ar -l aspec
 9:16\t''
 9:21\t''"
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l seed -d 'Seed for reproducible images (a non-negative integer; random when absent, always shown)' -r
-complete -c segflux -n "__fish_segflux_using_subcommand generate" -l safety-tolerance -d '1 (strictest) to 6 (most permissive) [default: 2]' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l safety-tolerance -d '1 (strictest) to 6 (most permissive) [default: 2]' -r -f -a "1\t''
+2\t''
+3\t''
+4\t''
+5\t''
+6\t''"
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l image-prompt -d 'URL of an image used as a visual prompt' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l format -d 'Image format asked of the API [default: from -o\'s extension, else jpg]' -r -f -a "jpg\t'JPEG'
 png\t'PNG'"
@@ -68,6 +77,9 @@ complete -c segflux -n "__fish_segflux_using_subcommand generate" -l shard -d 'P
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l raw -d 'Less processed, more natural-looking images'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l dry-run -d 'Print the exact request (URL and JSON body, key redacted) and send nothing'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l force -d 'Overwrite an existing file (in a batch: redo jobs whose file exists)'
@@ -89,7 +101,12 @@ complete -c segflux -n "__fish_segflux_using_subcommand submit" -l ar -l aspect-
 9:16\t''
 9:21\t''"
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l seed -d 'Seed for reproducible images (a non-negative integer; random when absent, always shown)' -r
-complete -c segflux -n "__fish_segflux_using_subcommand submit" -l safety-tolerance -d '1 (strictest) to 6 (most permissive) [default: 2]' -r
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l safety-tolerance -d '1 (strictest) to 6 (most permissive) [default: 2]' -r -f -a "1\t''
+2\t''
+3\t''
+4\t''
+5\t''
+6\t''"
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l image-prompt -d 'URL of an image used as a visual prompt' -r
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l format -d 'Image format asked of the API [default: from -o\'s extension, else jpg]' -r -f -a "jpg\t'JPEG'
 png\t'PNG'"
@@ -98,6 +115,9 @@ complete -c segflux -n "__fish_segflux_using_subcommand submit" -s p -l param -d
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l raw -d 'Less processed, more natural-looking images'
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l dry-run -d 'Print the exact request (URL and JSON body, key redacted) and send nothing'
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
@@ -110,34 +130,55 @@ complete -c segflux -n "__fish_segflux_using_subcommand status" -l limit -d 'How
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand status" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l wait -d 'Block until each job is COMPLETED or FAILED'
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l json -d 'Machine-readable output on stdout, one JSON object per line'
 complete -c segflux -n "__fish_segflux_using_subcommand status" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c segflux -n "__fish_segflux_using_subcommand status" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
-complete -c segflux -n "__fish_segflux_using_subcommand status" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c segflux -n "__fish_segflux_using_subcommand status" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand fetch" -s o -l output -d 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]' -r -F
 complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
 complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l wait -d 'Wait for the job to finish first'
 complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l force -d 'Overwrite an existing file'
 complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
 complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l json -d 'Machine-readable output on stdout, one JSON object per line'
 complete -c segflux -n "__fish_segflux_using_subcommand fetch" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c segflux -n "__fish_segflux_using_subcommand fetch" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
-complete -c segflux -n "__fish_segflux_using_subcommand fetch" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand fetch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c segflux -n "__fish_segflux_using_subcommand fetch" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand completions" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand completions" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand completions" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand completions" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
 complete -c segflux -n "__fish_segflux_using_subcommand completions" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
 complete -c segflux -n "__fish_segflux_using_subcommand completions" -l json -d 'Machine-readable output on stdout, one JSON object per line'
 complete -c segflux -n "__fish_segflux_using_subcommand completions" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c segflux -n "__fish_segflux_using_subcommand completions" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
-complete -c segflux -n "__fish_segflux_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c segflux -n "__fish_segflux_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c segflux -n "__fish_segflux_using_subcommand man" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand man" -l base-url -d 'API base URL' -r
+complete -c segflux -n "__fish_segflux_using_subcommand man" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand man" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
+complete -c segflux -n "__fish_segflux_using_subcommand man" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+complete -c segflux -n "__fish_segflux_using_subcommand man" -l json -d 'Machine-readable output on stdout, one JSON object per line'
+complete -c segflux -n "__fish_segflux_using_subcommand man" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c segflux -n "__fish_segflux_using_subcommand man" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c segflux -n "__fish_segflux_using_subcommand man" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l port -d 'Port of the API origin (0 picks a free one)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l cdn-port -d 'Port of the image (CDN) origin (0 picks a free one)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l queued-secs -d 'Seconds a job stays QUEUED' -r
@@ -151,20 +192,26 @@ complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l image-size 
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l json -d 'Machine-readable output on stdout, one JSON object per line'
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
-complete -c segflux -n "__fish_segflux_using_subcommand emulator" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l json -d 'Machine-readable output on stdout, one JSON object per line'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
-complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -f -a "set" -d 'Set a key; `segflux config set api_key -` reads the key from stdin'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -f -a "get" -d 'Print a key\'s value'
@@ -174,52 +221,65 @@ complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_s
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -l json -d 'Machine-readable output on stdout, one JSON object per line'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
-complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -l json -d 'Machine-readable output on stdout, one JSON object per line'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
-complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -l json -d 'Machine-readable output on stdout, one JSON object per line'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
-complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -l json -d 'Machine-readable output on stdout, one JSON object per line'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
-complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set a key; `segflux config set api_key -` reads the key from stdin'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print a key\'s value'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'Print every key that is set'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator config help" -f -a "generate" -d 'Submit a prompt, wait for the image, download it and print its path'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator config help" -f -a "submit" -d 'Submit a prompt and print its request id at once (fetch the image later)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator config help" -f -a "status" -d 'Print each job\'s state; with no ID, list the jobs this machine submitted'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator config help" -f -a "fetch" -d 'Download a finished job\'s image'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator config help" -f -a "completions" -d 'Print a shell completion script'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator config help" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator config help" -f -a "config" -d 'Read and write the config file (the key always shown redacted)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions emulator config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator config help" -f -a "generate" -d 'Submit a prompt, wait for the image, download it and print its path'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator config help" -f -a "submit" -d 'Submit a prompt and print its request id at once (fetch the image later)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator config help" -f -a "status" -d 'Print each job\'s state; with no ID, list the jobs this machine submitted'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator config help" -f -a "fetch" -d 'Download a finished job\'s image'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator config help" -f -a "completions" -d 'Print a shell completion script'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator config help" -f -a "man" -d 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator config help" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator config help" -f -a "config" -d 'Read and write the config file (the key always shown redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c segflux -n "__fish_segflux_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Set a key; `segflux config set api_key -` reads the key from stdin'
 complete -c segflux -n "__fish_segflux_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print a key\'s value'
 complete -c segflux -n "__fish_segflux_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'Print every key that is set'

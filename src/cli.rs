@@ -3,8 +3,14 @@
 //! Values that clap can check (ratios, formats, ranges, `-p KEY=VALUE`) are checked here, so a
 //! bad option fails before anything runs. Nothing in this file performs I/O.
 
+#![allow(
+    clippy::doc_markdown,
+    reason = "doc comments here are --help text, printed verbatim: no Markdown"
+)]
+
 use std::path::PathBuf;
 
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Generate images from the command line with Segmind's serverless API.
@@ -65,6 +71,21 @@ pub struct GlobalArgs {
     /// Log each HTTP exchange on stderr (the key redacted)
     #[arg(short, long, global = true)]
     pub verbose: bool,
+
+    /// Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// When to colour messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// The subcommands.
@@ -83,6 +104,12 @@ pub enum Command {
         /// The shell
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+    /// Print a man page (roff): segflux(1), or segflux-COMMAND(1)
+    #[command(hide = true)]
+    Man {
+        /// A subcommand, e.g. generate
+        command: Option<String>,
     },
     /// Run a local emulator of the Segmind v2 API on loopback
     Emulator(EmulatorArgs),
@@ -216,7 +243,8 @@ pub struct GenOptions {
 
     /// 1 (strictest) to 6 (most permissive) [default: 2]
     #[arg(long, value_name = "N", allow_hyphen_values = true,
-          value_parser = clap::value_parser!(u8).range(1..=6))]
+          value_parser = clap::builder::PossibleValuesParser::new(["1", "2", "3", "4", "5", "6"])
+              .map(|s| s.parse::<u8>().unwrap_or(2)))]
     pub safety_tolerance: Option<u8>,
 
     /// URL of an image used as a visual prompt

@@ -144,13 +144,19 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         let id = self.request_id();
         match (self.inner(), id) {
-            (Self::Auth(_), _) => Some(
-                "set SEGMIND_API_KEY, pass --api-key, or try the built-in emulator with --emulator"
+            (Self::Auth(m), _) if m.starts_with("no API key") => Some(
+                "set SEGMIND_API_KEY, pass --api-key, or store it with `segflux config set api_key -`; \
+                 to try segflux without a key, add --emulator"
                     .into(),
             ),
-            (Self::Credits(_), _) => {
-                Some("add credits to your Segmind account, then run the command again".into())
-            }
+            (Self::Auth(_), _) => Some(
+                "check the key in SEGMIND_API_KEY, --api-key or the config file (`segflux config path`)"
+                    .into(),
+            ),
+            (Self::Credits(_), _) => Some(
+                "add credits to your Segmind account (segmind.com, Billing), then run the command again"
+                    .into(),
+            ),
             (Self::JobFailed(msg), _) if msg.to_ascii_lowercase().contains("safety") => Some(
                 "if the prompt is acceptable, a higher --safety-tolerance (up to 6) may let it through"
                     .into(),

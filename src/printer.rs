@@ -12,6 +12,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde_json::Value;
 
 use crate::api::JobState;
+use crate::cli::ColorChoice;
 use crate::report::Reporter;
 
 /// The output mode of one run.
@@ -21,17 +22,25 @@ pub struct Printer {
     quiet: bool,
     verbose: bool,
     tty: bool,
+    color: bool,
     spinner: Mutex<Option<ProgressBar>>,
 }
 
 impl Printer {
     /// A printer for the global flags; draws a spinner only when stderr is a terminal.
-    pub fn new(json: bool, quiet: bool, verbose: bool) -> Self {
+    pub fn new(json: bool, quiet: bool, verbose: bool, color: ColorChoice) -> Self {
+        let tty = std::io::stderr().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Self {
             json,
             quiet,
             verbose,
-            tty: std::io::stderr().is_terminal(),
+            tty,
+            color: match color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => tty && !no_color,
+            },
             spinner: Mutex::new(None),
         }
     }
@@ -39,6 +48,18 @@ impl Printer {
     /// Whether results are JSON lines.
     pub fn is_json(&self) -> bool {
         self.json
+    }
+
+    /// The width of stdout when it is a terminal (for tables), else `None`.
+    pub fn stdout_width(&self) -> Option<usize> {
+        std::io::stdout()
+            .is_terminal()
+            .then(|| {
+                console::Term::stdout()
+                    .size_checked()
+                    .map(|(_, w)| usize::from(w))
+            })
+            .flatten()
     }
 
     /// One result line on stdout (ignored when stdout is closed).
@@ -55,14 +76,34 @@ impl Printer {
     /// A message on stderr, unless `-q`.
     pub fn info(&self, msg: &str) {
         if !self.quiet {
-            self.stderr_line(msg);
+            self.stderr_line(&self.paint(msg));
         }
     }
 
     /// An error on stderr, always.
     pub fn error(&self, msg: &str) {
         self.stop_spinner();
-        self.stderr_line(msg);
+        self.stderr_line(&self.paint(msg));
+    }
+
+    /// Colours the `error:`, `warning:` and `hint:` labels that start lines, when colour is on.
+    fn paint(&self, msg: &str) -> String {
+        if !self.color {
+            return msg.to_owned();
+        }
+        let labels = [("error:", "1;31"), ("warning:", "1;33"), ("hint:", "1;36")];
+        msg.lines()
+            .map(|line| {
+                labels
+                    .iter()
+                    .find_map(|(label, code)| {
+                        line.strip_prefix(label)
+                            .map(|rest| format!("\x1b[{code}m{label}\x1b[0m{rest}"))
+                    })
+                    .unwrap_or_else(|| line.to_owned())
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// Starts the spinner for a job (terminal only, not with `-q`).

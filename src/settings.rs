@@ -101,12 +101,9 @@ impl Settings {
 
     /// The key, or the exit-3 error that says how to set one.
     pub fn require_key(&self) -> Result<ApiKey> {
-        self.key.clone().ok_or_else(|| {
-            Error::Auth(format!(
-                "no API key: set {}, pass --api-key, or run `segflux config set api_key -`",
-                env::API_KEY
-            ))
-        })
+        self.key
+            .clone()
+            .ok_or_else(|| Error::Auth("no API key".into()))
     }
 
     /// The data directory (job history): `SEGFLUX_DATA_DIR`, else the platform's.

@@ -25,7 +25,7 @@ use crate::printer::Printer;
 use crate::settings::Settings;
 use crate::wait::PollSchedule;
 
-pub use completions::write_completions;
+pub use completions::{write_completions, write_man_page};
 
 /// What every command gets.
 #[derive(Debug, Clone)]
@@ -43,10 +43,13 @@ impl Context {
     /// commands that use it (not by `completions`, `emulator` or `config` itself).
     pub fn new(cli: &Cli) -> Result<Self> {
         let g = &cli.global;
-        let printer = Arc::new(Printer::new(g.json, g.quiet, g.verbose));
+        let printer = Arc::new(Printer::new(g.json, g.quiet, g.verbose, g.color));
         let uses_config = !matches!(
             cli.command,
-            Command::Completions { .. } | Command::Emulator(_) | Command::Config(_)
+            Command::Completions { .. }
+                | Command::Man { .. }
+                | Command::Emulator(_)
+                | Command::Config(_)
         );
         let config = match crate::config::path() {
             Some(path) if uses_config => {
@@ -149,6 +152,9 @@ pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
         Command::Fetch(args) => fetch::run(&ctx, args).await,
         Command::Completions { shell } => write_completions(shell, &mut std::io::stdout().lock())
             .map_err(|e| Error::Other(format!("cannot write the completions: {e}"))),
+        Command::Man { command } => {
+            write_man_page(command.as_deref(), &mut std::io::stdout().lock())
+        }
         Command::Emulator(args) => emulator::run(&ctx, &args).await,
         Command::Config(cmd) => config::run(&ctx, &cmd),
     }

@@ -137,6 +137,7 @@ fn list(ctx: &Context, limit: usize) {
             .info("no jobs yet: `segflux submit PROMPT` or `segflux generate PROMPT` records them");
         return;
     }
+    let prompt_width = prompt_column(&records, ctx.printer.stdout_width());
     let rows: Vec<[String; 6]> = records
         .iter()
         .map(|r| {
@@ -145,7 +146,7 @@ fn list(ctx: &Context, limit: usize) {
                 r.state.clone(),
                 human_age(r.age()),
                 r.model.clone(),
-                excerpt(r.prompt(), 32),
+                excerpt(r.prompt(), prompt_width),
                 r.path.clone().unwrap_or_else(|| "-".into()),
             ]
         })
@@ -165,6 +166,22 @@ fn list(ctx: &Context, limit: usize) {
             .collect();
         ctx.printer.result(cells.join("  ").trim_end());
     }
+}
+
+/// The prompt column's width: what the terminal leaves after the other columns (at least 12),
+/// or 40 when stdout is not a terminal.
+fn prompt_column(records: &[JobRecord], width: Option<usize>) -> usize {
+    let Some(width) = width else { return 40 };
+    let widest = |f: &dyn Fn(&JobRecord) -> usize, header: usize| {
+        records.iter().map(f).max().unwrap_or(0).max(header)
+    };
+    let others = widest(&|r| r.request_id.len(), 2)
+        + widest(&|r| r.state.len(), 5)
+        + 4
+        + widest(&|r| r.model.len(), 5)
+        + widest(&|r| r.path.as_deref().map_or(1, str::len), 4)
+        + 2 * 5;
+    width.saturating_sub(others).max(12)
 }
 
 fn excerpt(s: &str, max: usize) -> String {
@@ -201,5 +218,11 @@ mod tests {
             "a lighthouse at dusk"
         );
         assert_eq!(excerpt("abcdef", 4), "abc…");
+        assert_eq!(prompt_column(&[], None), 40);
+        assert_eq!(
+            prompt_column(&[], Some(200)),
+            200 - (2 + 5 + 4 + 5 + 4 + 10)
+        );
+        assert_eq!(prompt_column(&[], Some(20)), 12);
     }
 }

@@ -1,4 +1,5 @@
-//! The checked-in completion scripts are exactly what the binary generates.
+//! The checked-in completion scripts and man pages are exactly what the binary generates
+//! (`scripts/regen-docs` rewrites them).
 
 use crate::testenv::TestEnv;
 
@@ -18,7 +19,7 @@ fn checked_in_completions_are_current() {
         let on_disk = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
         assert!(
             on_disk == run.stdout,
-            "completions/{file} is stale: run `cargo run -- completions {shell} > completions/{file}`"
+            "completions/{file} is stale: run scripts/regen-docs"
         );
     }
 }
@@ -30,4 +31,38 @@ fn completions_offer_the_allowed_values() {
     run.expect_code(0);
     assert!(run.stdout.contains("16:9"), "aspect ratios missing");
     assert!(run.stdout.contains("jpg png"), "formats missing");
+}
+
+#[test]
+fn checked_in_man_pages_are_current() {
+    let env = TestEnv::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let mut pages = vec![(None, "segflux.1".to_owned())];
+    for c in [
+        "generate",
+        "submit",
+        "status",
+        "fetch",
+        "config",
+        "completions",
+        "emulator",
+    ] {
+        pages.push((Some(c), format!("segflux-{c}.1")));
+    }
+    for (command, file) in pages {
+        let mut args = vec!["man"];
+        args.extend(command);
+        let run = env.run(&args);
+        run.expect_code(0);
+        assert!(
+            run.stdout.starts_with(".ie \\n(.g"),
+            "not roff: {}",
+            &run.stdout[..40]
+        );
+        let on_disk = std::fs::read_to_string(dir.join(&file)).unwrap_or_default();
+        assert!(
+            on_disk == run.stdout,
+            "man/{file} is stale: run scripts/regen-docs"
+        );
+    }
 }
