@@ -11,6 +11,7 @@ pub mod commands;
 pub mod emulator;
 pub mod error;
 pub mod history;
+pub mod metadata;
 pub mod output;
 pub mod printer;
 pub mod report;
