@@ -86,6 +86,8 @@ pub enum Command {
     },
     /// Run a local emulator of the Segmind v2 API on loopback
     Emulator(EmulatorArgs),
+    /// Print the generation record embedded in an image segflux wrote
+    Inspect(InspectArgs),
 }
 
 /// Options of `generate`.
@@ -106,6 +108,24 @@ pub struct GenerateArgs {
     /// Overwrite an existing file
     #[arg(long, help_heading = "Output")]
     pub force: bool,
+
+    /// What the image carries about how it was made
+    #[command(flatten)]
+    pub provenance: ProvenanceArgs,
+}
+
+/// The generation record of a written image (`generate` and `fetch`).
+#[derive(Debug, Args)]
+pub struct ProvenanceArgs {
+    /// Do not embed the generation record (prompt, seed, model, options, request id) in the
+    /// image; the file is then exactly the image the API sent
+    #[arg(long, help_heading = "Output")]
+    pub no_metadata: bool,
+
+    /// Also write the generation record as pretty JSON beside the image, named like the image
+    /// plus `.json` (`42-ef3ec516c4be.jpg.json`)
+    #[arg(long, help_heading = "Output")]
+    pub sidecar: bool,
 }
 
 /// Options of `submit`.
@@ -188,7 +208,7 @@ pub struct FetchArgs {
     pub id: String,
 
     /// A file path, or a directory (existing, or ending in `/`) to write into [default: .]
-    #[arg(short, long, value_name = "PATH")]
+    #[arg(short, long, value_name = "PATH", help_heading = "Output")]
     pub output: Option<PathBuf>,
 
     /// Wait for the job to finish first
@@ -196,8 +216,20 @@ pub struct FetchArgs {
     pub wait: bool,
 
     /// Overwrite an existing file
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub force: bool,
+
+    /// What the image carries about how it was made
+    #[command(flatten)]
+    pub provenance: ProvenanceArgs,
+}
+
+/// Options of `inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// A JPEG or PNG image segflux wrote
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 /// Options of `emulator`.

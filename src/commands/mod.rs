@@ -8,6 +8,7 @@ mod completions;
 mod emulator;
 mod fetch;
 mod generate;
+mod inspect;
 mod job;
 mod status;
 mod submit;
@@ -121,5 +122,6 @@ pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
         Command::Completions { shell } => write_completions(shell, &mut std::io::stdout().lock())
             .map_err(|e| Error::Other(format!("cannot write the completions: {e}"))),
         Command::Emulator(args) => emulator::run(&ctx, &args).await,
+        Command::Inspect(args) => inspect::run(&ctx, &args),
     }
 }

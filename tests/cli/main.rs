@@ -4,5 +4,6 @@ mod completions;
 mod faults;
 mod generate;
 mod jobs;
+mod metadata;
 mod testenv;
 mod usage;
