@@ -31,6 +31,9 @@ _segflux() {
             segflux,help)
                 cmd="segflux__subcmd__help"
                 ;;
+            segflux,inspect)
+                cmd="segflux__subcmd__inspect"
+                ;;
             segflux,status)
                 cmd="segflux__subcmd__status"
                 ;;
@@ -52,6 +55,9 @@ _segflux() {
             segflux__subcmd__help,help)
                 cmd="segflux__subcmd__help__subcmd__help"
                 ;;
+            segflux__subcmd__help,inspect)
+                cmd="segflux__subcmd__help__subcmd__inspect"
+                ;;
             segflux__subcmd__help,status)
                 cmd="segflux__subcmd__help__subcmd__status"
                 ;;
@@ -65,7 +71,7 @@ _segflux() {
 
     case "${cmd}" in
         segflux)
-            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version generate submit status fetch completions emulator help"
+            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version generate submit status fetch completions emulator inspect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -183,7 +189,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__fetch)
-            opts="-o -q -v -h -V --output --wait --force --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --output --wait --force --no-metadata --sidecar --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -217,7 +223,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__generate)
-            opts="-p -o -q -v -h -V --aspect-ratio --ar --seed --raw --safety-tolerance --image-prompt --format --model --param --dry-run --output --force --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version"
+            opts="-p -o -q -v -h -V --aspect-ratio --ar --seed --raw --safety-tolerance --image-prompt --format --model --param --dry-run --output --force --no-metadata --sidecar --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -287,7 +293,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__help)
-            opts="generate submit status fetch completions emulator help"
+            opts="generate submit status fetch completions emulator inspect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -370,6 +376,20 @@ _segflux() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        segflux__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         segflux__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -391,6 +411,32 @@ _segflux() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        segflux__subcmd__inspect)
+            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -37,6 +37,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand fetch 'Download a finished job''s image'
             cand completions 'Print a shell completion script'
             cand emulator 'Run a local emulator of the Segmind v2 API on loopback'
+            cand inspect 'Print the generation record embedded in an image segflux wrote'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'segflux;generate'= {
@@ -57,6 +58,8 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand --raw 'Less processed, more natural-looking images'
             cand --dry-run 'Print the exact request (URL and JSON body, key redacted) and send nothing'
             cand --force 'Overwrite an existing file'
+            cand --no-metadata 'Do not embed the generation record (prompt, seed, model, options, request id) in the image; the file is then exactly the image the API sent'
+            cand --sidecar 'Also write the generation record as pretty JSON beside the image, named like the image plus `.json` (`42-ef3ec516c4be.jpg.json`)'
             cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
             cand --json 'Machine-readable output on stdout, one JSON object per line'
             cand -q 'Print nothing on stderr but errors'
@@ -119,6 +122,8 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand --timeout 'Give up waiting after this many seconds'
             cand --wait 'Wait for the job to finish first'
             cand --force 'Overwrite an existing file'
+            cand --no-metadata 'Do not embed the generation record (prompt, seed, model, options, request id) in the image; the file is then exactly the image the API sent'
+            cand --sidecar 'Also write the generation record as pretty JSON beside the image, named like the image plus `.json` (`42-ef3ec516c4be.jpg.json`)'
             cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
             cand --json 'Machine-readable output on stdout, one JSON object per line'
             cand -q 'Print nothing on stderr but errors'
@@ -170,6 +175,21 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'segflux;inspect'= {
+            cand --api-key 'Segmind API key (flag beats environment beats config file)'
+            cand --base-url 'API base URL'
+            cand --timeout 'Give up waiting after this many seconds'
+            cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+            cand --json 'Machine-readable output on stdout, one JSON object per line'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Log each HTTP exchange on stderr (the key redacted)'
+            cand --verbose 'Log each HTTP exchange on stderr (the key redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'segflux;help'= {
             cand generate 'Submit a prompt, wait for the image, download it and print its path'
             cand submit 'Submit a prompt and print its request id at once (fetch the image later)'
@@ -177,6 +197,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand fetch 'Download a finished job''s image'
             cand completions 'Print a shell completion script'
             cand emulator 'Run a local emulator of the Segmind v2 API on loopback'
+            cand inspect 'Print the generation record embedded in an image segflux wrote'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'segflux;help;generate'= {
@@ -190,6 +211,8 @@ set edit:completion:arg-completer[segflux] = {|@words|
         &'segflux;help;completions'= {
         }
         &'segflux;help;emulator'= {
+        }
+        &'segflux;help;inspect'= {
         }
         &'segflux;help;help'= {
         }
