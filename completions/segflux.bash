@@ -34,6 +34,9 @@ _segflux() {
             segflux,help)
                 cmd="segflux__subcmd__help"
                 ;;
+            segflux,inspect)
+                cmd="segflux__subcmd__inspect"
+                ;;
             segflux,man)
                 cmd="segflux__subcmd__man"
                 ;;
@@ -91,6 +94,9 @@ _segflux() {
             segflux__subcmd__help,help)
                 cmd="segflux__subcmd__help__subcmd__help"
                 ;;
+            segflux__subcmd__help,inspect)
+                cmd="segflux__subcmd__help__subcmd__inspect"
+                ;;
             segflux__subcmd__help,man)
                 cmd="segflux__subcmd__help__subcmd__man"
                 ;;
@@ -119,7 +125,7 @@ _segflux() {
 
     case "${cmd}" in
         segflux)
-            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version generate submit status fetch completions man emulator config help"
+            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version generate submit status fetch completions man emulator inspect config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -483,7 +489,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__fetch)
-            opts="-o -q -v -h -V --output --wait --force --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
+            opts="-o -q -v -h -V --output --wait --force --no-metadata --sidecar --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -521,7 +527,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__generate)
-            opts="-p -o -n -q -v -h -V --aspect-ratio --ar --seed --raw --safety-tolerance --image-prompt --format --model --param --dry-run --output --force --from --count --concurrency --manifest --shard --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
+            opts="-p -o -n -q -v -h -V --aspect-ratio --ar --seed --raw --safety-tolerance --image-prompt --format --model --param --dry-run --output --force --no-metadata --sidecar --from --count --concurrency --manifest --shard --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -619,7 +625,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__help)
-            opts="generate submit status fetch completions man emulator config help"
+            opts="generate submit status fetch completions man emulator inspect config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -772,6 +778,20 @@ _segflux() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        segflux__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         segflux__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -807,6 +827,36 @@ _segflux() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        segflux__subcmd__inspect)
+            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -39,6 +39,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand completions 'Print a shell completion script'
             cand man 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
             cand emulator 'Run a local emulator of the Segmind v2 API on loopback'
+            cand inspect 'Print the generation record embedded in an image segflux wrote'
             cand config 'Read and write the config file (the key always shown redacted)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -67,6 +68,8 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand --raw 'Less processed, more natural-looking images'
             cand --dry-run 'Print the exact request (URL and JSON body, key redacted) and send nothing'
             cand --force 'Overwrite an existing file (in a batch: redo jobs whose file exists)'
+            cand --no-metadata 'Do not embed the generation record (prompt, seed, model, options, request id) in the image; the file is then exactly the image the API sent'
+            cand --sidecar 'Also write the generation record as pretty JSON beside the image, named like the image plus `.json` (`42-ef3ec516c4be.jpg.json`)'
             cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
             cand --json 'Machine-readable output on stdout, one JSON object per line'
             cand -q 'Print nothing on stderr but errors'
@@ -132,6 +135,8 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand --color 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never'
             cand --wait 'Wait for the job to finish first'
             cand --force 'Overwrite an existing file'
+            cand --no-metadata 'Do not embed the generation record (prompt, seed, model, options, request id) in the image; the file is then exactly the image the API sent'
+            cand --sidecar 'Also write the generation record as pretty JSON beside the image, named like the image plus `.json` (`42-ef3ec516c4be.jpg.json`)'
             cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
             cand --json 'Machine-readable output on stdout, one JSON object per line'
             cand -q 'Print nothing on stderr but errors'
@@ -186,6 +191,22 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand --require-key 'Accept only this API key [default: any non-empty key]'
             cand --rate-limit 'Answer 429 beyond this many API requests per minute'
             cand --image-size 'Long side of the rendered images in pixels'
+            cand --api-key 'Segmind API key (flag beats environment beats config file)'
+            cand --base-url 'API base URL'
+            cand --timeout 'Give up waiting after this many seconds'
+            cand --color 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never'
+            cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+            cand --json 'Machine-readable output on stdout, one JSON object per line'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Log each HTTP exchange on stderr (the key redacted)'
+            cand --verbose 'Log each HTTP exchange on stderr (the key redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'segflux;inspect'= {
             cand --api-key 'Segmind API key (flag beats environment beats config file)'
             cand --base-url 'API base URL'
             cand --timeout 'Give up waiting after this many seconds'
@@ -311,6 +332,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand completions 'Print a shell completion script'
             cand man 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
             cand emulator 'Run a local emulator of the Segmind v2 API on loopback'
+            cand inspect 'Print the generation record embedded in an image segflux wrote'
             cand config 'Read and write the config file (the key always shown redacted)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -327,6 +349,8 @@ set edit:completion:arg-completer[segflux] = {|@words|
         &'segflux;help;man'= {
         }
         &'segflux;help;emulator'= {
+        }
+        &'segflux;help;inspect'= {
         }
         &'segflux;help;config'= {
             cand set 'Set a key; `segflux config set api_key -` reads the key from stdin'

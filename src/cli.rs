@@ -113,6 +113,8 @@ pub enum Command {
     },
     /// Run a local emulator of the Segmind v2 API on loopback
     Emulator(EmulatorArgs),
+    /// Print the generation record embedded in an image segflux wrote
+    Inspect(InspectArgs),
     /// Read and write the config file (the key always shown redacted)
     #[command(subcommand)]
     Config(ConfigCmd),
@@ -120,10 +122,6 @@ pub enum Command {
 
 /// `segflux config …`.
 #[derive(Debug, Subcommand)]
-#[expect(
-    clippy::doc_markdown,
-    reason = "clap prints these doc comments verbatim as help"
-)]
 pub enum ConfigCmd {
     /// Set a key; `segflux config set api_key -` reads the key from stdin
     Set {
@@ -167,6 +165,10 @@ pub struct GenerateArgs {
     #[arg(long, help_heading = "Output")]
     pub force: bool,
 
+    /// What the image carries about how it was made
+    #[command(flatten)]
+    pub provenance: ProvenanceArgs,
+
     /// Batch mode
     #[command(flatten)]
     pub batch: BatchArgs,
@@ -206,6 +208,20 @@ impl BatchArgs {
     pub fn is_batch(&self) -> bool {
         self.from.is_some() || self.count > 1 || self.manifest.is_some() || self.shard.is_some()
     }
+}
+
+/// The generation record of a written image (`generate` and `fetch`).
+#[derive(Debug, Args)]
+pub struct ProvenanceArgs {
+    /// Do not embed the generation record (prompt, seed, model, options, request id) in the
+    /// image; the file is then exactly the image the API sent
+    #[arg(long, help_heading = "Output")]
+    pub no_metadata: bool,
+
+    /// Also write the generation record as pretty JSON beside the image, named like the image
+    /// plus `.json` (`42-ef3ec516c4be.jpg.json`)
+    #[arg(long, help_heading = "Output")]
+    pub sidecar: bool,
 }
 
 /// Options of `submit`.
@@ -292,7 +308,7 @@ pub struct FetchArgs {
     pub id: String,
 
     /// A file path, or a directory (existing, or ending in `/`) to write into [default: .]
-    #[arg(short, long, value_name = "PATH")]
+    #[arg(short, long, value_name = "PATH", help_heading = "Output")]
     pub output: Option<PathBuf>,
 
     /// Wait for the job to finish first
@@ -300,8 +316,20 @@ pub struct FetchArgs {
     pub wait: bool,
 
     /// Overwrite an existing file
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub force: bool,
+
+    /// What the image carries about how it was made
+    #[command(flatten)]
+    pub provenance: ProvenanceArgs,
+}
+
+/// Options of `inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// A JPEG or PNG image segflux wrote
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 /// Options of `emulator`.

@@ -14,6 +14,7 @@ pub mod emulator;
 pub mod error;
 pub mod history;
 pub mod limiter;
+pub mod metadata;
 pub mod output;
 pub mod printer;
 pub mod report;

@@ -73,6 +73,14 @@ impl Target {
     }
 }
 
+/// Where `--sidecar` writes an image's record: the image's file name plus `.json`
+/// (`42-ef3ec516c4be.jpg.json`), so a JPEG and a PNG of the same request never share one.
+pub fn sidecar_path(image: &Path) -> PathBuf {
+    let mut name = image.as_os_str().to_owned();
+    name.push(".json");
+    PathBuf::from(name)
+}
+
 /// Makes sure `dir` exists and a file can be created in it, before anything is sent.
 pub fn ensure_writable(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| {
@@ -226,6 +234,18 @@ mod tests {
             assert_eq!(e.exit_code(), 2, "{bad}");
             assert!(e.to_string().contains("--output"));
         }
+    }
+
+    #[test]
+    fn the_sidecar_sits_beside_the_image_and_keeps_its_extension() {
+        assert_eq!(
+            sidecar_path(Path::new("out/42-ef3ec516c4be.jpg")),
+            PathBuf::from("out/42-ef3ec516c4be.jpg.json")
+        );
+        assert_eq!(
+            sidecar_path(Path::new("hero.png")),
+            PathBuf::from("hero.png.json")
+        );
     }
 
     #[test]

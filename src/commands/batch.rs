@@ -19,17 +19,18 @@ use serde_json::json;
 
 use crate::api::JobState;
 use crate::batch::{self, BatchJob};
-use crate::cli::GenerateArgs;
+use crate::cli::{GenerateArgs, ProvenanceArgs};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::history::{History, JobRecord};
 use crate::limiter::Limiter;
+use crate::metadata::GenerationRecord;
 use crate::output::{self, Target};
 use crate::printer::{BatchProgress, Printer};
 use crate::report::Reporter;
 use crate::wait;
 
-use super::job::{self, Destination};
+use super::job::{self, Destination, WriteOptions};
 use super::{Context, connect_with, generate};
 
 /// A job with its target path.
@@ -212,6 +213,7 @@ struct Batch<'a> {
     resumable: HashMap<(String, u64, String, String), JobRecord>,
     stop: Mutex<Option<String>>,
     force: bool,
+    provenance: &'a ProvenanceArgs,
 }
 
 async fn run_jobs(
@@ -243,6 +245,7 @@ async fn run_jobs(
         resumable: resumable_jobs(),
         stop: Mutex::new(None),
         force: args.force,
+        provenance: &args.provenance,
     };
     let mut running: FuturesUnordered<_> = todo
         .iter()
@@ -360,11 +363,14 @@ async fn finish(
         }
         return Err(Error::JobFailed(text));
     }
+    let req = &p.job.request;
     let dest = Destination::File {
         path: p.path.clone(),
-        format: p.job.request.format,
+        format: req.format,
     };
-    job::deliver(b.ctx, b.client, id, status.metrics.as_ref(), &dest, b.force).await
+    let record = GenerationRecord::from_body(id, Some(&req.model), &req.body());
+    let opts = WriteOptions::new(b.force, b.provenance, record);
+    job::deliver(b.ctx, b.client, id, status.metrics.as_ref(), &dest, &opts).await
 }
 
 /// Running counts, and the worst exit code so far.

@@ -6,10 +6,11 @@ use crate::api::{ImageRef, JobState, Metrics};
 use crate::cli::FetchArgs;
 use crate::error::{Error, Result};
 use crate::history::{History, JobRecord};
+use crate::metadata::GenerationRecord;
 use crate::output::{self, Target};
 use crate::wait;
 
-use super::job::{self, Destination};
+use super::job::{self, Destination, WriteOptions};
 use super::{Context, connect};
 
 /// Runs `fetch`.
@@ -21,10 +22,19 @@ pub async fn run(ctx: &Context, args: FetchArgs) -> Result<()> {
     output::ensure_writable(&target.dir())?;
     if let Destination::File { path, .. } = &dest {
         output::refuse_existing(path, args.force)?;
+        if args.provenance.sidecar {
+            output::refuse_existing(&output::sidecar_path(path), args.force)?;
+        }
     }
+    // What the history knows of the job; of a job submitted elsewhere, only its id.
+    let record = rec.as_ref().map_or_else(
+        || GenerationRecord::new(id),
+        |r| GenerationRecord::from_body(id, Some(&r.model), &r.params),
+    );
+    let opts = WriteOptions::new(args.force, &args.provenance, record);
     let conn = connect(ctx).await?;
     let started = Instant::now();
-    fetch(ctx, &conn.client, id, rec.as_ref(), &dest, &args)
+    fetch(ctx, &conn.client, id, rec.as_ref(), &dest, &args, &opts)
         .await
         .map(|d| job::report_delivered(ctx, id, &d, rec.as_ref(), started.elapsed().as_secs_f64()))
         .map_err(|e| e.for_job(id))
@@ -37,6 +47,7 @@ async fn fetch(
     rec: Option<&JobRecord>,
     dest: &Destination,
     args: &FetchArgs,
+    opts: &WriteOptions,
 ) -> Result<job::Delivered> {
     let saved_url = rec.and_then(|r| r.output_url.clone());
     if rec.is_some_and(JobRecord::expired) && saved_url.is_none() {
@@ -49,16 +60,8 @@ async fn fetch(
                 return Err(expired(id));
             };
             let image = ImageRef::Url(url);
-            return job::deliver_image(
-                ctx,
-                client,
-                id,
-                image,
-                Metrics::default(),
-                dest,
-                args.force,
-            )
-            .await;
+            return job::deliver_image(ctx, client, id, image, Metrics::default(), dest, opts)
+                .await;
         }
         other => other?,
     };
@@ -73,7 +76,7 @@ async fn fetch(
         }
         _ => job::wait_completed(ctx, client, id, Instant::now()).await?,
     };
-    job::deliver(ctx, client, id, metrics.as_ref(), dest, args.force).await
+    job::deliver(ctx, client, id, metrics.as_ref(), dest, opts).await
 }
 
 fn expired(id: &str) -> Error {

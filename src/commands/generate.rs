@@ -15,10 +15,11 @@ use crate::cli::{GenOptions, GenerateArgs, ImageFormat};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::history::History;
+use crate::metadata::GenerationRecord;
 use crate::output::{self, Target};
 use crate::request::{GenerationRequest, random_seed};
 
-use super::job::{self, Destination};
+use super::job::{self, Destination, WriteOptions};
 use super::{Context, connect};
 
 /// A validated generate: the request and where its image goes.
@@ -28,6 +29,8 @@ struct Plan {
     target: Target,
     path: PathBuf,
     force: bool,
+    no_metadata: bool,
+    sidecar: bool,
 }
 
 /// Runs `generate`.
@@ -44,6 +47,9 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
     let conn = connect(ctx).await?;
     output::ensure_writable(&plan.target.dir())?;
     output::refuse_existing(&plan.path, plan.force)?;
+    if plan.sidecar {
+        output::refuse_existing(&output::sidecar_path(&plan.path), plan.force)?;
+    }
     let submitted_at = Instant::now();
     let id = job::submit_and_record(ctx, &conn.client, &plan.request)
         .await?
@@ -100,6 +106,8 @@ fn plan(ctx: &Context, prompt: String, args: &GenerateArgs) -> Result<Plan> {
         target,
         path,
         force: args.force,
+        no_metadata: args.provenance.no_metadata,
+        sidecar: args.provenance.sidecar,
     })
 }
 
@@ -192,7 +200,14 @@ async fn finish(
         path: plan.path.clone(),
         format: plan.request.format,
     };
-    let delivered = job::deliver(ctx, client, id, metrics.as_ref(), &dest, plan.force).await?;
+    let req = &plan.request;
+    let opts = WriteOptions {
+        force: plan.force,
+        embed: !plan.no_metadata,
+        sidecar: plan.sidecar,
+        record: GenerationRecord::from_body(id, Some(&req.model), &req.body()),
+    };
+    let delivered = job::deliver(ctx, client, id, metrics.as_ref(), &dest, &opts).await?;
     let rec = History::open().and_then(|h| h.get(id).ok().flatten());
     job::report_delivered(
         ctx,

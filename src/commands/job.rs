@@ -1,5 +1,6 @@
 //! The steps `generate`, `submit` and `fetch` share: submit and record a job; and deliver a
-//! finished one (result → image → check → atomic write → history → report).
+//! finished one (result → image → check → embed the record → atomic write → sidecar →
+//! history → report).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -8,10 +9,11 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use crate::api::{self, ImageRef, Metrics, StatusResponse};
-use crate::cli::ImageFormat;
+use crate::cli::{ImageFormat, ProvenanceArgs};
 use crate::client::{Client, Submitted};
 use crate::error::{Error, Result};
 use crate::history::{History, JobRecord, now_ms};
+use crate::metadata::{self, GenerationRecord};
 use crate::output;
 use crate::request::GenerationRequest;
 use crate::wait;
@@ -81,11 +83,38 @@ pub enum Destination {
     },
 }
 
+/// How a delivered image is written, and what it says about itself.
+#[derive(Debug, Clone)]
+pub struct WriteOptions {
+    /// Overwrite an existing file (the image and the sidecar).
+    pub force: bool,
+    /// Embed the generation record in the image (off with `--no-metadata`).
+    pub embed: bool,
+    /// Also write the record as `{file name}.json`.
+    pub sidecar: bool,
+    /// What is known about the job; `created` is set when the image is written.
+    pub record: GenerationRecord,
+}
+
+impl WriteOptions {
+    /// The options of `--force`, `--no-metadata` and `--sidecar`, for this record.
+    pub fn new(force: bool, provenance: &ProvenanceArgs, record: GenerationRecord) -> Self {
+        Self {
+            force,
+            embed: !provenance.no_metadata,
+            sidecar: provenance.sidecar,
+            record,
+        }
+    }
+}
+
 /// What a delivery produced.
 #[derive(Debug)]
 pub struct Delivered {
     /// Where the image was written.
     pub path: PathBuf,
+    /// Where the sidecar record was written, with `--sidecar`.
+    pub sidecar: Option<PathBuf>,
     /// The image URL, when it came from one.
     pub output_url: Option<String>,
     /// Server figures.
@@ -103,7 +132,7 @@ pub async fn deliver(
     id: &str,
     status_metrics: Option<&Value>,
     dest: &Destination,
-    force: bool,
+    opts: &WriteOptions,
 ) -> Result<Delivered> {
     let result = client
         .result(id)
@@ -126,7 +155,7 @@ pub async fn deliver(
             r.inference_time = metrics.inference_time;
         });
     }
-    deliver_image(ctx, client, id, image, metrics, dest, force).await
+    deliver_image(ctx, client, id, image, metrics, dest, opts).await
 }
 
 /// Downloads (when needed), checks and writes one image, and records where it went.
@@ -137,13 +166,13 @@ pub async fn deliver_image(
     image: ImageRef,
     metrics: Metrics,
     dest: &Destination,
-    force: bool,
+    opts: &WriteOptions,
 ) -> Result<Delivered> {
     let (bytes, output_url) = match image {
         ImageRef::Url(url) => (client.download(&url).await?, Some(url)),
         ImageRef::Inline(bytes) => (bytes, None),
     };
-    let mut delivered = write_image(ctx, bytes, dest, force)?;
+    let mut delivered = write_image(ctx, bytes, dest, opts)?;
     delivered.output_url = output_url;
     delivered.metrics = metrics;
     if let Some(h) = History::open() {
@@ -153,12 +182,12 @@ pub async fn deliver_image(
     Ok(delivered)
 }
 
-/// Checks, converts when needed, and writes atomically.
+/// Checks, converts when needed, embeds the record, and writes atomically; then the sidecar.
 fn write_image(
     ctx: &Context,
     bytes: Vec<u8>,
     dest: &Destination,
-    force: bool,
+    opts: &WriteOptions,
 ) -> Result<Delivered> {
     let (path, format) = match dest {
         Destination::File { path, format } => (path.clone(), *format),
@@ -177,10 +206,40 @@ fn write_image(
             format.ext()
         ));
     }
-    output::write_atomic(&path, &checked.bytes, force)
+    let record = GenerationRecord {
+        created: Some(metadata::utc_timestamp(now_ms() / 1000)),
+        ..opts.record.clone()
+    };
+    let bytes = if opts.embed {
+        // A paid image is never lost over its metadata: without a record is better than none.
+        metadata::embed(&checked.bytes, format, &record).unwrap_or_else(|e| {
+            ctx.printer.info(&format!(
+                "warning: cannot embed the generation record ({e}); the image is written without it"
+            ));
+            checked.bytes
+        })
+    } else {
+        checked.bytes
+    };
+    output::write_atomic(&path, &bytes, opts.force)
         .map_err(|e| Error::Download(format!("cannot write {}: {e}", path.display())))?;
+    let sidecar = if opts.sidecar {
+        let json_path = output::sidecar_path(&path);
+        let json = record.to_json_pretty() + "\n";
+        output::write_atomic(&json_path, json.as_bytes(), opts.force).map_err(|e| {
+            Error::Other(format!(
+                "wrote {}, but cannot write its record {}: {e}",
+                path.display(),
+                json_path.display()
+            ))
+        })?;
+        Some(json_path)
+    } else {
+        None
+    };
     Ok(Delivered {
         path,
+        sidecar,
         output_url: None,
         metrics: Metrics::default(),
         width: checked.width,
@@ -207,6 +266,7 @@ pub fn report_delivered(
             "prompt_hash": rec.map(|r| r.prompt_hash.clone()), "path": path,
             "output_url": d.output_url, "inference_time": m.inference_time, "cost": m.cost,
             "remaining_credits": m.remaining_credits, "width": d.width, "height": d.height,
+            "sidecar": d.sidecar.as_ref().map(|p| p.display().to_string()),
         }));
     } else {
         p.result(&path);

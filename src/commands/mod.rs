@@ -10,6 +10,7 @@ mod config;
 mod emulator;
 mod fetch;
 mod generate;
+mod inspect;
 mod job;
 mod status;
 mod submit;
@@ -157,5 +158,6 @@ pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
         }
         Command::Emulator(args) => emulator::run(&ctx, &args).await,
         Command::Config(cmd) => config::run(&ctx, &cmd),
+        Command::Inspect(args) => inspect::run(&ctx, &args),
     }
 }

@@ -11,5 +11,6 @@ mod config;
 mod faults;
 mod generate;
 mod jobs;
+mod metadata;
 mod testenv;
 mod usage;
