@@ -353,16 +353,7 @@ async fn finish(
 ) -> Result<job::Delivered> {
     let deadline = since + b.ctx.settings.timeout;
     let status = wait::wait_for(b.client, id, since, deadline, b.ctx.schedule(), line).await?;
-    if status.state() == JobState::Failed {
-        let text = wait::failure_text(&status);
-        if let Some(h) = History::open() {
-            let _ = h.update(id, |r| {
-                r.state = "FAILED".into();
-                r.error = Some(text.clone());
-            });
-        }
-        return Err(Error::JobFailed(text));
-    }
+    let metrics = job::into_completed(id, status)?;
     let req = &p.job.request;
     let dest = Destination::File {
         path: p.path.clone(),
@@ -370,7 +361,7 @@ async fn finish(
     };
     let record = GenerationRecord::from_body(id, Some(&req.model), &req.body());
     let opts = WriteOptions::new(b.force, b.provenance, record);
-    job::deliver(b.ctx, b.client, id, status.metrics.as_ref(), &dest, &opts).await
+    job::deliver(b.ctx, b.client, id, metrics.as_ref(), &dest, &opts).await
 }
 
 /// Running counts, and the worst exit code so far.

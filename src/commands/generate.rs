@@ -62,27 +62,25 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
 
 /// The prompt, read from stdin for `-` (one trailing newline dropped); empty is a usage error.
 pub fn read_prompt(arg: &str) -> Result<String> {
-    {
-        let mut prompt = arg.to_owned();
-        if prompt == "-" {
-            prompt.clear();
-            std::io::stdin()
-                .read_to_string(&mut prompt)
-                .map_err(|e| Error::Usage(format!("cannot read the prompt from stdin: {e}")))?;
-            if prompt.ends_with('\n') {
+    let mut prompt = arg.to_owned();
+    if prompt == "-" {
+        prompt.clear();
+        std::io::stdin()
+            .read_to_string(&mut prompt)
+            .map_err(|e| Error::Usage(format!("cannot read the prompt from stdin: {e}")))?;
+        if prompt.ends_with('\n') {
+            prompt.pop();
+            if prompt.ends_with('\r') {
                 prompt.pop();
-                if prompt.ends_with('\r') {
-                    prompt.pop();
-                }
             }
         }
-        if prompt.trim().is_empty() {
-            return Err(Error::Usage(
-                "invalid value for '<PROMPT>': the prompt is empty".into(),
-            ));
-        }
-        Ok(prompt)
     }
+    if prompt.trim().is_empty() {
+        return Err(Error::Usage(
+            "invalid value for '<PROMPT>': the prompt is empty".into(),
+        ));
+    }
+    Ok(prompt)
 }
 
 fn plan(ctx: &Context, prompt: String, args: &GenerateArgs) -> Result<Plan> {

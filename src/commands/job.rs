@@ -324,15 +324,21 @@ pub async fn wait_completed(
     since: Instant,
 ) -> Result<Option<Value>> {
     let status = wait_with_spinner(ctx, client, id, since).await?;
-    if status.state() == api::JobState::Failed {
-        let text = wait::failure_text(&status);
-        if let Some(h) = History::open() {
-            let _ = h.update(id, |r| {
-                r.state = "FAILED".into();
-                r.error = Some(text.clone());
-            });
-        }
-        return Err(Error::JobFailed(text));
+    into_completed(id, status)
+}
+
+/// A terminal status as the job's metrics, or FAILED as the exit-5 error (recorded in the
+/// history with the server's text).
+pub fn into_completed(id: &str, status: StatusResponse) -> Result<Option<Value>> {
+    if status.state() != api::JobState::Failed {
+        return Ok(status.metrics);
     }
-    Ok(status.metrics)
+    let text = wait::failure_text(&status);
+    if let Some(h) = History::open() {
+        let _ = h.update(id, |r| {
+            r.state = "FAILED".into();
+            r.error = Some(text.clone());
+        });
+    }
+    Err(Error::JobFailed(text))
 }

@@ -324,38 +324,17 @@ fn a_file_output_is_refused_in_batch_mode() {
 
 #[test]
 fn ctrl_c_stops_the_batch_names_the_jobs_in_flight_and_keeps_written_files() {
-    use std::io::{BufRead as _, BufReader};
     let env = TestEnv::new();
     write(
         &env,
         "p.txt",
         "a fox\nslow one #never\nslow two #never\nnot yet\n",
     );
-    let mut child = env
-        .cmd()
-        .args(["generate", "--from", "p.txt", "--concurrency", "3"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut seen = String::new();
-    while !seen.contains("written") {
-        let mut line = String::new();
-        assert!(
-            stderr.read_line(&mut line).expect("read") > 0,
-            "ended early: {seen}"
-        );
-        seen.push_str(&line);
-    }
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    let status = child.wait().expect("wait");
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).expect("read");
-    assert_eq!(status.code(), Some(130), "{seen}{rest}");
+    let (code, stderr) = env.interrupt_when(
+        &["generate", "--from", "p.txt", "--concurrency", "3"],
+        "written",
+    );
+    assert_eq!(code, Some(130), "{stderr}");
     let jobs = env.emu.jobs();
     let never: Vec<&str> = jobs
         .iter()
@@ -369,17 +348,18 @@ fn ctrl_c_stops_the_batch_names_the_jobs_in_flight_and_keeps_written_files() {
     assert_eq!(never.len(), 2);
     for id in never {
         assert!(
-            rest.contains(&format!("segflux fetch {id} --wait")),
-            "{rest}"
+            stderr.contains(&format!("segflux fetch {id} --wait")),
+            "{stderr}"
         );
     }
     let fox = jobs
         .iter()
         .find(|j| j.params["prompt"] == "a fox")
         .expect("fox");
+    let listed = stderr.split("interrupted").nth(1).unwrap_or("");
     assert!(
-        !rest.contains(&fox.request_id),
-        "a finished job was listed: {rest}"
+        !listed.contains(&fox.request_id),
+        "a finished job was listed: {stderr}"
     );
     let files = TestEnv::files(&env.work());
     assert_eq!(

@@ -1,6 +1,5 @@
 //! Jobs that outlive the process: submit, status, fetch, the history, timeout and Ctrl-C.
 
-use std::io::{BufRead as _, BufReader};
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -275,38 +274,12 @@ fn timeout_then_fetch_wait_produces_the_image() {
 #[test]
 fn ctrl_c_during_generate_exits_130_with_the_request_id_and_no_partial_file() {
     let env = TestEnv::new();
-    let mut child = env
-        .cmd()
-        .args(["generate", "a fox #never"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut seen = String::new();
-    while !seen.contains("PROCESSING") {
-        let mut line = String::new();
-        assert!(
-            stderr.read_line(&mut line).expect("read") > 0,
-            "ended early: {seen}"
-        );
-        seen.push_str(&line);
-    }
-    let pid = child.id().to_string();
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let status = child.wait().expect("wait");
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).expect("read");
-    assert_eq!(status.code(), Some(130), "{seen}{rest}");
+    let (code, stderr) = env.interrupt_when(&["generate", "a fox #never"], "PROCESSING");
+    assert_eq!(code, Some(130), "{stderr}");
     let id = env.emu.jobs()[0].request_id.clone();
-    assert!(rest.contains(&id), "{rest}");
     assert!(
-        rest.contains(&format!("segflux fetch {id} --wait")),
-        "{rest}"
+        stderr.contains(&format!("segflux fetch {id} --wait")),
+        "{stderr}"
     );
     assert_eq!(TestEnv::files(&env.work()), Vec::<String>::new());
 }

@@ -91,6 +91,41 @@ impl TestEnv {
         run
     }
 
+    /// Starts the binary, waits until its stderr shows `needle`, sends SIGINT (as Ctrl-C
+    /// does), and returns the exit code and everything it wrote on stderr.
+    pub fn interrupt_when(&self, args: &[&str], needle: &str) -> (Option<i32>, String) {
+        use std::io::{BufRead as _, Read as _};
+        let mut child = self
+            .cmd()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn segflux");
+        let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+        let mut seen = String::new();
+        while !seen.contains(needle) {
+            let mut line = String::new();
+            let n = stderr.read_line(&mut line).expect("read stderr");
+            assert!(n > 0, "ended before showing {needle:?}: {seen}");
+            seen.push_str(&line);
+        }
+        let killed = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let status = child.wait().expect("wait");
+        stderr.read_to_string(&mut seen).expect("read stderr");
+        let run = Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::new(),
+            stderr: seen.clone(),
+        };
+        run.assert_no_key();
+        (status.code(), seen)
+    }
+
     /// Queues a fault in the emulator.
     pub fn inject(&self, endpoint: Endpoint, times: u32, kind: segflux::emulator::FaultKind) {
         self.emu.inject(Fault {
