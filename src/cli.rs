@@ -48,7 +48,13 @@ pub struct GlobalArgs {
     pub api_key: Option<String>,
 
     /// API base URL
-    #[arg(long, global = true, env = "SEGFLUX_BASE_URL", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "SEGFLUX_BASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub base_url: Option<String>,
 
     /// Run against the built-in emulator, started in-process on loopback (no key, no network)
