@@ -17,7 +17,7 @@ use super::job::{Job, NewJob};
 use super::render::Format;
 use super::state::{COST_PER_JOB, Shared};
 use super::validate::validate;
-use super::{EmulatorConfig, Endpoint, FaultKind, cdn};
+use super::{Endpoint, FaultKind, cdn};
 use crate::api::{
     API_KEY_HEADER, JobState, Metrics, StatusResponse, SubmitResponse, result_path, status_path,
 };
@@ -135,7 +135,7 @@ pub(crate) fn status(shared: &Shared, id: &str) -> Response {
         return request_not_found();
     };
     job.count_poll();
-    let (code, body) = job_body(job, config, credits, now, true);
+    let (code, body) = job_body(job, credits, now, true);
     state.note_in_flight(config.retention, now);
     drop(state);
     json_response(code, &body)
@@ -150,7 +150,8 @@ pub(crate) fn result(shared: &Shared, id: &str) -> Response {
     let Some(job) = state.live_job_mut(id, config.retention, now) else {
         return request_not_found();
     };
-    let (code, body) = job_body(job, config, credits, now, false);
+    job.count_result_fetch();
+    let (code, body) = job_body(job, credits, now, false);
     let completed = (job.state_at(now) == JobState::Completed).then_some(job.spec.seed);
     let format = job.spec.format;
     state.note_in_flight(config.retention, now);
@@ -180,7 +181,6 @@ pub(crate) fn result(shared: &Shared, id: &str) -> Response {
 /// the result endpoint does not).
 fn job_body(
     job: &Job,
-    config: &EmulatorConfig,
     credits: f64,
     now: Instant,
     running_metrics: bool,
@@ -199,7 +199,7 @@ fn job_body(
         }
         JobState::Completed => {
             let metrics = Metrics {
-                inference_time: Some(config.processing.as_secs_f64()),
+                inference_time: job.inference_secs(),
                 cost: Some(COST_PER_JOB),
                 remaining_credits: Some(credits),
             };
