@@ -49,7 +49,9 @@ pub async fn run(ctx: &Context, args: &EmulatorArgs) -> Result<()> {
     ));
     match &args.job_log {
         Some(path) => log_jobs(&emu, path, tokio::signal::ctrl_c()).await?,
-        None => tokio::signal::ctrl_c().await.map_err(ctrl_c_error)?,
+        None => tokio::signal::ctrl_c()
+            .await
+            .map_err(|e| ctrl_c_error(&e))?,
     }
     p.info("emulator stopped");
     Ok(())
@@ -60,7 +62,7 @@ pub async fn run(ctx: &Context, args: &EmulatorArgs) -> Result<()> {
 /// at most a poll interval later, then fetches the result at once).
 const LOG_GRACE: Duration = Duration::from_secs(5);
 
-fn ctrl_c_error(e: std::io::Error) -> Error {
+fn ctrl_c_error(e: &std::io::Error) -> Error {
     Error::Other(format!("cannot wait for Ctrl-C: {e}"))
 }
 
@@ -86,7 +88,7 @@ async fn log_jobs(
     loop {
         let stopping = tokio::select! {
             r = &mut stop => {
-                r.map_err(ctrl_c_error)?;
+                r.map_err(|e| ctrl_c_error(&e))?;
                 true
             }
             () = tokio::time::sleep(Duration::from_millis(50)) => false,

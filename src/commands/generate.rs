@@ -148,12 +148,22 @@ async fn finish(
     id: &str,
     submitted_at: Instant,
 ) -> Result<()> {
-    let metrics = job::wait_completed(ctx, client, id, submitted_at).await?;
+    let model = Some(plan.request.model.as_str());
+    let finished = job::wait_completed(ctx, client, id, model, submitted_at).await?;
     let dest = Destination::File {
         path: plan.path.clone(),
         format: plan.request.format,
     };
-    let delivered = job::deliver(ctx, client, id, metrics.as_ref(), &dest, plan.force).await?;
+    let delivered = job::deliver(
+        ctx,
+        client,
+        id,
+        finished.status.metrics.as_ref(),
+        finished.finished_after,
+        &dest,
+        plan.force,
+    )
+    .await?;
     let rec = History::open().and_then(|h| h.get(id).ok().flatten());
     job::report_delivered(
         ctx,

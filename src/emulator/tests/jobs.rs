@@ -133,7 +133,7 @@ async fn inference_time_is_the_jobs_own_time_on_a_worker() {
             .unwrap();
         let reported = body["metrics"]["inference_time"].as_f64().unwrap();
         assert!((reported - worked.as_secs_f64()).abs() < 1e-6, "{body}");
-        assert!(reported >= 0.05 && reported < 0.25, "{reported}");
+        assert!((0.05..0.25).contains(&reported), "{reported}");
     }
 }
 
