@@ -15,9 +15,9 @@ use crate::report::Reporter;
 
 /// The interval between two status polls, as a function of the time since submission.
 ///
-/// Three phases: before `earliest`, evenly spaced polls at most `ceiling` apart that land on
-/// `earliest` (the job is unlikely to be done, but a poll every `ceiling` bounds how late an
-/// unexpectedly early finish is seen); from `earliest` to `latest`, one poll every `dense`;
+/// Three phases: before `earliest`, evenly spaced polls at most `ceiling` apart, the last one
+/// on `earliest` (the job is unlikely to be done, but a poll every `ceiling` bounds how late
+/// an unexpectedly early finish is seen); from `earliest` to `latest`, one poll every `dense`;
 /// after `latest` (an overrun), `dense` growing ×1.5 per second of overrun, up to `ceiling`.
 /// Every interval is at least `floor`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -39,8 +39,11 @@ impl PollSchedule {
     pub const TYPICAL: Duration = Duration::from_secs(14);
     /// The shortest interval: at most 4 polls a second, so even a dense phase is no flood.
     pub const FLOOR: Duration = Duration::from_millis(250);
-    /// The longest interval.
-    pub const CEILING: Duration = Duration::from_secs(2);
+    /// The longest interval: the step while the job cannot be done yet, and the cap of an
+    /// overrun. Requests there buy little (rate limits of 5 to 50 requests a minute are
+    /// quoted, and polls may count), so they are sparse; and a job that finishes
+    /// unexpectedly early or late is still seen within 3 s.
+    pub const CEILING: Duration = Duration::from_secs(3);
     /// The request rate the schedule must not exceed on average: one poll a second, the
     /// Segmind SDK's fixed interval.
     pub const BUDGET_INTERVAL: Duration = Duration::from_secs(1);
@@ -263,15 +266,15 @@ mod tests {
     fn without_history_sparse_early_dense_around_the_typical_time() {
         let s = PollSchedule::around(PollSchedule::TYPICAL);
         assert_eq!((s.earliest, s.latest), (ms(11_900), ms(16_100)));
-        // Before the window: even steps of at most 2 s that land on its start.
-        assert_eq!(s.first(Duration::ZERO), ms(11_900) / 6);
+        // Before the window: even steps of at most 3 s, the last on its start.
+        assert_eq!(s.first(Duration::ZERO), ms(11_900) / 4);
         assert_eq!(s.next(ms(10_200)), ms(1_700));
         assert_eq!(s.next(ms(11_800)), ms(250));
-        // In the window: dense, near the floor.
-        assert!(s.next(secs(14.0)) >= ms(250) && s.next(secs(14.0)) < ms(300));
+        // In the window: dense, at the floor.
+        assert_eq!(s.next(secs(14.0)), ms(250));
         // An overrun backs off to the ceiling.
         assert!(s.next(secs(18.0)) > s.next(secs(16.2)));
-        assert_eq!(s.next(Duration::from_mins(1)), Duration::from_secs(2));
+        assert_eq!(s.next(Duration::from_mins(1)), Duration::from_secs(3));
     }
 
     #[test]

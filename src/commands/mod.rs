@@ -63,11 +63,11 @@ impl Context {
     }
 
     /// The poll schedule for a job of `model` (`None`: unknown). It learns from the finish
-    /// times of the model's last [`SCHEDULE_SAMPLES`] jobs in the history; failing those,
-    /// from their server inference times, which leave out the queue and so mark only the
-    /// start of the window (an overrun is polled densely anyway); failing those, it expects
-    /// the model page's typical time. Called after the submit, so the history scan is not on
-    /// the way to the first request.
+    /// times segflux saw for the model's last [`SCHEDULE_SAMPLES`] jobs in the history;
+    /// failing three of those, from the jobs' server inference times (jobs fetched after they
+    /// finished), which leave out the queue, so the window comes early and a late finish is
+    /// caught by the overrun phase; failing those, it expects the model page's typical time.
+    /// Called after the submit, so the history scan is not on the way to the first request.
     pub fn schedule(&self, model: Option<&str>) -> PollSchedule {
         if let Some(interval) = self.settings.poll_override {
             return PollSchedule::fixed(interval);
