@@ -196,7 +196,7 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             [CompletionResult]::new('--queued-secs', '--queued-secs', [CompletionResultType]::ParameterName, 'Seconds a job stays QUEUED')
             [CompletionResult]::new('--processing-secs', '--processing-secs', [CompletionResultType]::ParameterName, 'Seconds a job stays PROCESSING')
             [CompletionResult]::new('--processing-spread', '--processing-spread', [CompletionResultType]::ParameterName, 'Up to this many extra seconds of processing, fixed per seed (jobs of varied length)')
-            [CompletionResult]::new('--job-log', '--job-log', [CompletionResultType]::ParameterName, 'Append one JSON line per finished job (id, submitted, completed instants) to this file')
+            [CompletionResult]::new('--job-log', '--job-log', [CompletionResultType]::ParameterName, 'Append one JSON line per finished job to this file, 5 s after it finished: its id, the instants it was submitted, started and completed, and the status polls and result fetches it received')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Jobs processed at once; further jobs wait QUEUED [default: unlimited]')
             [CompletionResult]::new('--require-key', '--require-key', [CompletionResultType]::ParameterName, 'Accept only this API key [default: any non-empty key]')
             [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Answer 429 beyond this many API requests per minute')

@@ -186,7 +186,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand --queued-secs 'Seconds a job stays QUEUED'
             cand --processing-secs 'Seconds a job stays PROCESSING'
             cand --processing-spread 'Up to this many extra seconds of processing, fixed per seed (jobs of varied length)'
-            cand --job-log 'Append one JSON line per finished job (id, submitted, completed instants) to this file'
+            cand --job-log 'Append one JSON line per finished job to this file, 5 s after it finished: its id, the instants it was submitted, started and completed, and the status polls and result fetches it received'
             cand --capacity 'Jobs processed at once; further jobs wait QUEUED [default: unlimited]'
             cand --require-key 'Accept only this API key [default: any non-empty key]'
             cand --rate-limit 'Answer 429 beyond this many API requests per minute'

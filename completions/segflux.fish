@@ -189,7 +189,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l cdn-port -d
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l queued-secs -d 'Seconds a job stays QUEUED' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l processing-secs -d 'Seconds a job stays PROCESSING' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l processing-spread -d 'Up to this many extra seconds of processing, fixed per seed (jobs of varied length)' -r
-complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l job-log -d 'Append one JSON line per finished job (id, submitted, completed instants) to this file' -r -F
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l job-log -d 'Append one JSON line per finished job to this file, 5 s after it finished: its id, the instants it was submitted, started and completed, and the status polls and result fetches it received' -r -F
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l capacity -d 'Jobs processed at once; further jobs wait QUEUED [default: unlimited]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l require-key -d 'Accept only this API key [default: any non-empty key]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l rate-limit -d 'Answer 429 beyond this many API requests per minute' -r

@@ -356,7 +356,9 @@ pub struct EmulatorArgs {
     /// Up to this many extra seconds of processing, fixed per seed (jobs of varied length)
     #[arg(long, default_value_t = 0.0, value_name = "SECS")]
     pub processing_spread: f64,
-    /// Append one JSON line per finished job (id, submitted, completed instants) to this file
+    /// Append one JSON line per finished job to this file, 5 s after it finished: its id, the
+    /// instants it was submitted, started and completed, and the status polls and result fetches
+    /// it received
     #[arg(long, value_name = "PATH")]
     pub job_log: Option<PathBuf>,
     /// Jobs processed at once; further jobs wait QUEUED [default: unlimited]

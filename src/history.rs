@@ -45,6 +45,10 @@ pub struct JobRecord {
     /// Server compute seconds, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inference_time: Option<f64>,
+    /// Seconds from submission until segflux saw the job finish (see
+    /// [`crate::wait::Finished::finished_after`]), when a poll saw it unfinished first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_after: Option<f64>,
 }
 
 impl JobRecord {
@@ -168,11 +172,26 @@ impl History {
 
     /// Inference times of this model's most recent completed jobs, newest first.
     pub fn recent_inference_times(&self, model: &str, n: usize) -> Vec<f64> {
+        self.recent_completed(model, |r| r.inference_time, n)
+    }
+
+    /// Seconds from submission to the finish, as segflux saw them, of this model's most
+    /// recent completed jobs, newest first.
+    pub fn recent_finish_times(&self, model: &str, n: usize) -> Vec<f64> {
+        self.recent_completed(model, |r| r.finished_after, n)
+    }
+
+    fn recent_completed(
+        &self,
+        model: &str,
+        field: impl Fn(&JobRecord) -> Option<f64>,
+        n: usize,
+    ) -> Vec<f64> {
         self.list()
             .0
-            .into_iter()
+            .iter()
             .filter(|r| r.model == model && r.state == "COMPLETED")
-            .filter_map(|r| r.inference_time)
+            .filter_map(field)
             .take(n)
             .collect()
     }
@@ -196,6 +215,7 @@ mod tests {
             path: None,
             error: None,
             inference_time: None,
+            finished_after: None,
         }
     }
 
@@ -223,6 +243,46 @@ mod tests {
         assert_eq!(records.len(), 1);
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].contains("damaged"));
+    }
+
+    #[test]
+    fn recent_times_are_this_models_completed_jobs_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = History::new(dir.path());
+        let jobs = [
+            (
+                "a",
+                1,
+                "COMPLETED",
+                "flux-1.1-pro-ultra",
+                Some(10.0),
+                Some(12.0),
+            ),
+            ("b", 2, "COMPLETED", "flux-1.1-pro-ultra", Some(11.0), None),
+            ("c", 3, "FAILED", "flux-1.1-pro-ultra", None, Some(1.0)),
+            ("d", 4, "COMPLETED", "flux-dev", Some(3.0), Some(4.0)),
+            (
+                "e",
+                5,
+                "COMPLETED",
+                "flux-1.1-pro-ultra",
+                Some(13.0),
+                Some(14.5),
+            ),
+        ];
+        for (id, ms, state, model, inference, finished) in jobs {
+            let mut r = rec(id, ms);
+            r.state = state.into();
+            r.model = model.into();
+            r.inference_time = inference;
+            r.finished_after = finished;
+            h.save(&r).unwrap();
+        }
+        let ultra = "flux-1.1-pro-ultra";
+        assert_eq!(h.recent_finish_times(ultra, 10), [14.5, 12.0]);
+        assert_eq!(h.recent_finish_times(ultra, 1), [14.5]);
+        assert_eq!(h.recent_inference_times(ultra, 10), [13.0, 11.0, 10.0]);
+        assert_eq!(h.recent_finish_times("flux-dev", 10), [4.0]);
     }
 
     #[test]

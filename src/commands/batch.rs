@@ -28,10 +28,10 @@ use crate::metadata::GenerationRecord;
 use crate::output::{self, Target};
 use crate::printer::{BatchProgress, Printer};
 use crate::report::Reporter;
-use crate::wait;
+use crate::wait::{self, PollSchedule};
 
 use super::job::{self, Destination, WriteOptions};
-use super::{Context, connect_with, generate};
+use super::{Context, SCHEDULE_SAMPLES, connect_with, generate};
 
 /// A job with its target path.
 #[derive(Debug)]
@@ -214,6 +214,7 @@ struct Batch<'a> {
     stop: Mutex<Option<String>>,
     force: bool,
     provenance: &'a ProvenanceArgs,
+    learner: Learner,
 }
 
 async fn run_jobs(
@@ -246,6 +247,7 @@ async fn run_jobs(
         stop: Mutex::new(None),
         force: args.force,
         provenance: &args.provenance,
+        learner: Learner::seed(todo.iter().map(|p| p.job.request.model.as_str())),
     };
     let mut running: FuturesUnordered<_> = todo
         .iter()
@@ -352,8 +354,10 @@ async fn finish(
     line: &crate::printer::JobLine,
 ) -> Result<job::Delivered> {
     let deadline = since + b.ctx.settings.timeout;
-    let status = wait::wait_for(b.client, id, since, deadline, b.ctx.schedule(), line).await?;
-    let metrics = job::into_completed(id, status)?;
+    let model = &p.job.request.model;
+    let schedule = b.learner.schedule(b.ctx, model);
+    let finished = wait::wait_for(b.client, id, since, deadline, schedule, line).await?;
+    let finished = job::into_completed(id, finished)?;
     let req = &p.job.request;
     let dest = Destination::File {
         path: p.path.clone(),
@@ -361,7 +365,82 @@ async fn finish(
     };
     let record = GenerationRecord::from_body(id, Some(&req.model), &req.body());
     let opts = WriteOptions::new(b.force, b.provenance, record);
-    job::deliver(b.ctx, b.client, id, metrics.as_ref(), &dest, &opts).await
+    let delivered = job::deliver(
+        b.ctx,
+        b.client,
+        id,
+        finished.status.metrics.as_ref(),
+        finished.finished_after,
+        &dest,
+        &opts,
+    )
+    .await?;
+    b.learner.learn(
+        model,
+        finished.finished_after.map(|d| d.as_secs_f64()),
+        delivered.metrics.inference_time,
+    );
+    Ok(delivered)
+}
+
+/// Finish and inference times per model, newest first: read from the history once, then
+/// learnt from each job of the batch as it ends, so the polls tighten after the first jobs
+/// without rescanning the history for every job.
+struct Learner {
+    times: Mutex<HashMap<String, Samples>>,
+}
+
+/// A model's finish times and inference times, seconds, newest first.
+type Samples = (Vec<f64>, Vec<f64>);
+
+impl Learner {
+    fn seed<'m>(models: impl Iterator<Item = &'m str>) -> Self {
+        let history = History::open();
+        let mut times = HashMap::new();
+        for model in models {
+            if times.contains_key(model) {
+                continue;
+            }
+            let seeded = history.as_ref().map_or_else(Default::default, |h| {
+                (
+                    h.recent_finish_times(model, SCHEDULE_SAMPLES),
+                    h.recent_inference_times(model, SCHEDULE_SAMPLES),
+                )
+            });
+            times.insert(model.to_owned(), seeded);
+        }
+        Self {
+            times: Mutex::new(times),
+        }
+    }
+
+    fn schedule(&self, ctx: &Context, model: &str) -> PollSchedule {
+        if let Some(interval) = ctx.settings.poll_override {
+            return PollSchedule::fixed(interval);
+        }
+        let times = self.times.lock().ok();
+        let learnt = times
+            .as_ref()
+            .and_then(|t| t.get(model))
+            .and_then(|(finish, inference)| {
+                PollSchedule::from_finish_times(finish)
+                    .or_else(|| PollSchedule::from_finish_times(inference))
+            });
+        learnt.map_or_else(PollSchedule::cold, PollSchedule::eager)
+    }
+
+    fn learn(&self, model: &str, finished_after: Option<f64>, inference: Option<f64>) {
+        let Ok(mut times) = self.times.lock() else {
+            return;
+        };
+        let (finish, inferences) = times.entry(model.to_owned()).or_default();
+        for (list, value) in [(finish, finished_after), (inferences, inference)] {
+            if let Some(v) = value {
+                list.insert(0, v);
+                list.truncate(SCHEDULE_SAMPLES);
+            }
+        }
+    }
 }
 
 /// Running counts, and the worst exit code so far.

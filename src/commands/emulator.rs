@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::json;
 
 use crate::cli::EmulatorArgs;
-use crate::emulator::{Emulator, EmulatorConfig};
+use crate::emulator::{Emulator, EmulatorConfig, JobInfo};
 use crate::error::{Error, Result};
 
 use super::Context;
@@ -47,26 +47,35 @@ pub async fn run(ctx: &Context, args: &EmulatorArgs) -> Result<()> {
         emu.cdn_url(),
         emu.base_url()
     ));
-    let stop = tokio::signal::ctrl_c();
     match &args.job_log {
-        Some(path) => {
-            tokio::select! {
-                r = log_jobs(&emu, path) => r?,
-                _ = stop => {}
-            }
-        }
-        None => {
-            stop.await
-                .map_err(|e| Error::Other(format!("cannot wait for Ctrl-C: {e}")))?;
-        }
+        Some(path) => log_jobs(&emu, path, tokio::signal::ctrl_c()).await?,
+        None => tokio::signal::ctrl_c()
+            .await
+            .map_err(|e| ctrl_c_error(&e))?,
     }
     p.info("emulator stopped");
     Ok(())
 }
 
-/// Appends a JSON line for each job as it reaches COMPLETED or FAILED, with the exact instants
-/// of the emulator's timeline (Unix seconds), for benchmarks that measure client latency.
-async fn log_jobs(emu: &Emulator, path: &Path) -> Result<()> {
+/// How long after a job finished its log line waits, so that the counts in it include the
+/// client's last status poll and its result fetch (a client sees COMPLETED at its next poll,
+/// at most a poll interval later, then fetches the result at once).
+const LOG_GRACE: Duration = Duration::from_secs(5);
+
+fn ctrl_c_error(e: &std::io::Error) -> Error {
+    Error::Other(format!("cannot wait for Ctrl-C: {e}"))
+}
+
+/// Appends a JSON line for each job that reached COMPLETED or FAILED, with the exact instants
+/// of the emulator's timeline (Unix seconds) and the requests it received, for benchmarks
+/// that measure client latency and polling cost. A job's line is written [`LOG_GRACE`] after
+/// it finished; when `stop` fires (Ctrl-C), every finished job not yet written is written with
+/// its counts as they are then, and the function returns.
+async fn log_jobs(
+    emu: &Emulator,
+    path: &Path,
+    stop: impl Future<Output = std::io::Result<()>>,
+) -> Result<()> {
     let open_err =
         |e: std::io::Error| Error::Other(format!("cannot write {}: {e}", path.display()));
     let mut file = std::fs::OpenOptions::new()
@@ -74,28 +83,79 @@ async fn log_jobs(emu: &Emulator, path: &Path) -> Result<()> {
         .append(true)
         .open(path)
         .map_err(open_err)?;
-    let unix = |t: SystemTime| {
-        t.duration_since(UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64())
-    };
+    let mut stop = std::pin::pin!(stop);
     let mut logged = HashSet::new();
     loop {
+        let stopping = tokio::select! {
+            r = &mut stop => {
+                r.map_err(|e| ctrl_c_error(&e))?;
+                true
+            }
+            () = tokio::time::sleep(Duration::from_millis(50)) => false,
+        };
+        let now = SystemTime::now();
         for job in emu.jobs() {
             let Some(done) = job.completed_at else {
                 continue;
             };
-            if !logged.insert(job.request_id.clone()) {
-                continue;
+            let settled = now.duration_since(done).is_ok_and(|d| d >= LOG_GRACE);
+            if (stopping || settled) && logged.insert(job.request_id.clone()) {
+                writeln!(file, "{}", log_line(&job)).map_err(open_err)?;
             }
-            let line = json!({
-                "request_id": job.request_id,
-                "state": job.state.as_str(),
-                "submitted_at": unix(job.submitted_at),
-                "started_at": job.started_at.map(unix),
-                "completed_at": unix(done),
-            });
-            writeln!(file, "{line}").map_err(open_err)?;
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        if stopping {
+            return Ok(());
+        }
+    }
+}
+
+/// One job's line in the job log.
+fn log_line(job: &JobInfo) -> serde_json::Value {
+    let unix = |t: SystemTime| {
+        t.duration_since(UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64())
+    };
+    json!({
+        "request_id": job.request_id,
+        "state": job.state.as_str(),
+        "submitted_at": unix(job.submitted_at),
+        "started_at": job.started_at.map(unix),
+        "completed_at": job.completed_at.map(unix),
+        "status_polls": job.status_polls,
+        "result_fetches": job.result_fetches,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use serde_json::json;
+
+    use crate::api::JobState;
+    use crate::emulator::JobInfo;
+
+    #[test]
+    fn a_log_line_carries_the_instants_and_the_request_counts() {
+        let at = |secs: u64| UNIX_EPOCH + Duration::from_millis(secs);
+        let job = JobInfo {
+            request_id: "abc".into(),
+            model: "flux-dev".into(),
+            params: json!({"prompt": "p"}),
+            submitted_at: at(1_000),
+            started_at: Some(at(1_500)),
+            completed_at: Some(at(4_250)),
+            state: JobState::Completed,
+            expired: false,
+            status_polls: 7,
+            result_fetches: 1,
+        };
+        assert_eq!(
+            super::log_line(&job),
+            json!({
+                "request_id": "abc", "state": "COMPLETED", "submitted_at": 1.0,
+                "started_at": 1.5, "completed_at": 4.25, "status_polls": 7, "result_fetches": 1,
+            })
+        );
     }
 }

@@ -65,8 +65,8 @@ async fn fetch(
         }
         other => other?,
     };
-    let metrics = match status.state() {
-        JobState::Completed => status.metrics,
+    let (metrics, finished_after) = match status.state() {
+        JobState::Completed => (status.metrics, None),
         JobState::Failed => return Err(Error::JobFailed(wait::failure_text(&status))),
         JobState::Unknown(s) => return Err(Error::UnknownState(s)),
         state if !args.wait => {
@@ -74,9 +74,23 @@ async fn fetch(
                 "job {id} is {state}, not finished yet; wait for it with: segflux fetch {id} --wait"
             )));
         }
-        _ => job::wait_completed(ctx, client, id, Instant::now()).await?,
+        _ => {
+            let model = rec.map(|r| r.model.as_str());
+            let finished =
+                job::wait_completed(ctx, client, id, model, job::submitted_at(rec)).await?;
+            (finished.status.metrics, finished.finished_after)
+        }
     };
-    job::deliver(ctx, client, id, metrics.as_ref(), dest, opts).await
+    job::deliver(
+        ctx,
+        client,
+        id,
+        metrics.as_ref(),
+        finished_after,
+        dest,
+        opts,
+    )
+    .await
 }
 
 fn expired(id: &str) -> Error {

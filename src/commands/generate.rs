@@ -193,7 +193,8 @@ async fn finish(
     id: &str,
     submitted_at: Instant,
 ) -> Result<()> {
-    let metrics = job::wait_completed(ctx, client, id, submitted_at).await?;
+    let model = Some(plan.request.model.as_str());
+    let finished = job::wait_completed(ctx, client, id, model, submitted_at).await?;
     let dest = Destination::File {
         path: plan.path.clone(),
         format: plan.request.format,
@@ -205,7 +206,16 @@ async fn finish(
         sidecar: plan.sidecar,
         record: GenerationRecord::from_body(id, Some(&req.model), &req.body()),
     };
-    let delivered = job::deliver(ctx, client, id, metrics.as_ref(), &dest, &opts).await?;
+    let delivered = job::deliver(
+        ctx,
+        client,
+        id,
+        finished.status.metrics.as_ref(),
+        finished.finished_after,
+        &dest,
+        &opts,
+    )
+    .await?;
     let rec = History::open().and_then(|h| h.get(id).ok().flatten());
     job::report_delivered(
         ctx,

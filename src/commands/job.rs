@@ -4,11 +4,11 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::api::{self, ImageRef, Metrics, StatusResponse};
+use crate::api::{self, ImageRef, Metrics};
 use crate::cli::{ImageFormat, ProvenanceArgs};
 use crate::client::{Client, Submitted};
 use crate::error::{Error, Result};
@@ -43,6 +43,7 @@ pub async fn submit_and_record(
         path: None,
         error: None,
         inference_time: None,
+        finished_after: None,
     };
     if let Some(h) = History::open()
         && let Err(e) = h.save(&rec)
@@ -125,12 +126,16 @@ pub struct Delivered {
     pub height: u32,
 }
 
-/// Fetches a COMPLETED job's result and writes its image. Errors are not yet tagged with the id.
+/// Fetches a COMPLETED job's result and writes its image. `finished_after` is when this run
+/// saw the job finish, if it did (see [`wait::Finished`]); it goes to the history with the
+/// output URL, in the one write made before the download. Errors are not yet tagged with
+/// the id.
 pub async fn deliver(
     ctx: &Context,
     client: &Client,
     id: &str,
     status_metrics: Option<&Value>,
+    finished_after: Option<Duration>,
     dest: &Destination,
     opts: &WriteOptions,
 ) -> Result<Delivered> {
@@ -153,6 +158,9 @@ pub async fn deliver(
                 r.output_url = Some(u.clone());
             }
             r.inference_time = metrics.inference_time;
+            if let Some(t) = finished_after {
+                r.finished_after = Some(t.as_secs_f64());
+            }
         });
     }
     deliver_image(ctx, client, id, image, metrics, dest, opts).await
@@ -294,13 +302,21 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-/// Waits for a job with the spinner until it is terminal (or the deadline).
+/// When the job was submitted: from its history entry, else (unknown) now.
+pub fn submitted_at(rec: Option<&JobRecord>) -> Instant {
+    let now = Instant::now();
+    rec.and_then(|r| now.checked_sub(r.age())).unwrap_or(now)
+}
+
+/// Waits for a job with the spinner until it is terminal (or the deadline). `model` (when
+/// known) picks the history the poll schedule learns from; `since` is the submission.
 pub async fn wait_with_spinner(
     ctx: &Context,
     client: &Client,
     id: &str,
+    model: Option<&str>,
     since: Instant,
-) -> Result<StatusResponse> {
+) -> Result<wait::Finished> {
     let p = &ctx.printer;
     p.start_spinner(id);
     let waited = wait::wait_for(
@@ -308,7 +324,7 @@ pub async fn wait_with_spinner(
         id,
         since,
         ctx.settings.deadline(),
-        ctx.schedule(),
+        ctx.schedule(model),
         p.as_ref(),
     )
     .await;
@@ -316,24 +332,25 @@ pub async fn wait_with_spinner(
     waited
 }
 
-/// Waits for a job with the spinner; FAILED becomes the exit-5 error. Returns the metrics.
+/// Waits for a job with the spinner; FAILED becomes the exit-5 error.
 pub async fn wait_completed(
     ctx: &Context,
     client: &Client,
     id: &str,
+    model: Option<&str>,
     since: Instant,
-) -> Result<Option<Value>> {
-    let status = wait_with_spinner(ctx, client, id, since).await?;
-    into_completed(id, status)
+) -> Result<wait::Finished> {
+    let finished = wait_with_spinner(ctx, client, id, model, since).await?;
+    into_completed(id, finished)
 }
 
-/// A terminal status as the job's metrics, or FAILED as the exit-5 error (recorded in the
-/// history with the server's text).
-pub fn into_completed(id: &str, status: StatusResponse) -> Result<Option<Value>> {
-    if status.state() != api::JobState::Failed {
-        return Ok(status.metrics);
+/// A finished job as it is, or FAILED as the exit-5 error (recorded in the history with the
+/// server's text).
+pub fn into_completed(id: &str, finished: wait::Finished) -> Result<wait::Finished> {
+    if finished.status.state() != api::JobState::Failed {
+        return Ok(finished);
     }
-    let text = wait::failure_text(&status);
+    let text = wait::failure_text(&finished.status);
     if let Some(h) = History::open() {
         let _ = h.update(id, |r| {
             r.state = "FAILED".into();

@@ -22,11 +22,15 @@ use crate::client::{ApiKey, Client};
 use crate::config::Config;
 use crate::emulator::{Emulator, EmulatorConfig};
 use crate::error::{Error, Result};
+use crate::history::History;
 use crate::printer::Printer;
 use crate::settings::Settings;
 use crate::wait::PollSchedule;
 
 pub use completions::{write_completions, write_man_page};
+
+/// How many of a model's recent jobs the poll schedule learns from.
+pub const SCHEDULE_SAMPLES: usize = 20;
 
 /// What every command gets.
 #[derive(Debug, Clone)]
@@ -88,12 +92,24 @@ impl Context {
         self.submitted.lock().map(|v| v.clone()).unwrap_or_default()
     }
 
-    /// The poll schedule for a model.
-    pub fn schedule(&self) -> PollSchedule {
-        self.settings.poll_override.map_or_else(
-            || PollSchedule::new(PollSchedule::TYPICAL),
-            PollSchedule::fixed,
-        )
+    /// The poll schedule for a job of `model` (`None`: unknown). It learns from the finish
+    /// times segflux saw for the model's last [`SCHEDULE_SAMPLES`] jobs in the history;
+    /// failing three of those, from the jobs' server inference times (jobs fetched after they
+    /// finished), which leave out the queue, so the window comes early and a late finish is
+    /// caught by the overrun phase; failing those, it expects the model page's typical time.
+    /// Called after the submit, so the history scan is not on the way to the first request.
+    pub fn schedule(&self, model: Option<&str>) -> PollSchedule {
+        if let Some(interval) = self.settings.poll_override {
+            return PollSchedule::fixed(interval);
+        }
+        let learnt = model.zip(History::open()).and_then(|(model, history)| {
+            PollSchedule::from_finish_times(&history.recent_finish_times(model, SCHEDULE_SAMPLES))
+                .or_else(|| {
+                    let times = history.recent_inference_times(model, SCHEDULE_SAMPLES);
+                    PollSchedule::from_finish_times(&times)
+                })
+        });
+        learnt.unwrap_or_else(|| PollSchedule::around(PollSchedule::TYPICAL))
     }
 }
 

@@ -1,7 +1,7 @@
 //! `segflux status [ID...]`: each job's state (optionally waiting), or the local job list.
 
 use std::fmt::Write as _;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::json;
 
@@ -48,16 +48,16 @@ async fn one(ctx: &Context, client: &Client, id: &str, wait: bool) -> Result<()>
             return Err(e);
         }
     };
+    let mut finished_after = None;
     if wait && !status.state().is_terminal() {
         if let JobState::Unknown(s) = status.state() {
             return Err(Error::UnknownState(s));
         }
-        let since = rec.as_ref().map_or_else(Instant::now, |r| {
-            Instant::now()
-                .checked_sub(r.age())
-                .unwrap_or_else(Instant::now)
-        });
-        status = job::wait_with_spinner(ctx, client, id, since).await?;
+        let model = rec.as_ref().map(|r| r.model.as_str());
+        let since = job::submitted_at(rec.as_ref());
+        let finished = job::wait_with_spinner(ctx, client, id, model, since).await?;
+        status = finished.status;
+        finished_after = finished.finished_after;
     }
     let state = status.state();
     if let Some(h) = &history {
@@ -66,6 +66,11 @@ async fn one(ctx: &Context, client: &Client, id: &str, wait: bool) -> Result<()>
             r.state = state.to_string();
             r.error = status.error_text();
             r.inference_time = metrics.inference_time.or(r.inference_time);
+            if state == JobState::Completed
+                && let Some(t) = finished_after
+            {
+                r.finished_after = Some(t.as_secs_f64());
+            }
         });
     }
     print_line(ctx, id, state.as_str(), rec.as_ref(), Some(&status));

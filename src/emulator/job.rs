@@ -61,7 +61,10 @@ pub(crate) struct Job {
     end: Option<Instant>,
     failure: Option<String>,
     expire_after_polls: Option<u32>,
+    /// Status polls answered for this job (also what the `ExpireAfterPolls` fault counts).
     polls: u32,
+    /// Result fetches answered for this job.
+    result_fetches: u32,
     /// Rendered images, cached per [`Format::index`].
     images: [Option<Bytes>; 2],
 }
@@ -92,6 +95,7 @@ impl Job {
             failure,
             expire_after_polls: new.expire_after_polls,
             polls: 0,
+            result_fetches: 0,
             images: [None, None],
         }
     }
@@ -115,9 +119,22 @@ impl Job {
         self.failure.as_deref()
     }
 
-    /// Counts a status poll (for the `ExpireAfterPolls` fault).
+    /// Counts a status poll (for the `ExpireAfterPolls` fault and [`JobInfo::status_polls`]).
     pub fn count_poll(&mut self) {
         self.polls = self.polls.saturating_add(1);
+    }
+
+    /// Counts a result fetch (for [`JobInfo::result_fetches`]).
+    pub fn count_result_fetch(&mut self) {
+        self.result_fetches = self.result_fetches.saturating_add(1);
+    }
+
+    /// Seconds on a worker, for a job that finished: what the API reports as
+    /// `metrics.inference_time` (the queue is not in it).
+    pub fn inference_secs(&self) -> Option<f64> {
+        self.start
+            .zip(self.end)
+            .map(|(start, end)| end.duration_since(start).as_secs_f64())
     }
 
     /// True once the API no longer answers for the job: older than `retention`, or past
@@ -162,6 +179,8 @@ impl Job {
             completed_at,
             state,
             expired: self.expired(retention, now),
+            status_polls: self.polls,
+            result_fetches: self.result_fetches,
         }
     }
 }

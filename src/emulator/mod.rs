@@ -163,6 +163,11 @@ pub struct JobInfo {
     pub state: JobState,
     /// True once older than `retention`: the API answers 404 for it.
     pub expired: bool,
+    /// Status polls the API answered for it so far (404s after expiry and 429s from the rate
+    /// limit are not counted: they never reach the job).
+    pub status_polls: u32,
+    /// Result fetches the API answered for it so far (same rule).
+    pub result_fetches: u32,
 }
 
 /// A running emulator: two HTTP listeners served by tasks on the tokio runtime that called

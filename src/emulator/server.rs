@@ -188,7 +188,12 @@ async fn front(State(ctx): State<Ctx>, req: Request) -> Response {
 }
 
 /// The answer of the endpoint `route` names, behind the gate on the API origin.
-fn dispatch(shared: &Shared, route: &Route, headers: &HeaderMap, body: Option<&Value>) -> Response {
+fn dispatch(
+    shared: &Arc<Shared>,
+    route: &Route,
+    headers: &HeaderMap,
+    body: Option<&Value>,
+) -> Response {
     if matches!(
         route,
         Route::Submit(_) | Route::Status(_) | Route::Result(_) | Route::ApiOther

@@ -75,6 +75,7 @@ fn check_records(h: &Harness, params: &serde_json::Value) {
 
     let jobs = h.emu.jobs();
     assert_eq!(jobs.len(), 1);
+    assert_eq!((jobs[0].status_polls, jobs[0].result_fetches), (3, 1));
     assert_eq!(
         (jobs[0].state.clone(), jobs[0].params.clone()),
         (JobState::Completed, params.clone())
@@ -82,6 +83,58 @@ fn check_records(h: &Harness, params: &serde_json::Value) {
     let done = jobs[0].completed_at.unwrap();
     let took = done.duration_since(jobs[0].submitted_at).unwrap();
     assert!(took >= ms(900) && took < ms(1000), "{took:?}");
+}
+
+#[tokio::test]
+async fn each_job_counts_its_own_status_polls_and_result_fetches() {
+    let h = Harness::start(instant()).await;
+    let (a, _) = h.submit_ok(&json!({"prompt": "a", "seed": 1})).await;
+    let (b, _) = h.submit_ok(&json!({"prompt": "b", "seed": 2})).await;
+    for _ in 0..3 {
+        assert_eq!(h.status(&a).await.0, 200);
+    }
+    assert_eq!(h.status(&b).await.0, 200);
+    assert_eq!(h.result(&a).await.0, 200);
+    assert_eq!(h.result(&a).await.0, 200);
+    // Requests for an unknown id reach no job.
+    assert_eq!(h.status("no-such-id").await.0, 404);
+    assert_eq!(h.result("no-such-id").await.0, 404);
+    let counts: Vec<(String, u32, u32)> = h
+        .emu
+        .jobs()
+        .into_iter()
+        .map(|j| (j.request_id, j.status_polls, j.result_fetches))
+        .collect();
+    assert_eq!(counts, [(a, 3, 2), (b, 1, 0)]);
+}
+
+#[tokio::test]
+async fn inference_time_is_the_jobs_own_time_on_a_worker() {
+    let config = EmulatorConfig {
+        queued: ms(20),
+        processing: ms(50),
+        processing_spread: ms(200),
+        ..instant()
+    };
+    let h = Harness::start(config).await;
+    for seed in [3, 4] {
+        let (id, _) = h.submit_ok(&json!({"prompt": "p", "seed": seed})).await;
+        let body = h.wait_for(&id, "COMPLETED").await;
+        let job = h
+            .emu
+            .jobs()
+            .into_iter()
+            .find(|j| j.request_id == id)
+            .unwrap();
+        let worked = job
+            .completed_at
+            .unwrap()
+            .duration_since(job.started_at.unwrap())
+            .unwrap();
+        let reported = body["metrics"]["inference_time"].as_f64().unwrap();
+        assert!((reported - worked.as_secs_f64()).abs() < 1e-6, "{body}");
+        assert!((0.05..0.25).contains(&reported), "{reported}");
+    }
 }
 
 #[tokio::test]
