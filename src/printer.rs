@@ -24,6 +24,7 @@ pub struct Printer {
     tty: bool,
     color: bool,
     spinner: Mutex<Option<ProgressBar>>,
+    last_state: Mutex<Option<(String, JobState)>>,
 }
 
 impl Printer {
@@ -36,12 +37,9 @@ impl Printer {
             quiet,
             verbose,
             tty,
-            color: match color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => tty && !no_color,
-            },
+            color: colour_on(color, tty, no_color),
             spinner: Mutex::new(None),
+            last_state: Mutex::new(None),
         }
     }
 
@@ -116,7 +114,6 @@ impl Printer {
         let bar = ProgressBar::new_spinner()
             .with_style(style)
             .with_prefix(label.to_owned());
-        bar.set_message("QUEUED");
         bar.enable_steady_tick(Duration::from_millis(100));
         if let Ok(mut s) = self.spinner.lock() {
             *s = Some(bar);
@@ -150,6 +147,14 @@ impl Reporter for Printer {
         if self.quiet {
             return;
         }
+        // The submit already told us QUEUED; a first poll that says it again is no news.
+        if let Ok(mut last) = self.last_state.lock() {
+            let now = (request_id.to_owned(), state.clone());
+            if last.as_ref() == Some(&now) {
+                return;
+            }
+            *last = Some(now);
+        }
         let bar = self.spinner.lock().ok().and_then(|s| s.clone());
         match bar {
             Some(bar) => bar.set_message(state.to_string()),
@@ -173,6 +178,16 @@ impl Reporter for Printer {
                 delay.as_secs_f64()
             ));
         }
+    }
+}
+
+/// Whether to colour: `always`, `never`, or `auto` = a terminal without a non-empty
+/// `NO_COLOR` (no-color.org).
+fn colour_on(choice: ColorChoice, tty: bool, no_color: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => tty && !no_color,
     }
 }
 
@@ -281,4 +296,18 @@ impl Reporter for JobLine {
     }
     fn http(&self, _: &str) {}
     fn retry(&self, _: &str, _: &str, _: Duration) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_is_on_for_a_terminal_without_no_color_or_when_forced() {
+        assert!(colour_on(ColorChoice::Auto, true, false));
+        assert!(!colour_on(ColorChoice::Auto, true, true));
+        assert!(!colour_on(ColorChoice::Auto, false, false));
+        assert!(colour_on(ColorChoice::Always, false, true));
+        assert!(!colour_on(ColorChoice::Never, true, false));
+    }
 }

@@ -74,10 +74,10 @@ async fn fetch(
                 "job {id} is {state}, not finished yet; wait for it with: segflux fetch {id} --wait"
             )));
         }
-        _ => {
+        state => {
             let model = rec.map(|r| r.model.as_str());
-            let finished =
-                job::wait_completed(ctx, client, id, model, job::submitted_at(rec)).await?;
+            let since = job::submitted_at(rec);
+            let finished = job::wait_completed(ctx, client, id, model, since, &state).await?;
             (finished.status.metrics, finished.finished_after)
         }
     };

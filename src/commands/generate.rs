@@ -194,7 +194,8 @@ async fn finish(
     submitted_at: Instant,
 ) -> Result<()> {
     let model = Some(plan.request.model.as_str());
-    let finished = job::wait_completed(ctx, client, id, model, submitted_at).await?;
+    let finished =
+        job::wait_completed(ctx, client, id, model, submitted_at, &api::JobState::Queued).await?;
     let dest = Destination::File {
         path: plan.path.clone(),
         format: plan.request.format,

@@ -309,16 +309,19 @@ pub fn submitted_at(rec: Option<&JobRecord>) -> Instant {
 }
 
 /// Waits for a job with the spinner until it is terminal (or the deadline). `model` (when
-/// known) picks the history the poll schedule learns from; `since` is the submission.
+/// known) picks the history the poll schedule learns from; `since` is the submission;
+/// `known` is the state the job was last seen in (QUEUED right after a submit), shown first.
 pub async fn wait_with_spinner(
     ctx: &Context,
     client: &Client,
     id: &str,
     model: Option<&str>,
     since: Instant,
+    known: &api::JobState,
 ) -> Result<wait::Finished> {
     let p = &ctx.printer;
     p.start_spinner(id);
+    crate::report::Reporter::state(p.as_ref(), id, known, since.elapsed());
     let waited = wait::wait_for(
         client,
         id,
@@ -339,8 +342,9 @@ pub async fn wait_completed(
     id: &str,
     model: Option<&str>,
     since: Instant,
+    known: &api::JobState,
 ) -> Result<wait::Finished> {
-    let finished = wait_with_spinner(ctx, client, id, model, since).await?;
+    let finished = wait_with_spinner(ctx, client, id, model, since, known).await?;
     into_completed(id, finished)
 }
 

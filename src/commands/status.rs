@@ -55,7 +55,8 @@ async fn one(ctx: &Context, client: &Client, id: &str, wait: bool) -> Result<()>
         }
         let model = rec.as_ref().map(|r| r.model.as_str());
         let since = job::submitted_at(rec.as_ref());
-        let finished = job::wait_with_spinner(ctx, client, id, model, since).await?;
+        let known = status.state();
+        let finished = job::wait_with_spinner(ctx, client, id, model, since, &known).await?;
         status = finished.status;
         finished_after = finished.finished_after;
     }

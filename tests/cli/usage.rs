@@ -85,3 +85,42 @@ fn help_and_version_exit_0_on_stdout_and_hide_the_key() {
     v.expect_code(0);
     assert!(v.stdout.starts_with("segflux "));
 }
+
+#[test]
+fn colour_follows_color_and_no_color() {
+    let env = TestEnv::new();
+    let plain = env.run_cmd(
+        env.cmd()
+            .env_remove("SEGMIND_API_KEY")
+            .args(["generate", "a fox"]),
+    );
+    plain.expect_code(3);
+    assert!(plain.stderr.starts_with("error: "), "{}", plain.stderr);
+    assert!(
+        !plain.stderr.contains('\u{1b}'),
+        "colour off a terminal: {}",
+        plain.stderr
+    );
+    let forced = env.run_cmd(
+        env.cmd()
+            .env_remove("SEGMIND_API_KEY")
+            .args(["--color", "always", "generate", "a fox"]),
+    );
+    forced.expect_code(3);
+    assert!(
+        forced.stderr.starts_with("\u{1b}[1;31merror:\u{1b}[0m "),
+        "{:?}",
+        forced.stderr
+    );
+    assert!(
+        forced.stderr.contains("\u{1b}[1;36mhint:"),
+        "{:?}",
+        forced.stderr
+    );
+    let never = env.run_cmd(
+        env.cmd()
+            .env_remove("SEGMIND_API_KEY")
+            .args(["--color", "never", "generate", "a fox"]),
+    );
+    assert!(!never.stderr.contains('\u{1b}'), "{:?}", never.stderr);
+}
