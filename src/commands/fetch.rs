@@ -1,7 +1,5 @@
 //! `segflux fetch ID`: download a finished job's image, named from the history when known.
 
-use std::time::Instant;
-
 use crate::api::{ImageRef, JobState, Metrics};
 use crate::cli::FetchArgs;
 use crate::error::{Error, Result};
@@ -33,10 +31,9 @@ pub async fn run(ctx: &Context, args: FetchArgs) -> Result<()> {
     );
     let opts = WriteOptions::new(args.force, &args.provenance, record);
     let conn = connect(ctx).await?;
-    let started = Instant::now();
     fetch(ctx, &conn.client, id, rec.as_ref(), &dest, &args, &opts)
         .await
-        .map(|d| job::report_delivered(ctx, id, &d, rec.as_ref(), started.elapsed().as_secs_f64()))
+        .map(|d| job::report_delivered(ctx, id, &d, rec.as_ref(), None))
         .map_err(|e| e.for_job(id))
 }
 

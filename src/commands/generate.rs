@@ -223,7 +223,7 @@ async fn finish(
         id,
         &delivered,
         rec.as_ref(),
-        submitted_at.elapsed().as_secs_f64(),
+        Some(submitted_at.elapsed().as_secs_f64()),
     );
     Ok(())
 }
