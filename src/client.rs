@@ -287,56 +287,9 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let started = Instant::now();
-            self.reporter
-                .http(&format!("> {verb} {url} (x-api-key: redacted)"));
-            // Each call is bounded by what is left of --timeout (at least 1 s, at most 60 s).
-            let budget = self
-                .deadline
-                .saturating_duration_since(Instant::now())
-                .clamp(Duration::from_secs(1), Duration::from_mins(1));
-            let sent = make()
-                .headers(self.key_header())
-                .timeout(budget)
-                .send()
-                .await;
-            let (outcome, headers, text) = match sent {
-                Err(e) => (transport_outcome(&e), HeaderMap::new(), describe(&e)),
-                Ok(resp) => {
-                    let status = resp.status();
-                    let headers = resp.headers().clone();
-                    match resp.bytes().await {
-                        Ok(body) => {
-                            self.reporter.http(&format!(
-                                "< {status} {} bytes in {} ms",
-                                body.len(),
-                                started.elapsed().as_millis()
-                            ));
-                            if is_terminal_payload(call, &body) {
-                                return Ok((status, body.to_vec()));
-                            }
-                            if status.is_success() {
-                                match serde_json::from_slice::<Value>(&body) {
-                                    Ok(_) => return Ok((status, body.to_vec())),
-                                    // A proxy's garbage: as good as no answer at all.
-                                    Err(e) => (
-                                        Outcome::LostAfterSend,
-                                        headers,
-                                        format!("the answer ({status}) was not valid JSON: {e}"),
-                                    ),
-                                }
-                            } else {
-                                let text = error_text(status, &headers, &body);
-                                (Outcome::Status(status.as_u16()), headers, text)
-                            }
-                        }
-                        Err(e) => (
-                            Outcome::LostAfterSend,
-                            headers,
-                            format!("the answer broke off: {}", describe(&e)),
-                        ),
-                    }
-                }
+            let (outcome, headers, text) = match self.attempt(call, verb, url, &make).await {
+                Ok(answer) => return Ok(answer),
+                Err(failed) => failed,
             };
             if !matches!(outcome, Outcome::Status(_)) {
                 self.reporter.http(&format!("< {text}"));
@@ -351,15 +304,70 @@ impl Client {
                 header(&headers, "x-rate-limit-reset-at-utc"),
                 SystemTime::now(),
             );
-            let what = if call == Call::Submit {
-                "submit"
-            } else {
-                "poll"
+            let what = match call {
+                Call::Submit => "submit",
+                Call::Status => "poll",
+                Call::Result => "result fetch",
             };
             if self.pause(attempt, hint, what, &text).await.is_err() {
                 return Err(Error::Network(format!(
                     "{text} (gave up after {attempt} attempts)"
                 )));
+            }
+        }
+    }
+
+    /// One try of an API call: the answer when it is one to return (a success with a JSON
+    /// body, or a terminal-state body for status/result), else how it failed, the response's
+    /// headers (for Retry-After) and a description.
+    async fn attempt(
+        &self,
+        call: Call,
+        verb: &str,
+        url: &str,
+        make: &impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<(StatusCode, Vec<u8>), (Outcome, HeaderMap, String)> {
+        let started = Instant::now();
+        self.reporter
+            .http(&format!("> {verb} {url} (x-api-key: redacted)"));
+        // Each call is bounded by what is left of --timeout (at least 1 s, at most 60 s).
+        let budget = self
+            .deadline
+            .saturating_duration_since(Instant::now())
+            .clamp(Duration::from_secs(1), Duration::from_mins(1));
+        let resp = make()
+            .headers(self.key_header())
+            .timeout(budget)
+            .send()
+            .await
+            .map_err(|e| (transport_outcome(&e), HeaderMap::new(), describe(&e)))?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = match resp.bytes().await {
+            Ok(body) => body,
+            Err(e) => {
+                let text = format!("the answer broke off: {}", describe(&e));
+                return Err((Outcome::LostAfterSend, headers, text));
+            }
+        };
+        self.reporter.http(&format!(
+            "< {status} {} bytes in {} ms",
+            body.len(),
+            started.elapsed().as_millis()
+        ));
+        if is_terminal_payload(call, &body) {
+            return Ok((status, body.to_vec()));
+        }
+        if !status.is_success() {
+            let text = error_text(status, &headers, &body);
+            return Err((Outcome::Status(status.as_u16()), headers, text));
+        }
+        match serde_json::from_slice::<Value>(&body) {
+            Ok(_) => Ok((status, body.to_vec())),
+            // A proxy's garbage: as good as no answer at all.
+            Err(e) => {
+                let text = format!("the answer ({status}) was not valid JSON: {e}");
+                Err((Outcome::LostAfterSend, headers, text))
             }
         }
     }

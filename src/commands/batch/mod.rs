@@ -17,7 +17,6 @@ use futures_util::StreamExt as _;
 use futures_util::stream::FuturesUnordered;
 use serde_json::json;
 
-use crate::api::JobState;
 use crate::batch::{self, BatchJob};
 use crate::cli::{GenerateArgs, ProvenanceArgs};
 use crate::client::Client;
@@ -26,12 +25,15 @@ use crate::history::{History, JobRecord};
 use crate::limiter::Limiter;
 use crate::metadata::GenerationRecord;
 use crate::output::{self, Target};
-use crate::printer::{BatchProgress, Printer};
-use crate::report::Reporter;
-use crate::wait::{self, PollSchedule};
+use crate::printer::BatchProgress;
+use crate::wait;
 
 use super::job::{self, Destination, WriteOptions};
-use super::{Context, SCHEDULE_SAMPLES, connect_with, generate};
+use super::{Context, connect_with, generate};
+
+mod pace;
+
+use pace::{Learner, Throttle};
 
 /// A job with its target path.
 #[derive(Debug)]
@@ -383,66 +385,6 @@ async fn finish(
     Ok(delivered)
 }
 
-/// Finish and inference times per model, newest first: read from the history once, then
-/// learnt from each job of the batch as it ends, so the polls tighten after the first jobs
-/// without rescanning the history for every job.
-struct Learner {
-    times: Mutex<HashMap<String, Samples>>,
-}
-
-/// A model's finish times and inference times, seconds, newest first.
-type Samples = (Vec<f64>, Vec<f64>);
-
-impl Learner {
-    fn seed<'m>(models: impl Iterator<Item = &'m str>) -> Self {
-        let history = History::open();
-        let mut times = HashMap::new();
-        for model in models {
-            if times.contains_key(model) {
-                continue;
-            }
-            let seeded = history.as_ref().map_or_else(Default::default, |h| {
-                (
-                    h.recent_finish_times(model, SCHEDULE_SAMPLES),
-                    h.recent_inference_times(model, SCHEDULE_SAMPLES),
-                )
-            });
-            times.insert(model.to_owned(), seeded);
-        }
-        Self {
-            times: Mutex::new(times),
-        }
-    }
-
-    fn schedule(&self, ctx: &Context, model: &str) -> PollSchedule {
-        if let Some(interval) = ctx.settings.poll_override {
-            return PollSchedule::fixed(interval);
-        }
-        let times = self.times.lock().ok();
-        let learnt = times
-            .as_ref()
-            .and_then(|t| t.get(model))
-            .and_then(|(finish, inference)| {
-                PollSchedule::from_finish_times(finish)
-                    .or_else(|| PollSchedule::from_finish_times(inference))
-            });
-        learnt.map_or_else(PollSchedule::cold, PollSchedule::eager)
-    }
-
-    fn learn(&self, model: &str, finished_after: Option<f64>, inference: Option<f64>) {
-        let Ok(mut times) = self.times.lock() else {
-            return;
-        };
-        let (finish, inferences) = times.entry(model.to_owned()).or_default();
-        for (list, value) in [(finish, finished_after), (inferences, inference)] {
-            if let Some(v) = value {
-                list.insert(0, v);
-                list.truncate(SCHEDULE_SAMPLES);
-            }
-        }
-    }
-}
-
 /// Running counts, and the worst exit code so far.
 #[derive(Debug, Default)]
 struct Tally {
@@ -527,26 +469,5 @@ fn report(
     }
     if ctx.printer.is_json() {
         ctx.printer.json_line(&line);
-    }
-}
-
-/// Passes HTTP events to the printer, and tells the limiter when a submit was rate-limited.
-struct Throttle {
-    inner: Arc<Printer>,
-    limiter: Arc<Limiter>,
-}
-
-impl Reporter for Throttle {
-    fn state(&self, id: &str, state: &JobState, elapsed: Duration) {
-        self.inner.state(id, state, elapsed);
-    }
-    fn http(&self, line: &str) {
-        self.inner.http(line);
-    }
-    fn retry(&self, what: &str, reason: &str, delay: Duration) {
-        if what == "submit" && reason.contains("HTTP 429") {
-            self.limiter.throttled();
-        }
-        self.inner.retry(what, reason, delay);
     }
 }
