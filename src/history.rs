@@ -170,13 +170,13 @@ impl History {
         (records, warnings)
     }
 
-    /// Inference times of this model's most recent completed jobs, newest first.
+    /// Inference times of this model's completed jobs, the most recently written entry first.
     pub fn recent_inference_times(&self, model: &str, n: usize) -> Vec<f64> {
         self.recent_completed(model, |r| r.inference_time, n)
     }
 
     /// Seconds from submission to the finish, as segflux saw them, of this model's most
-    /// recent completed jobs, newest first.
+    /// recently written completed jobs first.
     pub fn recent_finish_times(&self, model: &str, n: usize) -> Vec<f64> {
         self.recent_completed(model, |r| r.finished_after, n)
     }
@@ -187,13 +187,35 @@ impl History {
         field: impl Fn(&JobRecord) -> Option<f64>,
         n: usize,
     ) -> Vec<f64> {
-        self.list()
-            .0
-            .iter()
+        self.recently_changed()
             .filter(|r| r.model == model && r.state == "COMPLETED")
-            .filter_map(field)
+            .filter_map(|r| field(&r))
             .take(n)
             .collect()
+    }
+
+    /// Entries, the most recently written first, read lazily: the poll schedule wants a few
+    /// recent jobs, and a long history should cost a directory listing, not a read of every
+    /// entry. Damaged entries are skipped.
+    fn recently_changed(&self) -> impl Iterator<Item = JobRecord> + '_ {
+        let mut files: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&self.dir)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let id = e
+                    .file_name()
+                    .to_string_lossy()
+                    .strip_suffix(".json")?
+                    .to_owned();
+                let modified = e.metadata().and_then(|m| m.modified()).ok()?;
+                Some((modified, id))
+            })
+            .collect();
+        files.sort_by(|a, b| b.cmp(a));
+        files
+            .into_iter()
+            .filter_map(|(_, id)| self.get(&id).ok().flatten())
     }
 }
 
