@@ -224,9 +224,16 @@ impl Client {
     }
 
     async fn download_once(&self, url: &reqwest::Url) -> Result<Vec<u8>, (Outcome, String)> {
+        // A trickling body must not outlive --timeout either; but an image of a job that took
+        // most of it still gets 30 s (and never more than 5 minutes).
+        let budget = self
+            .deadline
+            .saturating_duration_since(Instant::now())
+            .clamp(Duration::from_secs(30), Duration::from_mins(5));
         let mut resp = self
             .cdn
             .get(url.clone())
+            .timeout(budget)
             .send()
             .await
             .map_err(|e| (transport_outcome(&e), describe(&e)))?;
@@ -469,6 +476,7 @@ fn http_error(outcome: Outcome, text: &str) -> Error {
         300..=399 => Error::Network(format!(
             "the API answered a redirect to another origin, which segflux does not follow ({text})"
         )),
+        500..=599 => Error::Network(text.to_owned()),
         code => Error::Rejected {
             status: code,
             message: text.to_owned(),

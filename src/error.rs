@@ -46,9 +46,14 @@ pub enum Error {
     /// The server reported a state segflux does not know.
     #[error("the server reported an unknown job state {0:?}")]
     UnknownState(String),
-    /// Ctrl-C; the request ids of the jobs already submitted.
+    /// Ctrl-C: the request ids of the jobs in flight, and how many submits were unanswered.
     #[error("interrupted")]
-    Interrupted(Vec<String>),
+    Interrupted {
+        /// Jobs accepted and not finished.
+        ids: Vec<String>,
+        /// Submits sent and not answered: they may have been accepted.
+        submitting: usize,
+    },
     /// Anything else.
     #[error("{0}")]
     Other(String),
@@ -107,7 +112,7 @@ impl Error {
             Self::NotFound(_) => 7,
             Self::Network(_) | Self::SubmitUncertain(_) => 8,
             Self::Download(_) => 9,
-            Self::Interrupted(_) => 130,
+            Self::Interrupted { .. } => 130,
             Self::Batch { code, .. } => *code,
             Self::Rejected { .. } | Self::UnknownState(_) | Self::Other(_) | Self::Job { .. } => 1,
         }
@@ -184,11 +189,17 @@ impl Error {
         if let Some(id) = self.request_id() {
             let _ = write!(out, "\nrequest_id: {id}");
         }
-        if let Self::Interrupted(ids) = self.inner() {
+        if let Self::Interrupted { ids, submitting } = self.inner() {
             for id in ids {
                 let _ = write!(
                     out,
                     "\nrequest_id: {id} (paid for, may still finish: segflux fetch {id} --wait)"
+                );
+            }
+            if *submitting > 0 {
+                let _ = write!(
+                    out,
+                    "\nhint: {submitting} submit(s) were sent but not yet answered and may have been accepted and billed; check `segflux status` or the Segmind dashboard before running them again"
                 );
             }
         }
@@ -230,7 +241,13 @@ mod tests {
             (Error::Network("x".into()), 8),
             (Error::SubmitUncertain("x".into()), 8),
             (Error::Download("x".into()), 9),
-            (Error::Interrupted(vec![]), 130),
+            (
+                Error::Interrupted {
+                    ids: vec![],
+                    submitting: 0,
+                },
+                130,
+            ),
             (Error::JobFailed("x".into()).for_job("abc"), 5),
         ];
         for (err, code) in rows {

@@ -31,6 +31,9 @@ pub struct JobRecord {
     pub format: String,
     /// Submission time, Unix milliseconds.
     pub submitted_ms: u64,
+    /// The API base URL it was submitted to (absent in entries of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<String>,
     /// Last known state (QUEUED, PROCESSING, COMPLETED, FAILED, EXPIRED, …).
     pub state: String,
     /// The image URL, as soon as it was seen (it outlives the request record).
@@ -232,6 +235,7 @@ mod tests {
             prompt_hash: "0123456789ab".into(),
             format: "jpg".into(),
             submitted_ms: ms,
+            api: None,
             state: "QUEUED".into(),
             output_url: None,
             path: None,

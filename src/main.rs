@@ -39,7 +39,10 @@ fn main() -> ExitCode {
         }
         tokio::select! {
             r = commands::run(cli, ctx.clone()) => r,
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted(ctx.submitted_ids())),
+            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted {
+                ids: ctx.submitted_ids(),
+                submitting: ctx.submits_in_flight(),
+            }),
         }
     });
     match outcome {

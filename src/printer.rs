@@ -244,15 +244,16 @@ impl BatchProgress {
         JobLine { bar }
     }
 
-    /// A job ended (written, skipped or failed): count it and say so.
-    pub fn job_done(&self, message: &str) {
+    /// A job ended (written, skipped or failed): count it and say so. A failure is an error:
+    /// shown even with `-q`, since it names a paid job's request id.
+    pub fn job_done(&self, message: &str, failed: bool) {
         let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         match &self.multi {
             Some((multi, overall)) => {
                 overall.inc(1);
                 let _ = multi.println(message);
             }
-            None if !self.quiet => {
+            None if !self.quiet || failed => {
                 let _ = writeln!(std::io::stderr(), "[{n}/{}] {message}", self.total);
             }
             None => {}

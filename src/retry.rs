@@ -41,8 +41,9 @@ pub enum Verdict {
 pub fn classify(method: Method, outcome: Outcome) -> Verdict {
     match (method, outcome) {
         (_, Outcome::ConnectFailed | Outcome::Status(429 | 502 | 503))
-        | (Method::Get, Outcome::LostAfterSend | Outcome::Status(500 | 504)) => Verdict::Retry,
-        (Method::Submit, Outcome::LostAfterSend | Outcome::Status(500 | 504)) => Verdict::Uncertain,
+        | (Method::Get, Outcome::LostAfterSend | Outcome::Status(500..=599)) => Verdict::Retry,
+        // Any other 5xx (500, 504, a proxy's 520/524…) may come after the job was accepted.
+        (Method::Submit, Outcome::LostAfterSend | Outcome::Status(500..=599)) => Verdict::Uncertain,
         (_, Outcome::Status(_)) => Verdict::Fail,
     }
 }
@@ -189,6 +190,9 @@ mod tests {
             (Get, Status(502), Retry),
             (Get, Status(503), Retry),
             (Get, Status(504), Retry),
+            (Get, Status(520), Retry),
+            (Submit, Status(524), Uncertain),
+            (Submit, Status(501), Uncertain),
         ];
         for (m, o, v) in rows {
             assert_eq!(classify(m, o), v, "{m:?} {o:?}");

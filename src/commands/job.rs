@@ -27,10 +27,16 @@ pub async fn submit_and_record(
     req: &GenerationRequest,
 ) -> Result<Submitted> {
     let body = req.body();
-    let sub = client.submit(&req.model, &body).await?;
+    // Counted while unanswered, so Ctrl-C can say a submit may have been accepted.
+    let counter = &ctx.submitting;
+    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let sent = client.submit(&req.model, &body).await;
+    counter.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    let sub = sent?;
     let id = &sub.request_id;
     ctx.record_submit(id);
     let rec = JobRecord {
+        api: Some(client.url("")),
         request_id: id.clone(),
         model: req.model.clone(),
         params: body,
@@ -139,10 +145,12 @@ pub async fn deliver(
     dest: &Destination,
     opts: &WriteOptions,
 ) -> Result<Delivered> {
-    let result = client
-        .result(id)
-        .await
-        .map_err(|e| wait::expired_message(e, id))?;
+    // The job is COMPLETED and paid for: a result that cannot be had is exit 9 ("fetch it"),
+    // not a network error that invites generating again. A 404 stays "expired".
+    let result = client.result(id).await.map_err(|e| match e {
+        Error::Network(m) => Error::Download(format!("cannot get the finished job's result: {m}")),
+        other => wait::expired_message(other, id),
+    })?;
     let metrics = Metrics::from_value(result.get("metrics").or(status_metrics));
     let output = result.get("output").cloned().unwrap_or(Value::Null);
     let image = api::extract_image(&output).ok_or_else(|| {

@@ -41,6 +41,10 @@ pub struct Context {
     pub printer: Arc<Printer>,
     /// Request ids accepted by the API during this run, for the Ctrl-C report.
     pub submitted: Arc<Mutex<Vec<String>>>,
+    /// Submits sent and not yet answered, for the Ctrl-C report.
+    pub submitting: Arc<std::sync::atomic::AtomicUsize>,
+    /// With `--emulator`: the throw-away job history, removed when the run ends.
+    _scratch: Option<Arc<tempfile::TempDir>>,
 }
 
 impl Context {
@@ -66,10 +70,23 @@ impl Context {
             }
             _ => Config::default(),
         };
+        let settings = Settings::resolve(g, config)?;
+        let scratch = if settings.emulator {
+            let dir = tempfile::Builder::new()
+                .prefix("segflux-emulator-")
+                .tempdir()
+                .map_err(|e| Error::Other(format!("cannot create a scratch directory: {e}")))?;
+            Settings::use_ephemeral_data_dir(dir.path().to_owned());
+            Some(Arc::new(dir))
+        } else {
+            None
+        };
         Ok(Self {
-            settings: Settings::resolve(g, config)?,
+            settings,
             printer,
             submitted: Arc::new(Mutex::new(Vec::new())),
+            submitting: Arc::default(),
+            _scratch: scratch,
         })
     }
 
@@ -85,6 +102,11 @@ impl Context {
         if let Ok(mut ids) = self.submitted.lock() {
             ids.retain(|id| id != request_id);
         }
+    }
+
+    /// How many submits are sent and not yet answered.
+    pub fn submits_in_flight(&self) -> usize {
+        self.submitting.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The jobs accepted and still in flight.
@@ -109,7 +131,19 @@ impl Context {
                     PollSchedule::from_finish_times(&times)
                 })
         });
-        learnt.unwrap_or_else(|| PollSchedule::around(PollSchedule::TYPICAL))
+        learnt.unwrap_or_else(|| PollSchedule::around(self.typical_time()))
+    }
+
+    /// What a job is expected to take with no history: the model page's 14 s, or, against the
+    /// built-in emulator, its own timeline (a newcomer's first `--emulator` run should not
+    /// wait for a 14 s job that takes 4 s).
+    fn typical_time(&self) -> std::time::Duration {
+        if self.settings.emulator {
+            let emu = EmulatorConfig::default();
+            emu.queued + emu.processing
+        } else {
+            PollSchedule::TYPICAL
+        }
     }
 }
 

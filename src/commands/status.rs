@@ -27,12 +27,14 @@ pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
             errors.push(e.for_job(id));
         }
     }
-    // Every failure but the last is shown here; the last one is the command's own error.
-    let last = errors.pop();
+    // The most severe failure is the command's own error (its exit code); the others are
+    // shown here, so every request id is printed.
+    let worst = (0..errors.len()).max_by_key(|&i| Error::severity(errors[i].exit_code()));
+    let worst = worst.map(|i| errors.remove(i));
     for e in &errors {
         ctx.printer.error(&e.render());
     }
-    last.map_or(Ok(()), Err)
+    worst.map_or(Ok(()), Err)
 }
 
 async fn one(ctx: &Context, client: &Client, id: &str, wait: bool) -> Result<()> {

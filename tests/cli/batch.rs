@@ -369,3 +369,44 @@ fn ctrl_c_stops_the_batch_names_the_jobs_in_flight_and_keeps_written_files() {
     );
     assert!(files.iter().all(|f| !f.ends_with(".part")), "{files:?}");
 }
+
+#[test]
+fn a_job_of_another_api_is_never_resumed() {
+    let env = TestEnv::new();
+    let id = env
+        .run(&["submit", "a fox", "--seed", "5"])
+        .stdout
+        .trim()
+        .to_owned();
+    let entry = env
+        .root
+        .path()
+        .join("data")
+        .join("jobs")
+        .join(format!("{id}.json"));
+    let text = std::fs::read_to_string(&entry).expect("history entry");
+    let moved = text.replace(&env.emu.base_url(), "http://127.0.0.1:9");
+    assert_ne!(moved, text, "the entry records its API");
+    std::fs::write(&entry, moved).expect("rewrite entry");
+    write(&env, "p.txt", "a fox\n");
+    let run = env.run(&["generate", "--from", "p.txt", "--seed", "5"]);
+    run.expect_code(0);
+    assert!(run.stderr.contains("resumed 0"), "{}", run.stderr);
+    assert_eq!(env.emu.count(Endpoint::Submit), 2);
+}
+
+#[test]
+fn quiet_still_names_the_failed_jobs() {
+    let env = TestEnv::new();
+    write(&env, "p.txt", "a fox\na harbour #fail\n");
+    let run = env.run(&["-q", "generate", "--from", "p.txt"]);
+    run.expect_code(5);
+    let failed = env
+        .emu
+        .jobs()
+        .into_iter()
+        .find(|j| j.params["prompt"] == "a harbour #fail")
+        .expect("the failing job");
+    assert!(run.stderr.contains(&failed.request_id), "{}", run.stderr);
+    assert!(!run.stderr.contains("written"), "-q printed progress: {}", run.stderr);
+}

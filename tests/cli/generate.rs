@@ -417,3 +417,44 @@ fn stdout_carries_only_the_path_when_not_a_terminal() {
         .collect();
     assert!(states.contains(&"COMPLETED"), "{}", run.stderr);
 }
+
+#[test]
+fn the_built_in_emulator_runs_end_to_end_and_leaves_the_history_alone() {
+    let env = TestEnv::new();
+    let run = env.run_cmd(
+        env.cmd()
+            .env_remove("SEGMIND_API_KEY")
+            .env_remove("SEGFLUX_BASE_URL")
+            .args([
+                "--emulator",
+                "generate",
+                "a lighthouse at dusk",
+                "--ar",
+                "16:9",
+                "--seed",
+                "42",
+            ]),
+    );
+    run.expect_code(0);
+    assert_eq!(run.stdout, "./42-ef3ec516c4be.jpg\n");
+    assert_eq!(
+        dims(&env.work().join("42-ef3ec516c4be.jpg")).2,
+        image::ImageFormat::Jpeg
+    );
+    assert!(
+        run.stderr.contains("QUEUED") && run.stderr.contains("COMPLETED"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        env.request_count(),
+        0,
+        "the test's own emulator was not used"
+    );
+    let history = env.root.path().join("data").join("jobs");
+    assert_eq!(
+        TestEnv::files(&history),
+        Vec::<String>::new(),
+        "emulator jobs were recorded"
+    );
+}

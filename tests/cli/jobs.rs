@@ -170,6 +170,7 @@ fn an_old_job_in_the_history_is_exit_7_without_a_request() {
             prompt_hash: "0123456789ab".into(),
             format: "jpg".into(),
             submitted_ms: now_ms() - 2 * 3_600_000,
+            api: None,
             state: "QUEUED".into(),
             output_url: None,
             path: None,

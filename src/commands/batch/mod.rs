@@ -245,7 +245,7 @@ async fn run_jobs(
         ctx,
         client: &conn.client,
         limiter: limiter.clone(),
-        resumable: resumable_jobs(),
+        resumable: resumable_jobs(&conn.client.url("")),
         stop: Mutex::new(None),
         force: args.force,
         provenance: &args.provenance,
@@ -270,13 +270,15 @@ async fn run_jobs(
 
 /// Jobs in the history that are recent enough to fetch instead of submitting again, by
 /// (prompt hash, seed, format, model).
-fn resumable_jobs() -> HashMap<(String, u64, String, String), JobRecord> {
+fn resumable_jobs(api: &str) -> HashMap<(String, u64, String, String), JobRecord> {
     let mut map = HashMap::new();
     let Some(history) = History::open() else {
         return map;
     };
     for rec in history.list().0 {
-        let usable = !rec.expired() && rec.state != "FAILED";
+        // Only jobs of the same API: a job of an emulator is unknown to the real API.
+        let same_api = rec.api.as_deref().is_none_or(|a| a == api);
+        let usable = same_api && !rec.expired() && rec.state != "FAILED";
         if usable {
             let key = (
                 rec.prompt_hash.clone(),
@@ -460,7 +462,7 @@ fn report(
         "inference_time": inference, "wall_time": (wall.as_secs_f64() * 1000.0).round() / 1000.0,
         "line": p.job.line,
     });
-    progress.job_done(&message);
+    progress.job_done(&message, matches!(outcome, Outcome::Failed { .. }));
     if let Some(m) = manifest
         && let Ok(mut f) = m.lock()
         && let Err(e) = writeln!(f, "{line}").and_then(|()| f.flush())
