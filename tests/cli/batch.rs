@@ -408,5 +408,9 @@ fn quiet_still_names_the_failed_jobs() {
         .find(|j| j.params["prompt"] == "a harbour #fail")
         .expect("the failing job");
     assert!(run.stderr.contains(&failed.request_id), "{}", run.stderr);
-    assert!(!run.stderr.contains("written"), "-q printed progress: {}", run.stderr);
+    assert!(
+        !run.stderr.contains("written"),
+        "-q printed progress: {}",
+        run.stderr
+    );
 }

@@ -350,7 +350,11 @@ fn a_proxys_5xx_on_submit_is_uncertain_and_on_a_poll_is_retried() {
     env.inject(Endpoint::Submit, 1, http(524, None));
     let run = generate(&env, &[]);
     run.expect_code(8);
-    assert!(run.stderr.contains("may or may not have been accepted"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("may or may not have been accepted"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(env.emu.count(Endpoint::Submit), 1);
 
     let env = TestEnv::new();
@@ -366,7 +370,11 @@ fn a_result_that_cannot_be_had_after_completion_is_exit_9() {
     run.expect_code(9);
     shows_request_id(&env, &run);
     let id = &env.emu.jobs()[0].request_id;
-    assert!(run.stderr.contains(&format!("segflux fetch {id}")), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("segflux fetch {id}")),
+        "{}",
+        run.stderr
+    );
     assert_eq!(env.emu.count(Endpoint::Result), 8, "one fetch's 8 attempts");
     no_files(&env);
 }
@@ -377,6 +385,9 @@ fn ctrl_c_during_an_unanswered_submit_warns_it_may_be_billed() {
     env.inject(Endpoint::Submit, 1, FaultKind::StallBody);
     let (code, stderr) = env.interrupt_when(&["-v", "generate", "a fox"], "> POST");
     assert_eq!(code, Some(130), "{stderr}");
-    assert!(stderr.contains("may have been accepted and billed"), "{stderr}");
+    assert!(
+        stderr.contains("may have been accepted and billed"),
+        "{stderr}"
+    );
     no_files(&env);
 }
