@@ -33,8 +33,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options that apply to every command.
-#[derive(Debug, Args)]
+/// Options that apply to every command. (`Debug` is written by hand: it hides the key.)
+#[derive(Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Segmind API key (flag beats environment beats config file)
@@ -81,6 +81,21 @@ pub struct GlobalArgs {
     /// Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+impl std::fmt::Debug for GlobalArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GlobalArgs")
+            .field("api_key", &self.api_key.as_ref().map(|_| "(redacted)"))
+            .field("base_url", &self.base_url)
+            .field("emulator", &self.emulator)
+            .field("timeout", &self.timeout)
+            .field("json", &self.json)
+            .field("quiet", &self.quiet)
+            .field("verbose", &self.verbose)
+            .field("color", &self.color)
+            .finish()
+    }
 }
 
 /// When to colour messages.
@@ -524,6 +539,23 @@ fn parse_param(s: &str) -> Result<(String, serde_json::Value), String> {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn debug_of_the_parsed_command_line_hides_the_key() {
+        let cli = Cli::try_parse_from([
+            "segflux",
+            "--api-key",
+            "sk-secret-123",
+            "completions",
+            "bash",
+        ])
+        .unwrap();
+        let shown = format!("{cli:?}");
+        assert!(
+            !shown.contains("sk-secret-123") && shown.contains("(redacted)"),
+            "{shown}"
+        );
+    }
 
     #[test]
     fn the_cli_definition_is_consistent() {

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 pub const FILE_NAME: &str = "config.toml";
 
 /// Everything the file may hold.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// The API key.
@@ -49,6 +49,25 @@ pub struct Config {
     /// Default output directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<PathBuf>,
+}
+
+/// Like a derived `Debug`, but the key is shown as `(redacted)`: a config ends up inside
+/// `Settings` and `Context`, and a stray `{:?}` must not print the secret.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("api_key", &self.api_key.as_ref().map(|_| "(redacted)"))
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field("aspect_ratio", &self.aspect_ratio)
+            .field("seed", &self.seed)
+            .field("raw", &self.raw)
+            .field("safety_tolerance", &self.safety_tolerance)
+            .field("image_prompt", &self.image_prompt)
+            .field("format", &self.format)
+            .field("output", &self.output)
+            .finish()
+    }
 }
 
 /// The keys, in the order `config list` shows them, with what each accepts.
@@ -216,6 +235,17 @@ fn bad_file(path: &Path, text: &str, e: &toml::de::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let mut c = Config::default();
+        c.set("api_key", "sk-secret-123").unwrap();
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("sk-secret-123") && shown.contains("(redacted)"),
+            "{shown}"
+        );
+    }
 
     #[test]
     fn a_full_file_round_trips() {
