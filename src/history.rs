@@ -175,26 +175,34 @@ impl History {
 
     /// Inference times of this model's completed jobs, the most recently written entry first.
     pub fn recent_inference_times(&self, model: &str, n: usize) -> Vec<f64> {
-        self.recent_completed(model, |r| r.inference_time, n)
+        self.recent_samples(model, n).1
     }
 
     /// Seconds from submission to the finish, as segflux saw them, of this model's most
     /// recently written completed jobs first.
     pub fn recent_finish_times(&self, model: &str, n: usize) -> Vec<f64> {
-        self.recent_completed(model, |r| r.finished_after, n)
+        self.recent_samples(model, n).0
     }
 
-    fn recent_completed(
-        &self,
-        model: &str,
-        field: impl Fn(&JobRecord) -> Option<f64>,
-        n: usize,
-    ) -> Vec<f64> {
-        self.recently_changed()
+    /// Both of the above in one pass over the history: up to `n` finish times and up to `n`
+    /// inference times of this model's completed jobs, most recently written first.
+    pub fn recent_samples(&self, model: &str, n: usize) -> (Vec<f64>, Vec<f64>) {
+        let (mut finish, mut inference) = (Vec::new(), Vec::new());
+        for r in self
+            .recently_changed()
             .filter(|r| r.model == model && r.state == "COMPLETED")
-            .filter_map(|r| field(&r))
-            .take(n)
-            .collect()
+        {
+            if let Some(t) = r.finished_after.filter(|_| finish.len() < n) {
+                finish.push(t);
+            }
+            if let Some(t) = r.inference_time.filter(|_| inference.len() < n) {
+                inference.push(t);
+            }
+            if finish.len() >= n && inference.len() >= n {
+                break;
+            }
+        }
+        (finish, inference)
     }
 
     /// Entries, the most recently written first, read lazily: the poll schedule wants a few

@@ -89,6 +89,12 @@ impl PollSchedule {
         ))
     }
 
+    /// The schedule a model's recent jobs teach: from their finish times, else (fewer than
+    /// [`Self::MIN_SAMPLES`]) from their server inference times, else `None`.
+    pub fn learnt(finish_times: &[f64], inference_times: &[f64]) -> Option<Self> {
+        Self::from_finish_times(finish_times).or_else(|| Self::from_finish_times(inference_times))
+    }
+
     /// A schedule for the window `earliest..latest` and a mean finish time `mean`.
     ///
     /// The dense interval is the shortest one, not under the floor, that keeps an average

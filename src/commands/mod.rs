@@ -125,11 +125,8 @@ impl Context {
             return PollSchedule::fixed(interval);
         }
         let learnt = model.zip(History::open()).and_then(|(model, history)| {
-            PollSchedule::from_finish_times(&history.recent_finish_times(model, SCHEDULE_SAMPLES))
-                .or_else(|| {
-                    let times = history.recent_inference_times(model, SCHEDULE_SAMPLES);
-                    PollSchedule::from_finish_times(&times)
-                })
+            let (finish, inference) = history.recent_samples(model, SCHEDULE_SAMPLES);
+            PollSchedule::learnt(&finish, &inference)
         });
         learnt.unwrap_or_else(|| PollSchedule::around(self.typical_time()))
     }
@@ -152,8 +149,6 @@ impl Context {
 pub struct Connection {
     /// The HTTP layer.
     pub client: Client,
-    /// Base URL the client talks to.
-    pub base_url: String,
     _emulator: Option<Emulator>,
 }
 
@@ -189,7 +184,6 @@ pub async fn connect_with(
     let client = Client::new(&base_url, key, ctx.settings.backoff, deadline, reporter)?;
     Ok(Connection {
         client,
-        base_url,
         _emulator: emulator,
     })
 }

@@ -33,10 +33,7 @@ impl Learner {
                 continue;
             }
             let seeded = history.as_ref().map_or_else(Default::default, |h| {
-                (
-                    h.recent_finish_times(model, SCHEDULE_SAMPLES),
-                    h.recent_inference_times(model, SCHEDULE_SAMPLES),
-                )
+                h.recent_samples(model, SCHEDULE_SAMPLES)
             });
             times.insert(model.to_owned(), seeded);
         }
@@ -53,10 +50,7 @@ impl Learner {
         let learnt = times
             .as_ref()
             .and_then(|t| t.get(model))
-            .and_then(|(finish, inference)| {
-                PollSchedule::from_finish_times(finish)
-                    .or_else(|| PollSchedule::from_finish_times(inference))
-            });
+            .and_then(|(finish, inference)| PollSchedule::learnt(finish, inference));
         learnt.map_or_else(PollSchedule::cold, PollSchedule::eager)
     }
 
