@@ -49,6 +49,9 @@ pub struct Config {
     /// Default output directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<PathBuf>,
+    /// How many days of jobs the journal keeps (default 90).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_days: Option<u32>,
 }
 
 /// Like a derived `Debug`, but the key is shown as `(redacted)`: a config ends up inside
@@ -66,12 +69,13 @@ impl std::fmt::Debug for Config {
             .field("image_prompt", &self.image_prompt)
             .field("format", &self.format)
             .field("output", &self.output)
+            .field("history_days", &self.history_days)
             .finish()
     }
 }
 
 /// The keys, in the order `config list` shows them, with what each accepts.
-pub const KEYS: [(&str, &str); 10] = [
+pub const KEYS: [(&str, &str); 11] = [
     ("api_key", "the API key (use `-` to read it from stdin)"),
     ("base_url", "an http:// or https:// URL"),
     ("model", "a model slug"),
@@ -85,6 +89,10 @@ pub const KEYS: [(&str, &str); 10] = [
     ("image_prompt", "an image URL"),
     ("format", "jpg or png"),
     ("output", "a directory"),
+    (
+        "history_days",
+        "a number of days from 1 (jobs older than this leave the history)",
+    ),
 ];
 
 /// The file's path: `SEGFLUX_CONFIG_DIR` or the platform's config directory.
@@ -134,6 +142,7 @@ impl Config {
             "image_prompt" => self.image_prompt.clone(),
             "format" => self.format.clone(),
             "output" => self.output.as_ref().map(|p| p.display().to_string()),
+            "history_days" => self.history_days.map(|v| v.to_string()),
             _ => None,
         }
     }
@@ -153,6 +162,7 @@ impl Config {
             "image_prompt" => self.image_prompt = Some(v),
             "format" => self.format = Some(v),
             "output" => self.output = Some(PathBuf::from(v)),
+            "history_days" => self.history_days = v.parse().ok(),
             _ => return Err(unknown_key(key)),
         }
         Ok(())
@@ -207,6 +217,7 @@ fn check(key: &str, value: &str) -> Result<(), String> {
         "safety_tolerance" => value.parse::<u8>().is_ok_and(|t| (1..=6).contains(&t)),
         "format" => matches!(value, "jpg" | "png"),
         "output" => !value.is_empty(),
+        "history_days" => value.parse::<u32>().is_ok_and(|d| d >= 1),
         _ => return Err(unknown_key(key)),
     };
     if ok {

@@ -71,6 +71,12 @@ impl Context {
             _ => Config::default(),
         };
         let settings = Settings::resolve(g, config)?;
+        History::set_retention_days(
+            settings
+                .config
+                .history_days
+                .unwrap_or(crate::history::DEFAULT_HISTORY_DAYS),
+        );
         let scratch = if settings.emulator {
             let dir = tempfile::Builder::new()
                 .prefix("segflux-emulator-")
