@@ -17,6 +17,10 @@ use crate::error::{Error, Result};
 use crate::report::Reporter;
 use crate::retry::{self, Backoff, Method, Outcome, Verdict};
 
+mod history;
+
+pub use history::HistoryQuery;
+
 /// The user agent on every request.
 pub const USER_AGENT: &str = concat!("segflux/", env!("CARGO_PKG_VERSION"));
 
@@ -99,6 +103,7 @@ enum Call {
     Submit,
     Status,
     Result,
+    History,
 }
 
 impl Client {
@@ -327,6 +332,7 @@ impl Client {
                 Call::Submit => "submit",
                 Call::Status => "poll",
                 Call::Result => "result fetch",
+                Call::History => "request-history read",
             };
             if self.pause(attempt, hint, what, &text).await.is_err() {
                 return Err(Error::Network(format!(
@@ -423,7 +429,7 @@ impl Client {
 
 /// Whether a status/result body announces a terminal state: a valid payload whatever the code.
 fn is_terminal_payload(call: Call, body: &[u8]) -> bool {
-    call != Call::Submit
+    matches!(call, Call::Status | Call::Result)
         && serde_json::from_slice::<StatusResponse>(body).is_ok_and(|s| s.state().is_terminal())
 }
 

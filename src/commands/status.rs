@@ -16,8 +16,12 @@ use super::{Context, connect, job};
 
 /// Runs `status`.
 pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
+    if args.reconcile {
+        let conn = connect(ctx).await?;
+        return super::reconcile::run(ctx, &conn.client).await;
+    }
     if args.ids.is_empty() {
-        list(ctx, args.limit);
+        list(ctx, &query(&args));
         return Ok(());
     }
     let conn = connect(ctx).await?;
@@ -117,18 +121,34 @@ fn print_line(
     ctx.printer.result(&line);
 }
 
+/// The list's filter from `--limit`, `--state`, `--model`, `--since` and `--search`.
+fn query(args: &StatusArgs) -> Query {
+    let age_ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+    Query {
+        state: args.state.clone(),
+        model: args.model.clone(),
+        since_ms: args
+            .since
+            .map(|d| crate::history::now_ms().saturating_sub(age_ms(d))),
+        search: args.search.clone(),
+        limit: args.limit,
+    }
+}
+
 /// The history as an aligned table, newest first.
-fn list(ctx: &Context, limit: usize) {
+fn list(ctx: &Context, query: &Query) {
     let Some(history) = History::open() else {
         ctx.printer
             .info("no data directory on this platform: no job history");
         return;
     };
-    let query = Query {
-        limit,
-        ..Query::default()
-    };
-    let records = match history.query(&query) {
+    let uncertain = history.uncertain_count();
+    if uncertain > 0 {
+        ctx.printer.info(&format!(
+            "warning: {uncertain} job(s) uncertain (a submit sent by a run stopped before the answer); run: segflux status --reconcile"
+        ));
+    }
+    let records = match history.query(query) {
         Ok(records) => records,
         Err(e) => {
             ctx.printer.info(&format!("warning: {e}"));
@@ -138,7 +158,7 @@ fn list(ctx: &Context, limit: usize) {
     if ctx.printer.is_json() {
         for r in &records {
             ctx.printer.json_line(&json!({
-                "request_id": r.request_id, "status": r.state, "model": r.model, "seed": r.seed,
+                "request_id": r.has_id().then_some(&r.request_id), "status": r.state, "model": r.model, "seed": r.seed,
                 "prompt_hash": r.prompt_hash, "prompt": r.prompt(), "path": r.path,
                 "output_url": r.output_url, "inference_time": r.inference_time, "error": r.error,
                 "submitted_ms": r.submitted_ms,
@@ -156,7 +176,11 @@ fn list(ctx: &Context, limit: usize) {
         .iter()
         .map(|r| {
             [
-                r.request_id.clone(),
+                if r.has_id() {
+                    r.request_id.clone()
+                } else {
+                    "-".into()
+                },
                 r.state.clone(),
                 human_age(r.age()),
                 r.model.clone(),

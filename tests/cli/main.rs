@@ -11,6 +11,7 @@ mod config;
 mod faults;
 mod generate;
 mod jobs;
+mod journal;
 mod metadata;
 mod testenv;
 mod usage;

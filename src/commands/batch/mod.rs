@@ -6,7 +6,6 @@
 //! the adaptive [`Limiter`]; write a manifest line and a progress line as each job ends; end
 //! with a summary and the most severe exit code.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -21,17 +20,19 @@ use crate::batch::{self, BatchJob};
 use crate::cli::{GenerateArgs, ProvenanceArgs};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::{History, JobRecord};
+use crate::history::Adopt;
 use crate::limiter::Limiter;
 use crate::metadata::GenerationRecord;
 use crate::output::{self, Target};
 use crate::printer::BatchProgress;
 use crate::wait;
 
+use super::intent::{self, Begun};
 use super::job::{self, Destination, WriteOptions};
 use super::{Context, connect_with, generate};
 
 mod pace;
+mod shared;
 
 use pace::{Learner, Throttle};
 
@@ -212,7 +213,8 @@ struct Batch<'a> {
     ctx: &'a Context,
     client: &'a Client,
     limiter: Arc<Limiter>,
-    resumable: HashMap<(String, u64, String, String), JobRecord>,
+    /// When waiting for another process's claim gives up.
+    deadline: Instant,
     stop: Mutex<Option<String>>,
     force: bool,
     provenance: &'a ProvenanceArgs,
@@ -245,7 +247,7 @@ async fn run_jobs(
         ctx,
         client: &conn.client,
         limiter: limiter.clone(),
-        resumable: resumable_jobs(&conn.client.url("")),
+        deadline,
         stop: Mutex::new(None),
         force: args.force,
         provenance: &args.provenance,
@@ -268,40 +270,6 @@ async fn run_jobs(
     Ok(limiter)
 }
 
-/// Jobs in the history that are recent enough to fetch instead of submitting again, by
-/// (prompt hash, seed, format, model).
-fn resumable_jobs(api: &str) -> HashMap<(String, u64, String, String), JobRecord> {
-    let mut map = HashMap::new();
-    let Some(history) = History::open() else {
-        return map;
-    };
-    let recent = crate::history::Query {
-        since_ms: Some(crate::history::now_ms().saturating_sub(history_window_ms())),
-        limit: usize::MAX,
-        ..crate::history::Query::default()
-    };
-    for rec in history.query(&recent).unwrap_or_default() {
-        // Only jobs of the same API: a job of an emulator is unknown to the real API.
-        let same_api = rec.api.as_deref().is_none_or(|a| a == api);
-        let usable = same_api && !rec.expired() && rec.state != "FAILED";
-        if usable {
-            let key = (
-                rec.prompt_hash.clone(),
-                rec.seed,
-                rec.format.clone(),
-                rec.model.clone(),
-            );
-            map.entry(key).or_insert(rec);
-        }
-    }
-    map
-}
-
-/// How far back a resumable job can be: the API's retention.
-fn history_window_ms() -> u64 {
-    u64::try_from(crate::history::RETENTION.as_millis()).unwrap_or(u64::MAX)
-}
-
 async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcome {
     let _permit = b.limiter.acquire().await;
     if let Some(reason) = b.stop.lock().ok().and_then(|s| s.clone()) {
@@ -311,28 +279,20 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
         };
     }
     let req = &p.job.request;
-    let key = (
-        req.prompt_hash(),
-        req.seed,
-        req.format.ext().to_owned(),
-        req.model.clone(),
-    );
-    let resumed = b.resumable.get(&key);
     let line = progress.job_line(&p.job.file_name);
-    let (id, since) = match resumed {
-        Some(rec) => {
-            b.ctx.record_submit(&rec.request_id);
-            (
-                rec.request_id.clone(),
-                Instant::now()
-                    .checked_sub(rec.age())
-                    .unwrap_or_else(Instant::now),
-            )
-        }
-        None => match job::submit_and_record(b.ctx, b.client, req).await {
-            Ok(sub) => {
+    // Write-ahead: claimed in the journal before the submit; a job this machine submitted
+    // within the hour (an earlier run, or another process right now) is fetched, not paid.
+    let (id, since, resumed) =
+        match intent::begin(b.ctx, b.client, req, Adopt::Recent, b.deadline).await {
+            Ok(Begun::New(sub)) => {
                 b.limiter.accepted();
-                (sub.request_id, Instant::now())
+                (sub.request_id, Instant::now(), false)
+            }
+            Ok(Begun::Adopted(rec)) => {
+                let since = Instant::now()
+                    .checked_sub(rec.age())
+                    .unwrap_or_else(Instant::now);
+                (rec.request_id, since, true)
             }
             Err(error) => {
                 if matches!(error.exit_code(), 3 | 4)
@@ -342,8 +302,7 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
                 }
                 return Outcome::Failed { id: None, error };
             }
-        },
-    };
+        };
     let result = finish(b, p, &id, since, &line).await;
     drop(line);
     b.ctx.record_done(&id);
@@ -351,7 +310,7 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
         Ok(delivered) => Outcome::Written {
             id,
             delivered,
-            resumed: resumed.is_some(),
+            resumed,
         },
         Err(error) => Outcome::Failed {
             id: Some(id.clone()),
@@ -379,7 +338,7 @@ async fn finish(
     };
     let record = GenerationRecord::from_body(id, Some(&req.model), &req.body());
     let opts = WriteOptions::new(b.force, b.provenance, record);
-    let delivered = job::deliver(
+    let delivered = match job::deliver(
         b.ctx,
         b.client,
         id,
@@ -388,7 +347,13 @@ async fn finish(
         &dest,
         &opts,
     )
-    .await?;
+    .await
+    {
+        Ok(delivered) => delivered,
+        // Two processes running one job (one adopted it): the first to write wins, and the
+        // other finds this very job's image in place.
+        Err(e) => shared::written_by_job(&p.path, id, finished.status.metrics.as_ref()).ok_or(e)?,
+    };
     b.learner.learn(
         model,
         finished.finished_after.map(|d| d.as_secs_f64()),

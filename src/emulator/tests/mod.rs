@@ -6,6 +6,7 @@
 
 mod errors;
 mod faults;
+mod history;
 mod jobs;
 
 use std::time::Duration;
