@@ -98,9 +98,9 @@ impl Config {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(e) => return Err(Error::Other(format!("cannot read {}: {e}", path.display()))),
+            Err(e) => return Err(Error::io(format!("cannot read {}", path.display()), e)),
         };
-        let config: Self = toml::from_str(&text).map_err(|e| bad_file(path, &text, &e))?;
+        let config: Self = toml::from_str(&text).map_err(|e| bad_file(path, &text, e))?;
         config.validate().map_err(|(key, msg)| {
             let line = text
                 .lines()
@@ -221,14 +221,14 @@ fn unknown_key(key: &str) -> String {
     format!("unknown key {key:?} (known: {})", known.join(", "))
 }
 
-fn bad_file(path: &Path, text: &str, e: &toml::de::Error) -> Error {
+fn bad_file(path: &Path, text: &str, e: toml::de::Error) -> Error {
     let line = e
         .span()
         .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-    let what = e.message().trim();
-    match line {
-        Some(n) => Error::Usage(format!("{}: line {n}: {what}", path.display())),
-        None => Error::Usage(format!("{}: {what}", path.display())),
+    Error::ConfigSyntax {
+        path: path.to_owned(),
+        line,
+        source: Box::new(e),
     }
 }
 
