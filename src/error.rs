@@ -92,12 +92,14 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The config file is not valid TOML (or names an unknown key): exit 2, nothing sent.
-    #[error("{}: {}{}", path.display(), line.map_or(String::new(), |n| format!("line {n}: ")), source.message().trim())]
+    #[error("{}: {}{message}", path.display(), line.map_or(String::new(), |n| format!("line {n}: ")))]
     ConfigSyntax {
         /// The config file.
         path: PathBuf,
         /// The line of the mistake, when the parser knows it.
         line: Option<usize>,
+        /// What is wrong, naming the key.
+        message: String,
         /// The parser's error.
         #[source]
         source: Box<toml::de::Error>,

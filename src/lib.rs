@@ -16,6 +16,7 @@ pub mod history;
 pub mod job_report;
 pub mod limiter;
 pub mod metadata;
+pub mod options;
 pub mod output;
 pub mod printer;
 pub mod report;

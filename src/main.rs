@@ -34,12 +34,15 @@ fn main() -> ExitCode {
         if serves_until_ctrl_c {
             return commands::run(cli, ctx.clone()).await;
         }
+        // `biased`: the Ctrl-C handler is installed when its future is first polled, which
+        // must happen before the command's first request (else an early SIGINT kills us).
         tokio::select! {
-            r = commands::run(cli, ctx.clone()) => r,
+            biased;
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted {
                 ids: ctx.submitted_ids(),
                 submitting: ctx.submits_in_flight(),
             }),
+            r = commands::run(cli, ctx.clone()) => r,
         }
     });
     match outcome {
