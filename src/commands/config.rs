@@ -10,7 +10,7 @@ use super::Context;
 
 /// Runs a `config` subcommand.
 pub fn run(ctx: &Context, cmd: &ConfigCmd) -> Result<()> {
-    let path = config::path().ok_or_else(|| {
+    let path = crate::settings::Settings::config_path().ok_or_else(|| {
         Error::Other("this platform has no config directory; set SEGFLUX_CONFIG_DIR".into())
     })?;
     let p = &ctx.printer;
@@ -44,7 +44,7 @@ pub fn run(ctx: &Context, cmd: &ConfigCmd) -> Result<()> {
             file.set(key, &value)
                 .map_err(|e| Error::Usage(format!("invalid value for config key {key}: {e}")))?;
             file.save()
-                .map_err(|e| Error::Other(format!("cannot write {}: {e}", path.display())))?;
+                .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
             p.info(&format!(
                 "{key} = {} (in {})",
                 shown(key, &value),

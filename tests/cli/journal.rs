@@ -258,8 +258,8 @@ fn status_filters_the_journal_by_state_model_age_and_prompt_text() {
             .map(|v| v["request_id"].as_str().unwrap_or("").to_owned())
             .collect()
     };
-    assert_eq!(ids(&["--search", "heron"]), [heron.clone()]);
-    assert_eq!(ids(&["--state", "completed"]), [fox.clone()]);
+    assert_eq!(ids(&["--search", "heron"]), std::slice::from_ref(&heron));
+    assert_eq!(ids(&["--state", "completed"]), std::slice::from_ref(&fox));
     assert_eq!(ids(&["--since", "1h"]), [fox.clone(), heron.clone()]);
     assert_eq!(
         ids(&["--model", "flux-1.1-pro-ultra", "--state", "QUEUED"]),

@@ -13,5 +13,6 @@ mod generate;
 mod jobs;
 mod journal;
 mod metadata;
+mod polling;
 mod testenv;
 mod usage;

@@ -14,13 +14,13 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
 use futures_util::stream::FuturesUnordered;
-use serde_json::json;
 
 use crate::batch::{self, BatchJob};
 use crate::cli::{GenerateArgs, ProvenanceArgs};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::history::Adopt;
+use crate::job_report::JobReport;
 use crate::limiter::Limiter;
 use crate::metadata::GenerationRecord;
 use crate::output::{self, Target};
@@ -203,7 +203,7 @@ fn open_manifest(path: Option<&Path>) -> Result<Option<Mutex<std::fs::File>>> {
             .append(true)
             .open(p)
             .map(Mutex::new)
-            .map_err(|e| Error::Other(format!("cannot open the manifest {}: {e}", p.display())))
+            .map_err(|e| Error::io(format!("cannot open the manifest {}", p.display()), e))
     })
     .transpose()
 }
@@ -298,7 +298,7 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
                 if matches!(error.exit_code(), 3 | 4)
                     && let Ok(mut stop) = b.stop.lock()
                 {
-                    stop.get_or_insert_with(|| error.to_string());
+                    stop.get_or_insert_with(|| error.one_line());
                 }
                 return Outcome::Failed { id: None, error };
             }
@@ -328,8 +328,8 @@ async fn finish(
 ) -> Result<job::Delivered> {
     let deadline = since + b.ctx.settings.timeout;
     let model = &p.job.request.model;
-    let schedule = b.learner.schedule(b.ctx, model);
-    let finished = wait::wait_for(b.client, id, since, deadline, schedule, line).await?;
+    let schedule = || b.learner.schedule(b.ctx, model);
+    let finished = wait::wait_learning(b.client, id, since, deadline, &schedule, line).await?;
     let finished = job::into_completed(id, finished)?;
     let req = &p.job.request;
     let dest = Destination::File {
@@ -384,7 +384,7 @@ fn report(
 ) {
     let req = &p.job.request;
     let path = p.path.display().to_string();
-    let (id, status, error, inference, message) = match outcome {
+    let (report, message) = match outcome {
         Outcome::Written {
             id,
             delivered,
@@ -398,20 +398,14 @@ fn report(
                 "written"
             };
             (
-                Some(id.as_str()),
-                "COMPLETED",
-                None,
-                delivered.metrics.inference_time,
+                job::delivered_report(id, delivered, None),
                 format!("{how} {path}"),
             )
         }
         Outcome::Skipped => {
             tally.skipped += 1;
             (
-                None,
-                "SKIPPED",
-                None,
-                None,
+                JobReport::new(None, "SKIPPED"),
                 format!("skipped {path} (exists; --force redoes it)"),
             )
         }
@@ -423,20 +417,17 @@ fn report(
             }
             let text = error.render().replace('\n', "; ");
             (
-                id.as_deref(),
-                "FAILED",
-                Some(error.to_string()),
-                None,
+                JobReport::new(id.as_deref(), "FAILED").failure(error),
                 format!("failed {path} (line {}): {text}", p.job.line),
             )
         }
     };
-    let line = json!({
-        "request_id": id, "prompt": req.prompt, "seed": req.seed, "prompt_hash": req.prompt_hash(),
-        "model": req.model, "path": path, "status": status, "error": error,
-        "inference_time": inference, "wall_time": (wall.as_secs_f64() * 1000.0).round() / 1000.0,
-        "line": p.job.line,
-    });
+    let mut line = report.request(req);
+    line.prompt = Some(req.prompt.clone());
+    line.path = Some(path);
+    line.wall_time = Some((wall.as_secs_f64() * 1000.0).round() / 1000.0);
+    line.line = Some(p.job.line);
+    let line = serde_json::to_string(&line).unwrap_or_default();
     progress.job_done(&message, matches!(outcome, Outcome::Failed { .. }));
     if let Some(m) = manifest
         && let Ok(mut f) = m.lock()
@@ -445,6 +436,6 @@ fn report(
         progress.message(&format!("warning: cannot write the manifest: {e}"));
     }
     if ctx.printer.is_json() {
-        ctx.printer.json_line(&line);
+        ctx.printer.result(&line);
     }
 }
