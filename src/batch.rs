@@ -11,7 +11,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::options::{AspectRatio, ImageFormat, de_rule};
+use crate::options::{AspectRatio, ImageFormat, de};
 use crate::request::GenerationRequest;
 
 /// One job of a batch.
@@ -42,19 +42,19 @@ pub struct Defaults {
 #[serde(deny_unknown_fields)]
 pub struct JsonLine {
     /// The prompt (required, non-empty).
-    #[serde(deserialize_with = "de_rule::non_empty")]
+    #[serde(deserialize_with = "de::non_empty")]
     pub prompt: String,
     /// `--ar`.
     #[serde(default)]
     pub aspect_ratio: Option<AspectRatio>,
     /// `--seed`.
-    #[serde(default, deserialize_with = "de_rule::seed")]
+    #[serde(default, deserialize_with = "de::seed")]
     pub seed: Option<u64>,
     /// `--raw`.
     #[serde(default)]
     pub raw: Option<bool>,
     /// `--safety-tolerance`.
-    #[serde(default, deserialize_with = "de_rule::tolerance")]
+    #[serde(default, deserialize_with = "de::tolerance")]
     pub safety_tolerance: Option<u8>,
     /// `--image-prompt`.
     #[serde(default)]
@@ -63,16 +63,16 @@ pub struct JsonLine {
     #[serde(default)]
     pub output_format: Option<ImageFormat>,
     /// `--model`.
-    #[serde(default, deserialize_with = "de_rule::model")]
+    #[serde(default, deserialize_with = "de::model")]
     pub model: Option<String>,
     /// The file name to write (a plain name in the output directory).
-    #[serde(default, deserialize_with = "de_rule::file_name")]
+    #[serde(default, deserialize_with = "de::file_name")]
     pub output: Option<String>,
     /// `-p KEY=VALUE`, as an object.
-    #[serde(default, deserialize_with = "de_rule::params")]
+    #[serde(default, deserialize_with = "de::params")]
     pub params: Vec<(String, Value)>,
     /// `-n`.
-    #[serde(default, deserialize_with = "de_rule::count")]
+    #[serde(default, deserialize_with = "de::count")]
     pub count: Option<u32>,
 }
 

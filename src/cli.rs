@@ -10,8 +10,11 @@
 
 use std::path::PathBuf;
 
-use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::client::ApiKey;
+pub use crate::options::{AspectRatio, ImageFormat, valid_model};
+use crate::options::{parse_model, parse_seed, parse_tolerance};
 
 /// Generate images from the command line with Segmind's serverless API.
 ///
@@ -33,8 +36,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options that apply to every command. (`Debug` is written by hand: it hides the key.)
-#[derive(Args)]
+/// Options that apply to every command. (`Debug` shows the key as `ApiKey(redacted)`.)
+#[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Segmind API key (flag beats environment beats config file)
@@ -43,9 +46,10 @@ pub struct GlobalArgs {
         global = true,
         env = "SEGMIND_API_KEY",
         hide_env_values = true,
-        value_name = "KEY"
+        value_name = "KEY",
+        value_parser = ApiKey::parse
     )]
-    pub api_key: Option<String>,
+    pub api_key: Option<ApiKey>,
 
     /// API base URL
     #[arg(
@@ -81,21 +85,6 @@ pub struct GlobalArgs {
     /// Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
-}
-
-impl std::fmt::Debug for GlobalArgs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GlobalArgs")
-            .field("api_key", &self.api_key.as_ref().map(|_| "(redacted)"))
-            .field("base_url", &self.base_url)
-            .field("emulator", &self.emulator)
-            .field("timeout", &self.timeout)
-            .field("json", &self.json)
-            .field("quiet", &self.quiet)
-            .field("verbose", &self.verbose)
-            .field("color", &self.color)
-            .finish()
-    }
 }
 
 /// When to colour messages.
@@ -207,8 +196,7 @@ pub struct BatchArgs {
 
     /// Images per prompt, with seeds seed, seed+1, …
     #[arg(short = 'n', long = "count", value_name = "N", default_value_t = 1,
-          value_parser = clap::value_parser!(u32)
-              .range(i64::from(*crate::options::COUNTS.start())..=i64::from(*crate::options::COUNTS.end())))]
+          value_parser = crate::options::parse_count)]
     pub count: u32,
 
     /// Jobs in flight at once; lowered automatically while the API answers 429
@@ -289,10 +277,7 @@ pub struct GenOptions {
     pub raw: bool,
 
     /// 1 (strictest) to 6 (most permissive) [default: 2]
-    #[arg(long, value_name = "N", allow_hyphen_values = true,
-          value_parser = clap::builder::PossibleValuesParser::new(
-              crate::options::TOLERANCES.map(|t| clap::builder::PossibleValue::new(t.to_string())))
-              .map(|s| s.parse::<u8>().unwrap_or(2)))]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_tolerance)]
     pub safety_tolerance: Option<u8>,
 
     /// URL of an image used as a visual prompt
@@ -402,11 +387,7 @@ pub struct EmulatorArgs {
     pub image_size: u32,
 }
 
-pub use crate::options::{AspectRatio, ImageFormat, OWN_PARAMS};
-
-fn parse_seed(s: &str) -> Result<u64, String> {
-    crate::options::rule::seed(s)
-}
+pub use crate::options::OWN_PARAMS;
 
 fn parse_shard(s: &str) -> Result<(u32, u32), String> {
     let err = || "must be K/N with 1 <= K <= N, e.g. 2/4".to_owned();
@@ -429,15 +410,6 @@ fn parse_request_id(s: &str) -> Result<String, String> {
     }
 }
 
-/// Whether `s` is a plausible model slug (it goes into a URL path).
-pub fn valid_model(s: &str) -> bool {
-    crate::options::rule::model(s).is_ok()
-}
-
-fn parse_model(s: &str) -> Result<String, String> {
-    crate::options::rule::model(s)
-}
-
 fn parse_param(s: &str) -> Result<(String, serde_json::Value), String> {
     let (key, value) = s
         .split_once('=')
@@ -446,7 +418,7 @@ fn parse_param(s: &str) -> Result<(String, serde_json::Value), String> {
     if key.is_empty() {
         return Err("must be KEY=VALUE with a non-empty KEY".into());
     }
-    crate::options::rule::param_key(key)?;
+    crate::options::check_param_key(key)?;
     let value =
         serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
     Ok((key.to_owned(), value))

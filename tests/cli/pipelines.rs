@@ -358,7 +358,7 @@ fn jsonl_values_follow_the_command_line_rules_and_name_the_field() {
     let run = env.run(&["generate", "--from", "bad.jsonl"]);
     run.expect_code(2);
     for needle in [
-        "line 1: \"safety_tolerance\" must be an integer from 1 to 6",
+        "line 1: \"safety_tolerance\" must be an integer, one of 1, 2, 3, 4, 5, 6",
         "line 2: unknown field `format`",
         "line 3: \"seed\" must be a non-negative integer",
         "line 4: \"count\" must be an integer from 1 to 10000",
