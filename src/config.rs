@@ -52,6 +52,9 @@ pub struct Config {
     /// Default output directory.
     #[serde(default)]
     pub output: Option<PathBuf>,
+    /// How many days of jobs the journal keeps (default 90; at least 1).
+    #[serde(default)]
+    pub history_days: Option<std::num::NonZeroU32>,
 }
 
 /// The keys, in the order the struct declares them.

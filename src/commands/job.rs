@@ -50,6 +50,7 @@ pub async fn submit_and_record(
         error: None,
         inference_time: None,
         finished_after: None,
+        cost: None,
     };
     if let Some(h) = History::open()
         && let Err(e) = h.save(&rec)
