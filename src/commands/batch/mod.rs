@@ -16,12 +16,12 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
 use futures_util::stream::FuturesUnordered;
-use serde_json::json;
 
 use crate::cli::{GenerateArgs, ProvenanceArgs};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::history::{History, JobRecord};
+use crate::job_report::JobReport;
 use crate::limiter::Limiter;
 use crate::metadata::GenerationRecord;
 use crate::output;
@@ -153,7 +153,7 @@ fn open_manifest(path: Option<&Path>) -> Result<Option<Mutex<std::fs::File>>> {
             .append(true)
             .open(p)
             .map(Mutex::new)
-            .map_err(|e| Error::Other(format!("cannot open the manifest {}: {e}", p.display())))
+            .map_err(|e| Error::io(format!("cannot open the manifest {}", p.display()), e))
     })
     .transpose()
 }
@@ -283,7 +283,7 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
                 if matches!(error.exit_code(), 3 | 4)
                     && let Ok(mut stop) = b.stop.lock()
                 {
-                    stop.get_or_insert_with(|| error.to_string());
+                    stop.get_or_insert_with(|| error.one_line());
                 }
                 return Outcome::Failed { id: None, error };
             }
@@ -367,7 +367,7 @@ fn report(
 ) {
     let req = &p.job.request;
     let path = p.path.display().to_string();
-    let (id, status, error, inference, message) = match outcome {
+    let (report, message) = match outcome {
         Outcome::Written {
             id,
             delivered,
@@ -386,30 +386,27 @@ fn report(
                 ctx.printer.result(&path);
             }
             (
-                Some(id.as_str()),
-                if updated { "UPDATED" } else { "COMPLETED" },
-                None,
-                delivered.metrics.inference_time,
+                {
+                    let mut r = job::delivered_report(id, delivered, None);
+                    if updated {
+                        "UPDATED".clone_into(&mut r.status);
+                    }
+                    r
+                },
                 format!("{how} {path}"),
             )
         }
         Outcome::Skipped => {
             tally.skipped += 1;
             (
-                None,
-                "SKIPPED",
-                None,
-                None,
+                JobReport::new(None, "SKIPPED"),
                 format!("skipped {path} (up to date; --force redoes it)"),
             )
         }
         Outcome::Kept => {
             tally.kept += 1;
             (
-                None,
-                "KEPT",
-                None,
-                None,
+                JobReport::new(None, "KEPT"),
                 format!(
                     "warning: kept {path} (line {}): it has no generation record, so segflux did not make it; --force regenerates it",
                     p.job.line
@@ -424,20 +421,17 @@ fn report(
             }
             let text = error.render().replace('\n', "; ");
             (
-                id.as_deref(),
-                "FAILED",
-                Some(error.to_string()),
-                None,
+                JobReport::new(id.as_deref(), "FAILED").failure(error),
                 format!("failed {path} (line {}): {text}", p.job.line),
             )
         }
     };
-    let line = json!({
-        "request_id": id, "prompt": req.prompt, "seed": req.seed, "prompt_hash": req.prompt_hash(),
-        "model": req.model, "path": path, "status": status, "error": error,
-        "inference_time": inference, "wall_time": (wall.as_secs_f64() * 1000.0).round() / 1000.0,
-        "line": p.job.line,
-    });
+    let mut line = report.request(req);
+    line.prompt = Some(req.prompt.clone());
+    line.path = Some(path);
+    line.wall_time = Some((wall.as_secs_f64() * 1000.0).round() / 1000.0);
+    line.line = Some(p.job.line);
+    let line = serde_json::to_string(&line).unwrap_or_default();
     progress.job_done(&message, matches!(outcome, Outcome::Failed { .. }));
     if let Some(m) = manifest
         && let Ok(mut f) = m.lock()
@@ -446,6 +440,6 @@ fn report(
         progress.message(&format!("warning: cannot write the manifest: {e}"));
     }
     if ctx.printer.is_json() {
-        ctx.printer.json_line(&line);
+        ctx.printer.result(&line);
     }
 }
