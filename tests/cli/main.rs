@@ -13,5 +13,6 @@ mod generate;
 mod jobs;
 mod metadata;
 mod pipelines;
+mod polling;
 mod testenv;
 mod usage;
