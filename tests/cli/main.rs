@@ -13,6 +13,7 @@ mod generate;
 mod jobs;
 mod journal;
 mod metadata;
+mod pipelines;
 mod polling;
 mod testenv;
 mod usage;
