@@ -67,6 +67,9 @@ pub async fn begin(
         return send(ctx, client, req, None).await.map(Begun::New);
     };
     let intent = intent(client, req);
+    if let Ok(me) = history.owner() {
+        crate::output::tag_temp_files(&me);
+    }
     let mut told = false;
     loop {
         let claim = match history.claim(&intent, adopt) {

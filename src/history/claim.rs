@@ -120,6 +120,16 @@ impl History {
         Ok(claim)
     }
 
+    /// This process's owner token (taking its lock on first use).
+    pub fn owner(&self) -> Result<String, String> {
+        owner_token(&self.dir)
+    }
+
+    /// Whether the process that owns `token` is alive (this one included).
+    pub fn owner_alive(&self, token: &str) -> bool {
+        owner_token(&self.dir).is_ok_and(|me| me == token) || alive(&self.dir, token)
+    }
+
     /// The submit of `ticket` was answered with `request_id`: written at once.
     pub fn accepted(&self, ticket: Ticket, request_id: &str) -> Result<(), String> {
         self.db()

@@ -81,6 +81,7 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
         });
     }
     output::ensure_writable(&plan.dir)?;
+    shared::sweep(ctx, &plan.dir);
     let manifest = open_manifest(args.batch.manifest.as_deref())?;
     let started = Instant::now();
     let progress = ctx.printer.batch_progress(total);
