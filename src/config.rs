@@ -49,6 +49,9 @@ pub struct Config {
     /// Default output directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<PathBuf>,
+    /// Default for `--max-cost`: the most a `generate` may spend, in USD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_cost: Option<f64>,
 }
 
 /// Like a derived `Debug`, but the key is shown as `(redacted)`: a config ends up inside
@@ -66,12 +69,13 @@ impl std::fmt::Debug for Config {
             .field("image_prompt", &self.image_prompt)
             .field("format", &self.format)
             .field("output", &self.output)
+            .field("max_cost", &self.max_cost)
             .finish()
     }
 }
 
 /// The keys, in the order `config list` shows them, with what each accepts.
-pub const KEYS: [(&str, &str); 10] = [
+pub const KEYS: [(&str, &str); 11] = [
     ("api_key", "the API key (use `-` to read it from stdin)"),
     ("base_url", "an http:// or https:// URL"),
     ("model", "a model slug"),
@@ -85,6 +89,7 @@ pub const KEYS: [(&str, &str); 10] = [
     ("image_prompt", "an image URL"),
     ("format", "jpg or png"),
     ("output", "a directory"),
+    ("max_cost", "a non-negative amount of US dollars"),
 ];
 
 /// The file's path: `SEGFLUX_CONFIG_DIR` or the platform's config directory.
@@ -134,6 +139,7 @@ impl Config {
             "image_prompt" => self.image_prompt.clone(),
             "format" => self.format.clone(),
             "output" => self.output.as_ref().map(|p| p.display().to_string()),
+            "max_cost" => self.max_cost.map(|v| v.to_string()),
             _ => None,
         }
     }
@@ -153,6 +159,7 @@ impl Config {
             "image_prompt" => self.image_prompt = Some(v),
             "format" => self.format = Some(v),
             "output" => self.output = Some(PathBuf::from(v)),
+            "max_cost" => self.max_cost = crate::cli::parse_usd(&v).ok(),
             _ => return Err(unknown_key(key)),
         }
         Ok(())
@@ -207,6 +214,7 @@ fn check(key: &str, value: &str) -> Result<(), String> {
         "safety_tolerance" => value.parse::<u8>().is_ok_and(|t| (1..=6).contains(&t)),
         "format" => matches!(value, "jpg" | "png"),
         "output" => !value.is_empty(),
+        "max_cost" => crate::cli::parse_usd(value).is_ok(),
         _ => return Err(unknown_key(key)),
     };
     if ok {
@@ -259,6 +267,7 @@ mod tests {
             ("safety_tolerance", "4"),
             ("format", "png"),
             ("output", "renders"),
+            ("max_cost", "2.5"),
         ] {
             c.set(k, v).unwrap();
         }
@@ -288,6 +297,12 @@ mod tests {
                 .set("colour", "x")
                 .unwrap_err()
                 .contains("unknown key")
+        );
+        assert!(
+            Config::default()
+                .set("max_cost", "-1")
+                .unwrap_err()
+                .contains("US dollars")
         );
         assert!(
             Config::default()

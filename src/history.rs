@@ -52,6 +52,9 @@ pub struct JobRecord {
     /// [`crate::wait::Finished::finished_after`]), when a poll saw it unfinished first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_after: Option<f64>,
+    /// What the job cost in USD, when the API said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
 }
 
 impl JobRecord {
@@ -205,6 +208,18 @@ impl History {
         (finish, inference)
     }
 
+    /// Records what a job cost (USD).
+    pub fn set_cost(&self, request_id: &str, usd: f64) -> std::io::Result<()> {
+        self.update(request_id, |r| r.cost = Some(usd))
+    }
+
+    /// The most recently recorded cost of a job of `model`, if any.
+    pub fn last_cost(&self, model: &str) -> Option<f64> {
+        self.recently_changed()
+            .filter(|r| r.model == model)
+            .find_map(|r| r.cost)
+    }
+
     /// Entries, the most recently written first, read lazily: the poll schedule wants a few
     /// recent jobs, and a long history should cost a directory listing, not a read of every
     /// entry. Damaged entries are skipped.
@@ -250,6 +265,7 @@ mod tests {
             error: None,
             inference_time: None,
             finished_after: None,
+            cost: None,
         }
     }
 
@@ -317,6 +333,18 @@ mod tests {
         assert_eq!(h.recent_finish_times(ultra, 1), [14.5]);
         assert_eq!(h.recent_inference_times(ultra, 10), [13.0, 11.0, 10.0]);
         assert_eq!(h.recent_finish_times("flux-dev", 10), [4.0]);
+    }
+
+    #[test]
+    fn costs_are_remembered_per_model() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = History::new(dir.path());
+        h.save(&rec("a", 1)).unwrap();
+        assert_eq!(h.last_cost("flux-1.1-pro-ultra"), None);
+        h.set_cost("a", 0.055).unwrap();
+        assert_eq!(h.get("a").unwrap().unwrap().cost, Some(0.055));
+        assert_eq!(h.last_cost("flux-1.1-pro-ultra"), Some(0.055));
+        assert_eq!(h.last_cost("flux-dev"), None);
     }
 
     #[test]

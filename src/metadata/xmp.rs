@@ -4,7 +4,7 @@
 //! (the prompt), `xmp:CreatorTool` (segflux and its version), `xmp:CreateDate`. The rest are
 //! simple properties in segflux's own namespace [`NS`] (prefix `segflux`): `RequestId`,
 //! `Model`, `Seed`, `AspectRatio`, `Raw`, `SafetyTolerance`, `ImagePrompt`, `Params` (the
-//! other parameters as compact JSON), `Truncated`, `RecordVersion`.
+//! other parameters as compact JSON), `Cost` (USD), `Truncated`, `RecordVersion`.
 //!
 //! The reader understands the packets this module writes (and the same properties written
 //! element-style by another tool); it is not a general XMP parser.
@@ -50,6 +50,7 @@ pub fn packet(rec: &GenerationRecord) -> String {
         "segflux:Params",
         (!rec.params.is_empty()).then(|| Value::Object(rec.params.clone()).to_string()),
     );
+    simple("segflux:Cost", rec.cost.map(|c| c.to_string()));
     simple("segflux:Truncated", rec.truncated.then(|| flag(true)));
     simple("segflux:RecordVersion", Some(rec.v.to_string()));
     format!(
@@ -100,6 +101,7 @@ pub fn parse(xml: &str) -> Option<GenerationRecord> {
         params,
         request_id: text("segflux:RequestId")?,
         created: text("xmp:CreateDate"),
+        cost: text("segflux:Cost").and_then(|c| c.trim().parse().ok()),
         generator: text("xmp:CreatorTool").unwrap_or_default(),
         truncated: flag("segflux:Truncated").unwrap_or(false),
         v: number("segflux:RecordVersion")

@@ -177,6 +177,7 @@ fn an_old_job_in_the_history_is_exit_7_without_a_request() {
             error: None,
             inference_time: None,
             finished_after: None,
+            cost: None,
         })
         .expect("save");
     let run = env.run(&["fetch", "old-job-1"]);

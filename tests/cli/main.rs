@@ -12,5 +12,6 @@ mod faults;
 mod generate;
 mod jobs;
 mod metadata;
+mod spend;
 mod testenv;
 mod usage;

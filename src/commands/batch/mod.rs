@@ -29,7 +29,7 @@ use crate::printer::BatchProgress;
 use crate::wait;
 
 use super::job::{self, Destination, WriteOptions};
-use super::{Context, connect_with, generate};
+use super::{Context, connect_with, cost, generate};
 
 mod pace;
 
@@ -61,10 +61,14 @@ enum Outcome {
 pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
     let (jobs, dir) = plan(ctx, args)?;
     if args.gen_opts.dry_run {
+        let mut estimates = crate::spend::Estimates::default();
         for p in &jobs {
-            generate::dry_run(ctx, &p.job.request);
+            let req = &p.job.request;
+            generate::dry_run(ctx, req, estimates.get(&req.model));
         }
-        return Ok(());
+        let total = cost::total(jobs.iter().map(|p| &p.job.request));
+        cost::show_estimate(ctx, &total);
+        return cost::refuse_over_cap(cost::cap(ctx, args), &total);
     }
     output::ensure_writable(&dir)?;
     let manifest = open_manifest(args.batch.manifest.as_deref())?;
@@ -251,6 +255,12 @@ async fn run_jobs(
         provenance: &args.provenance,
         learner: Learner::seed(todo.iter().map(|p| p.job.request.model.as_str())),
     };
+    // Jobs resumed from the history are paid for already: only fresh submits count.
+    let fresh = todo
+        .iter()
+        .map(|p| &p.job.request)
+        .filter(|req| !b.resumable.contains_key(&resume_key(req)));
+    cost::refuse_over_cap(cost::cap(ctx, args), &cost::total(fresh))?;
     let mut running: FuturesUnordered<_> = todo
         .iter()
         .map(|p| {
@@ -292,6 +302,16 @@ fn resumable_jobs(api: &str) -> HashMap<(String, u64, String, String), JobRecord
     map
 }
 
+/// The key of [`resumable_jobs`] for a request.
+fn resume_key(req: &crate::request::GenerationRequest) -> (String, u64, String, String) {
+    (
+        req.prompt_hash(),
+        req.seed,
+        req.format.ext().to_owned(),
+        req.model.clone(),
+    )
+}
+
 async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcome {
     let _permit = b.limiter.acquire().await;
     if let Some(reason) = b.stop.lock().ok().and_then(|s| s.clone()) {
@@ -301,13 +321,7 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
         };
     }
     let req = &p.job.request;
-    let key = (
-        req.prompt_hash(),
-        req.seed,
-        req.format.ext().to_owned(),
-        req.model.clone(),
-    );
-    let resumed = b.resumable.get(&key);
+    let resumed = b.resumable.get(&resume_key(req));
     let line = progress.job_line(&p.job.file_name);
     let (id, since) = match resumed {
         Some(rec) => {
@@ -409,6 +423,10 @@ fn report(
 ) {
     let req = &p.job.request;
     let path = p.path.display().to_string();
+    let cost = match outcome {
+        Outcome::Written { delivered, .. } => delivered.metrics.cost,
+        _ => None,
+    };
     let (id, status, error, inference, message) = match outcome {
         Outcome::Written {
             id,
@@ -459,7 +477,7 @@ fn report(
     let line = json!({
         "request_id": id, "prompt": req.prompt, "seed": req.seed, "prompt_hash": req.prompt_hash(),
         "model": req.model, "path": path, "status": status, "error": error,
-        "inference_time": inference, "wall_time": (wall.as_secs_f64() * 1000.0).round() / 1000.0,
+        "inference_time": inference, "cost": cost, "wall_time": (wall.as_secs_f64() * 1000.0).round() / 1000.0,
         "line": p.job.line,
     });
     progress.job_done(&message, matches!(outcome, Outcome::Failed { .. }));
