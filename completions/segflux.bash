@@ -590,7 +590,7 @@ _segflux() {
                     return 0
                     ;;
                 --safety-tolerance)
-                    COMPREPLY=($(compgen -W "1 2 3 4 5 6" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --image-prompt)
@@ -1010,7 +1010,7 @@ _segflux() {
                     return 0
                     ;;
                 --safety-tolerance)
-                    COMPREPLY=($(compgen -W "1 2 3 4 5 6" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --image-prompt)

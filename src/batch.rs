@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use serde_json::{Map, Value};
 
 use crate::api::ASPECT_RATIOS;
-use crate::cli::ImageFormat;
+use crate::options::ImageFormat;
 use crate::request::GenerationRequest;
 
 /// One job of a batch.

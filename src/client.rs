@@ -34,6 +34,11 @@ impl ApiKey {
         (!key.is_empty()).then(|| Self(key.to_owned()))
     }
 
+    /// [`ApiKey::new`] for a value read from a flag or a file: a usage error when blank.
+    pub fn parse(key: &str) -> std::result::Result<Self, String> {
+        Self::new(key).ok_or_else(|| "the key is empty".to_owned())
+    }
+
     /// The secret itself, for the one header that carries it.
     pub fn expose(&self) -> &str {
         &self.0
@@ -43,6 +48,13 @@ impl ApiKey {
 impl std::fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ApiKey(redacted)")
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let key = String::deserialize(d)?;
+        Self::parse(&key).map_err(serde::de::Error::custom)
     }
 }
 

@@ -15,6 +15,7 @@ pub mod error;
 pub mod history;
 pub mod limiter;
 pub mod metadata;
+pub mod options;
 pub mod output;
 pub mod printer;
 pub mod report;

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use image::ImageFormat as Codec;
 
-use crate::cli::ImageFormat;
 use crate::error::{Error, Result};
+use crate::options::ImageFormat;
 
 /// Where `-o` points.
 #[derive(Debug, Clone, PartialEq, Eq)]

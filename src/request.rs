@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::cli::ImageFormat;
+use crate::options::ImageFormat;
 
 /// Everything that is sent for one image.
 #[derive(Debug, Clone, PartialEq)]

@@ -82,11 +82,7 @@ impl Settings {
             .and_then(|v| v.parse().ok())
             .map(Duration::from_millis);
         Ok(Self {
-            key: args
-                .api_key
-                .as_deref()
-                .or(config.api_key.as_deref())
-                .and_then(ApiKey::new),
+            key: args.api_key.clone().or_else(|| config.api_key.clone()),
             base_url: base_url.trim_end_matches('/').to_owned(),
             emulator: args.emulator,
             timeout: Duration::from_secs(args.timeout),

@@ -73,6 +73,10 @@ impl Context {
             _ => Config::default(),
         };
         let settings = Settings::resolve(g, config)?;
+        History::set_retention_days(settings.config.history_days.map_or(
+            crate::history::DEFAULT_HISTORY_DAYS,
+            std::num::NonZeroU32::get,
+        ));
         let scratch = if settings.emulator {
             let dir = tempfile::Builder::new()
                 .prefix("segflux-emulator-")

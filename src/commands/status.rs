@@ -9,7 +9,7 @@ use crate::api::{JobState, Metrics, StatusResponse};
 use crate::cli::StatusArgs;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::{History, JobRecord};
+use crate::history::{History, JobRecord, Query};
 use crate::wait;
 
 use super::{Context, connect, job};
@@ -124,11 +124,17 @@ fn list(ctx: &Context, limit: usize) {
             .info("no data directory on this platform: no job history");
         return;
     };
-    let (records, warnings) = history.list();
-    for w in warnings {
-        ctx.printer.info(&format!("warning: {w}"));
-    }
-    let records: Vec<JobRecord> = records.into_iter().take(limit).collect();
+    let query = Query {
+        limit,
+        ..Query::default()
+    };
+    let records = match history.query(&query) {
+        Ok(records) => records,
+        Err(e) => {
+            ctx.printer.info(&format!("warning: {e}"));
+            Vec::new()
+        }
+    };
     if ctx.printer.is_json() {
         for r in &records {
             ctx.printer.json_line(&json!({

@@ -15,7 +15,7 @@ mod xmp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::cli::ImageFormat;
+use crate::options::ImageFormat;
 
 /// The tool that wrote the record, e.g. `segflux 0.1.0`.
 pub const GENERATOR: &str = concat!("segflux ", env!("CARGO_PKG_VERSION"));

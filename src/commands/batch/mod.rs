@@ -285,7 +285,12 @@ fn resumable_jobs(api: &str) -> HashMap<(String, u64, String, String), JobRecord
     let Some(history) = History::open() else {
         return map;
     };
-    for rec in history.list().0 {
+    let recent = crate::history::Query {
+        since_ms: Some(crate::history::now_ms().saturating_sub(history_window_ms())),
+        limit: usize::MAX,
+        ..crate::history::Query::default()
+    };
+    for rec in history.query(&recent).unwrap_or_default() {
         // Only jobs of the same API: a job of an emulator is unknown to the real API.
         let same_api = rec.api.as_deref().is_none_or(|a| a == api);
         let usable = same_api && !rec.expired() && rec.state != "FAILED";
@@ -310,6 +315,11 @@ fn resume_key(req: &crate::request::GenerationRequest) -> (String, u64, String, 
         req.format.ext().to_owned(),
         req.model.clone(),
     )
+}
+
+/// How far back a resumable job can be: the API's retention.
+fn history_window_ms() -> u64 {
+    u64::try_from(crate::history::RETENTION.as_millis()).unwrap_or(u64::MAX)
 }
 
 async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcome {
