@@ -416,7 +416,9 @@ impl Client {
         if attempt >= self.backoff.max_attempts {
             return Err(());
         }
-        let delay = self.backoff.delay(attempt, hint, retry::unit_random());
+        let delay = self
+            .backoff
+            .delay(attempt, hint, crate::random::unit_random());
         if Instant::now() + delay >= self.deadline {
             return Err(());
         }

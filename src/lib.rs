@@ -18,6 +18,7 @@ pub mod metadata;
 pub mod options;
 pub mod output;
 pub mod printer;
+pub mod random;
 pub mod report;
 pub mod request;
 pub mod retry;

@@ -4,6 +4,7 @@
 //! The only module that touches indicatif or writes to the standard streams. A closed stdout
 //! (`segflux … | head -0`) is not an error: results are dropped quietly.
 
+use anstyle::{AnsiColor, Style};
 use std::io::{IsTerminal as _, Write as _};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -89,14 +90,19 @@ impl Printer {
         if !self.color {
             return msg.to_owned();
         }
-        let labels = [("error:", "1;31"), ("warning:", "1;33"), ("hint:", "1;36")];
+        let bold = |c: AnsiColor| Style::new().bold().fg_color(Some(c.into()));
+        let labels = [
+            ("error:", bold(AnsiColor::Red)),
+            ("warning:", bold(AnsiColor::Yellow)),
+            ("hint:", bold(AnsiColor::Cyan)),
+        ];
         msg.lines()
             .map(|line| {
                 labels
                     .iter()
-                    .find_map(|(label, code)| {
+                    .find_map(|(label, style)| {
                         line.strip_prefix(label)
-                            .map(|rest| format!("\x1b[{code}m{label}\x1b[0m{rest}"))
+                            .map(|rest| format!("{style}{label}{style:#}{rest}"))
                     })
                     .unwrap_or_else(|| line.to_owned())
             })

@@ -130,7 +130,7 @@ fn write_canonical(v: &Value, out: &mut String) {
 
 /// A random seed in `0..2^32` (the range every Segmind image model accepts).
 pub fn random_seed() -> u64 {
-    crate::retry::random_u64() & 0xFFFF_FFFF
+    crate::random::random_u64() & 0xFFFF_FFFF
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 use std::time::Duration;
+use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 
 use serde_json::json;
 
@@ -169,15 +170,11 @@ fn list(ctx: &Context, limit: usize) {
     let mut widths = [0usize; 6];
     for row in std::iter::once(&header).chain(&rows) {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(cell.width());
         }
     }
     for row in std::iter::once(&header).chain(&rows) {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
+        let cells: Vec<String> = row.iter().zip(widths).map(|(c, w)| pad(c, w)).collect();
         ctx.printer.result(cells.join("  ").trim_end());
     }
 }
@@ -198,14 +195,29 @@ fn prompt_column(records: &[JobRecord], width: Option<usize>) -> usize {
     width.saturating_sub(others).max(12)
 }
 
+/// `cell` padded with spaces to `width` terminal columns (wide CJK and emoji count as two).
+fn pad(cell: &str, width: usize) -> String {
+    let fill = width.saturating_sub(cell.width());
+    format!("{cell}{}", " ".repeat(fill))
+}
+
+/// The prompt on one line, cut to at most `max` terminal columns with a trailing `…`.
 fn excerpt(s: &str, max: usize) -> String {
     let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() <= max {
-        one_line
-    } else {
-        let cut: String = one_line.chars().take(max - 1).collect();
-        format!("{cut}…")
+    if one_line.width() <= max {
+        return one_line;
     }
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in one_line.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        cut.push(c);
+    }
+    format!("{cut}…")
 }
 
 fn human_age(d: Duration) -> String {
@@ -232,6 +244,10 @@ mod tests {
             "a lighthouse at dusk"
         );
         assert_eq!(excerpt("abcdef", 4), "abc…");
+        // Wide characters take two columns: the cut and the padding count columns.
+        assert_eq!(excerpt("灯台の夕暮れ", 7), "灯台の…");
+        assert_eq!(pad("灯台", 6), "灯台  ");
+        assert_eq!(pad("🦊 fox", 7), "🦊 fox ");
         assert_eq!(prompt_column(&[], None), 40);
         assert_eq!(
             prompt_column(&[], Some(200)),
