@@ -128,14 +128,20 @@ impl Client {
             .connect_timeout(Duration::from_secs(10))
             .read_timeout(read_timeout)
             .build()
-            .map_err(|e| Error::Other(format!("cannot start the HTTP client: {e}")))?;
+            .map_err(|source| Error::Http {
+                context: "cannot start the HTTP client".into(),
+                source,
+            })?;
         let cdn = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .redirect(redirect::Policy::limited(5))
             .connect_timeout(Duration::from_secs(10))
             .read_timeout(read_timeout)
             .build()
-            .map_err(|e| Error::Other(format!("cannot start the HTTP client: {e}")))?;
+            .map_err(|source| Error::Http {
+                context: "cannot start the HTTP client".into(),
+                source,
+            })?;
         Ok(Self {
             api,
             cdn,
@@ -496,11 +502,11 @@ fn http_error(outcome: Outcome, text: &str) -> Error {
         return Error::Network(text.to_owned());
     };
     match code {
-        401 | 403 => Error::Auth(format!("the API refused the key ({text})")),
+        401 | 403 => Error::KeyRefused(text.to_owned()),
         404 => Error::NotFound(text.to_owned()),
         410 => Error::NotFound(format!("the model is retired ({text})")),
         406 => Error::Credits(text.to_owned()),
-        422 => Error::JobFailed(text.to_owned()),
+        422 => Error::job_failed(text.to_owned()),
         300..=399 => Error::Network(format!(
             "the API answered a redirect to another origin, which segflux does not follow ({text})"
         )),

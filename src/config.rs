@@ -75,7 +75,7 @@ fn read_text(path: &Path) -> Result<String> {
     match std::fs::read_to_string(path) {
         Ok(t) => Ok(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-        Err(e) => Err(Error::Other(format!("cannot read {}: {e}", path.display()))),
+        Err(e) => Err(Error::io(format!("cannot read {}", path.display()), e)),
     }
 }
 
@@ -83,7 +83,7 @@ impl Config {
     /// Reads the file; a missing file is an empty config.
     pub fn load(path: &Path) -> Result<Self> {
         let text = read_text(path)?;
-        toml::from_str(&text).map_err(|e| bad_file(path, &text, &e))
+        toml::from_str(&text).map_err(|e| bad_file(path, &text, e))
     }
 }
 
@@ -199,7 +199,7 @@ fn unknown_key(key: &str) -> String {
     format!("unknown key {key:?} (known: {})", keys().join(", "))
 }
 
-fn bad_file(path: &Path, text: &str, e: &toml::de::Error) -> Error {
+fn bad_file(path: &Path, text: &str, e: toml::de::Error) -> Error {
     let line = e
         .span()
         .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
@@ -213,9 +213,11 @@ fn bad_file(path: &Path, text: &str, e: &toml::de::Error) -> Error {
     if let Some(key) = key {
         what = format!("{key}: {what}");
     }
-    match line {
-        Some(n) => Error::Usage(format!("{}: line {n}: {what}", path.display())),
-        None => Error::Usage(format!("{}: {what}", path.display())),
+    Error::ConfigSyntax {
+        path: path.to_owned(),
+        line,
+        message: what,
+        source: Box::new(e),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod config;
 pub mod emulator;
 pub mod error;
 pub mod history;
+pub mod job_report;
 pub mod limiter;
 pub mod metadata;
 pub mod options;

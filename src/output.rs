@@ -84,20 +84,20 @@ pub fn sidecar_path(image: &Path) -> PathBuf {
 /// Makes sure `dir` exists and a file can be created in it, before anything is sent.
 pub fn ensure_writable(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| {
-        Error::Other(format!(
-            "cannot create the output directory {}: {e}",
-            dir.display()
-        ))
+        Error::io(
+            format!("cannot create the output directory {}", dir.display()),
+            e,
+        )
     })?;
     tempfile::Builder::new()
         .prefix(".segflux-probe-")
         .tempfile_in(dir)
         .map(drop)
         .map_err(|e| {
-            Error::Other(format!(
-                "cannot write into the output directory {}: {e}",
-                dir.display()
-            ))
+            Error::io(
+                format!("cannot write into the output directory {}", dir.display()),
+                e,
+            )
         })
 }
 

@@ -10,7 +10,6 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use serde_json::Value;
 
 use crate::api::JobState;
 use crate::cli::ColorChoice;
@@ -67,9 +66,9 @@ impl Printer {
         let _ = writeln!(out, "{line}").and_then(|()| out.flush());
     }
 
-    /// One JSON object on one stdout line.
-    pub fn json_line(&self, value: &Value) {
-        self.result(&value.to_string());
+    /// One JSON object on one stdout line (a [`crate::job_report::JobReport`], or a `Value`).
+    pub fn json_line(&self, value: &impl serde::Serialize) {
+        self.result(&serde_json::to_string(value).unwrap_or_default());
     }
 
     /// A message on stderr, unless `-q`.

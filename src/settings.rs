@@ -100,9 +100,7 @@ impl Settings {
 
     /// The key, or the exit-3 error that says how to set one.
     pub fn require_key(&self) -> Result<ApiKey> {
-        self.key
-            .clone()
-            .ok_or_else(|| Error::Auth("no API key".into()))
+        self.key.clone().ok_or(Error::MissingKey)
     }
 
     /// The data directory (job history): `SEGFLUX_DATA_DIR`, else the platform's.

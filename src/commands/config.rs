@@ -44,7 +44,7 @@ pub fn run(ctx: &Context, cmd: &ConfigCmd) -> Result<()> {
             file.set(key, &value)
                 .map_err(|e| Error::Usage(format!("invalid value for config key {key}: {e}")))?;
             file.save()
-                .map_err(|e| Error::Other(format!("cannot write {}: {e}", path.display())))?;
+                .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
             p.info(&format!(
                 "{key} = {} (in {})",
                 shown(key, &value),

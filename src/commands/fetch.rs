@@ -64,7 +64,7 @@ async fn fetch(
     };
     let (metrics, finished_after) = match status.state() {
         JobState::Completed => (status.metrics, None),
-        JobState::Failed => return Err(Error::JobFailed(wait::failure_text(&status))),
+        JobState::Failed => return Err(Error::job_failed(wait::failure_text(&status))),
         JobState::Unknown(s) => return Err(Error::UnknownState(s)),
         state if !args.wait => {
             return Err(Error::Other(format!(

@@ -81,7 +81,7 @@ impl Context {
             let dir = tempfile::Builder::new()
                 .prefix("segflux-emulator-")
                 .tempdir()
-                .map_err(|e| Error::Other(format!("cannot create a scratch directory: {e}")))?;
+                .map_err(|e| Error::io("cannot create a scratch directory", e))?;
             Settings::use_ephemeral_data_dir(dir.path().to_owned());
             Some(Arc::new(dir))
         } else {
@@ -172,7 +172,7 @@ pub async fn connect_with(
     let (emulator, base_url, key) = if ctx.settings.emulator {
         let emu = Emulator::start(EmulatorConfig::default())
             .await
-            .map_err(|e| Error::Other(format!("cannot start the built-in emulator: {e}")))?;
+            .map_err(|e| Error::io("cannot start the built-in emulator", e))?;
         let base = emu.base_url();
         let key = ctx.settings.key.clone().or_else(|| ApiKey::new("emulator"));
         (Some(emu), base, key)
@@ -202,7 +202,7 @@ pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
         Command::Status(args) => status::run(&ctx, args).await,
         Command::Fetch(args) => fetch::run(&ctx, args).await,
         Command::Completions { shell } => write_completions(shell, &mut std::io::stdout().lock())
-            .map_err(|e| Error::Other(format!("cannot write the completions: {e}"))),
+            .map_err(|e| Error::io("cannot write the completions", e)),
         Command::Man { command } => {
             write_man_page(command.as_deref(), &mut std::io::stdout().lock())
         }

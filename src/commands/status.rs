@@ -4,13 +4,12 @@ use std::fmt::Write as _;
 use std::time::Duration;
 use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 
-use serde_json::json;
-
 use crate::api::{JobState, Metrics, StatusResponse};
 use crate::cli::StatusArgs;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::history::{History, JobRecord, Query};
+use crate::job_report::JobReport;
 use crate::wait;
 
 use super::{Context, connect, job};
@@ -80,7 +79,7 @@ async fn one(ctx: &Context, client: &Client, id: &str, wait: bool) -> Result<()>
     print_line(ctx, id, state.as_str(), rec.as_ref(), Some(&status));
     match state {
         JobState::Unknown(s) => Err(Error::UnknownState(s)),
-        JobState::Failed if wait => Err(Error::JobFailed(wait::failure_text(&status))),
+        JobState::Failed if wait => Err(Error::job_failed(wait::failure_text(&status))),
         _ => Ok(()),
     }
 }
@@ -95,14 +94,11 @@ fn print_line(
     let metrics = Metrics::from_value(s.and_then(|s| s.metrics.as_ref()));
     let error = s.and_then(StatusResponse::error_text);
     if ctx.printer.is_json() {
-        ctx.printer.json_line(&json!({
-            "request_id": id, "status": state,
-            "model": rec.map(|r| r.model.clone()), "seed": rec.map(|r| r.seed),
-            "prompt_hash": rec.map(|r| r.prompt_hash.clone()),
-            "path": rec.and_then(|r| r.path.clone()),
-            "output_url": rec.and_then(|r| r.output_url.clone()),
-            "inference_time": metrics.inference_time, "error": error,
-        }));
+        let mut report = JobReport::new(Some(id), state)
+            .record(rec)
+            .metrics(&metrics);
+        report.error.clone_from(&error);
+        ctx.printer.json_line(&report);
         return;
     }
     let mut line = format!("{id} {state}");
@@ -138,12 +134,12 @@ fn list(ctx: &Context, limit: usize) {
     };
     if ctx.printer.is_json() {
         for r in &records {
-            ctx.printer.json_line(&json!({
-                "request_id": r.request_id, "status": r.state, "model": r.model, "seed": r.seed,
-                "prompt_hash": r.prompt_hash, "prompt": r.prompt(), "path": r.path,
-                "output_url": r.output_url, "inference_time": r.inference_time, "error": r.error,
-                "submitted_ms": r.submitted_ms,
-            }));
+            let mut report = JobReport::new(Some(&r.request_id), &r.state).record(Some(r));
+            report.prompt = Some(r.prompt().to_owned());
+            report.inference_time = r.inference_time;
+            report.error.clone_from(&r.error);
+            report.submitted_ms = Some(r.submitted_ms);
+            ctx.printer.json_line(&report);
         }
         return;
     }

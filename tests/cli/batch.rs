@@ -68,6 +68,10 @@ fn a_text_file_with_counts_writes_every_image_and_a_manifest() {
             "path",
             "inference_time",
             "wall_time",
+            "model",
+            "output_url",
+            "width",
+            "height",
         ] {
             assert!(!l[key].is_null(), "{key} missing in {l}");
         }

@@ -15,13 +15,13 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
 use futures_util::stream::FuturesUnordered;
-use serde_json::json;
 
 use crate::batch::{self, BatchJob};
 use crate::cli::{GenerateArgs, ProvenanceArgs};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::history::{History, JobRecord};
+use crate::job_report::JobReport;
 use crate::limiter::Limiter;
 use crate::metadata::GenerationRecord;
 use crate::output::{self, Target};
@@ -206,7 +206,7 @@ fn open_manifest(path: Option<&Path>) -> Result<Option<Mutex<std::fs::File>>> {
             .append(true)
             .open(p)
             .map(Mutex::new)
-            .map_err(|e| Error::Other(format!("cannot open the manifest {}: {e}", p.display())))
+            .map_err(|e| Error::io(format!("cannot open the manifest {}", p.display()), e))
     })
     .transpose()
 }
@@ -352,7 +352,7 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
                 if matches!(error.exit_code(), 3 | 4)
                     && let Ok(mut stop) = b.stop.lock()
                 {
-                    stop.get_or_insert_with(|| error.to_string());
+                    stop.get_or_insert_with(|| error.one_line());
                 }
                 return Outcome::Failed { id: None, error };
             }
@@ -433,11 +433,7 @@ fn report(
 ) {
     let req = &p.job.request;
     let path = p.path.display().to_string();
-    let cost = match outcome {
-        Outcome::Written { delivered, .. } => delivered.metrics.cost,
-        _ => None,
-    };
-    let (id, status, error, inference, message) = match outcome {
+    let (report, message) = match outcome {
         Outcome::Written {
             id,
             delivered,
@@ -451,20 +447,14 @@ fn report(
                 "written"
             };
             (
-                Some(id.as_str()),
-                "COMPLETED",
-                None,
-                delivered.metrics.inference_time,
+                job::delivered_report(id, delivered, None),
                 format!("{how} {path}"),
             )
         }
         Outcome::Skipped => {
             tally.skipped += 1;
             (
-                None,
-                "SKIPPED",
-                None,
-                None,
+                JobReport::new(None, "SKIPPED"),
                 format!("skipped {path} (exists; --force redoes it)"),
             )
         }
@@ -476,20 +466,17 @@ fn report(
             }
             let text = error.render().replace('\n', "; ");
             (
-                id.as_deref(),
-                "FAILED",
-                Some(error.to_string()),
-                None,
+                JobReport::new(id.as_deref(), "FAILED").failure(error),
                 format!("failed {path} (line {}): {text}", p.job.line),
             )
         }
     };
-    let line = json!({
-        "request_id": id, "prompt": req.prompt, "seed": req.seed, "prompt_hash": req.prompt_hash(),
-        "model": req.model, "path": path, "status": status, "error": error,
-        "inference_time": inference, "cost": cost, "wall_time": (wall.as_secs_f64() * 1000.0).round() / 1000.0,
-        "line": p.job.line,
-    });
+    let mut line = report.request(req);
+    line.prompt = Some(req.prompt.clone());
+    line.path = Some(path);
+    line.wall_time = Some((wall.as_secs_f64() * 1000.0).round() / 1000.0);
+    line.line = Some(p.job.line);
+    let line = serde_json::to_string(&line).unwrap_or_default();
     progress.job_done(&message, matches!(outcome, Outcome::Failed { .. }));
     if let Some(m) = manifest
         && let Ok(mut f) = m.lock()
@@ -498,6 +485,6 @@ fn report(
         progress.message(&format!("warning: cannot write the manifest: {e}"));
     }
     if ctx.printer.is_json() {
-        ctx.printer.json_line(&line);
+        ctx.printer.result(&line);
     }
 }
