@@ -62,7 +62,7 @@ impl Context {
                 | Command::Emulator(_)
                 | Command::Config(_)
         );
-        let config = match crate::config::path() {
+        let config = match Settings::config_path() {
             Some(path) if uses_config => {
                 let config = Config::load(&path)?;
                 if let Some(w) = crate::config::permission_warning(&path, &config) {
