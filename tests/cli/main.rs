@@ -12,6 +12,7 @@ mod faults;
 mod generate;
 mod jobs;
 mod metadata;
+mod polling;
 mod spend;
 mod testenv;
 mod usage;
