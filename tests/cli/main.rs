@@ -12,6 +12,7 @@ mod faults;
 mod generate;
 mod jobs;
 mod metadata;
+mod pipelines;
 mod polling;
 mod spend;
 mod testenv;

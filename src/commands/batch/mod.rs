@@ -1,22 +1,22 @@
 //! Batch generation (`generate --from FILE`, `-n N`, `--manifest`, `--shard`): many jobs at
 //! once, idempotent across re-runs, one failure never stopping the rest.
 //!
-//! Order of work: parse and check every line (exit 2, nothing sent); skip jobs whose file
-//! exists; resume jobs the history shows as submitted within the hour; submit the rest under
-//! the adaptive [`Limiter`]; write a manifest line and a progress line as each job ends; end
-//! with a summary and the most severe exit code.
+//! Order of work: plan (see [`plan`]: every line checked, duplicates refused, each job judged
+//! up to date, out of date, missing or kept, every output path checked — exit 2 / 1, nothing
+//! sent); skip up-to-date jobs and keep files segflux did not make; resume jobs the history
+//! shows as submitted within the hour; submit the rest under the adaptive [`Limiter`]; write a
+//! manifest line, a progress line and the written path (stdout) as each job ends; end with a
+//! summary and the most severe exit code.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
-use std::io::{Read as _, Write as _};
-use std::path::{Path, PathBuf};
+use std::io::Write as _;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
 use futures_util::stream::FuturesUnordered;
 
-use crate::batch::{self, BatchJob};
 use crate::cli::{GenerateArgs, ProvenanceArgs};
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -24,23 +24,21 @@ use crate::history::{History, JobRecord};
 use crate::job_report::JobReport;
 use crate::limiter::Limiter;
 use crate::metadata::GenerationRecord;
-use crate::output::{self, Target};
+use crate::output;
 use crate::printer::BatchProgress;
 use crate::wait;
 
 use super::job::{self, Destination, WriteOptions};
 use super::{Context, connect_with, cost, generate};
 
+mod input;
+mod judge;
 mod pace;
+mod plan;
 
+use judge::State;
 use pace::{Learner, Throttle};
-
-/// A job with its target path.
-#[derive(Debug)]
-struct Planned {
-    job: BatchJob,
-    path: PathBuf,
-}
+use plan::Planned;
 
 /// How one job ended.
 #[derive(Debug)]
@@ -51,6 +49,8 @@ enum Outcome {
         resumed: bool,
     },
     Skipped,
+    /// An existing file with no generation record, left alone.
+    Kept,
     Failed {
         id: Option<String>,
         error: Error,
@@ -59,36 +59,57 @@ enum Outcome {
 
 /// Runs a batch.
 pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
-    let (jobs, dir) = plan(ctx, args)?;
+    let mut plan = plan::Plan::new(ctx, args)?;
+    let (total, repeats) = plan.validate()?;
+    if repeats > 0 {
+        ctx.printer.info(&format!(
+            "note: {repeats} repeated job(s) dropped (the same request for the same file)"
+        ));
+    }
     if args.gen_opts.dry_run {
         let mut estimates = crate::spend::Estimates::default();
-        for p in &jobs {
+        let mut total = crate::spend::Total::default();
+        for p in plan.jobs()? {
             let req = &p.job.request;
-            generate::dry_run(ctx, req, estimates.get(&req.model));
+            let estimate = estimates.get(&req.model);
+            generate::dry_run(ctx, req, estimate);
+            total.add(&req.model, estimate);
         }
-        let total = cost::total(jobs.iter().map(|p| &p.job.request));
         cost::show_estimate(ctx, &total);
         return cost::refuse_over_cap(cost::cap(ctx, args), &total);
     }
-    output::ensure_writable(&dir)?;
+    if args.batch.check {
+        let resumable = resumable_jobs(ctx.settings.base_url.trim_end_matches('/'));
+        return plan::check(ctx, &plan, &|p| {
+            resumable.contains_key(&resume_key(&p.job.request))
+        });
+    }
+    output::ensure_writable(&plan.dir)?;
     let manifest = open_manifest(args.batch.manifest.as_deref())?;
     let started = Instant::now();
-    let progress = ctx.printer.batch_progress(jobs.len());
-    let (todo, skipped): (Vec<Planned>, Vec<Planned>) = jobs
-        .into_iter()
-        .partition(|p| args.force || !p.path.exists());
+    let progress = ctx.printer.batch_progress(total);
     let mut tally = Tally::default();
-    for p in &skipped {
+    let mut todo = Vec::new();
+    for p in plan.jobs()? {
+        let outcome = match p.state {
+            State::UpToDate => Outcome::Skipped,
+            State::Kept => Outcome::Kept,
+            _ => {
+                todo.push(p);
+                continue;
+            }
+        };
         report(
             ctx,
             &progress,
             manifest.as_ref(),
-            p,
-            &Outcome::Skipped,
+            &p,
+            &outcome,
             Duration::ZERO,
             &mut tally,
         );
     }
+    plan::check_targets(todo.iter())?;
     if !todo.is_empty() {
         let limiter = run_jobs(ctx, args, &todo, &progress, manifest.as_ref(), &mut tally).await?;
         if limiter.lowest() < args.batch.concurrency as usize {
@@ -102,10 +123,12 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
     }
     progress.close();
     progress.message(&format!(
-        "generated {}, resumed {}, skipped {}, failed {} in {:.1}s",
+        "generated {}, updated {}, resumed {}, skipped {}, kept {}, failed {} in {:.1}s",
         tally.written,
+        tally.updated,
         tally.resumed,
         tally.skipped,
+        tally.kept,
         tally.failed,
         started.elapsed().as_secs_f64()
     ));
@@ -113,90 +136,20 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
         0 => Ok(()),
         code => Err(Error::Batch {
             failed: tally.failed,
-            total: tally.written + tally.skipped + tally.failed,
+            total: tally.written + tally.skipped + tally.kept + tally.failed,
             code,
         }),
     }
 }
 
-/// Reads and checks the input, expands, de-duplicates and shards it.
-fn plan(ctx: &Context, args: &GenerateArgs) -> Result<(Vec<Planned>, PathBuf)> {
-    let output = args.output.as_ref().or(ctx.settings.config.output.as_ref());
-    let Ok(Target::Dir(dir)) = Target::from_arg(output.map(PathBuf::as_path)) else {
-        return Err(Error::Usage(format!(
-            "invalid value '{}' for '--output <PATH>': in batch mode it must be a directory (end it in /)",
-            output.map_or(Path::new("."), PathBuf::as_path).display()
-        )));
-    };
-    let format = args
-        .gen_opts
-        .format
-        .unwrap_or_else(|| generate::default_format(ctx));
-    let defaults = generate::build_request(ctx, String::new(), &args.gen_opts, format);
-    let (name, text) = match (&args.batch.from, &args.prompt) {
-        (Some(from), _) => (from.display().to_string(), read_input(from)?),
-        (None, Some(prompt)) => (
-            "-".to_owned(),
-            generate::read_prompt(prompt)?.replace('\n', " "),
-        ),
-        (None, None) => return Err(Error::Usage("a PROMPT or --from FILE is required".into())),
-    };
-    let jsonl = args.batch.from.is_some() && batch::is_jsonl(&name, &text);
-    let mut jobs = batch::parse(
-        &text,
-        jsonl,
-        &defaults,
-        generate::default_seed(ctx, &args.gen_opts),
-        args.batch.count,
+/// The history's key of a job: (prompt hash, seed, format, model).
+fn resume_key(req: &crate::request::GenerationRequest) -> (String, u64, String, String) {
+    (
+        req.prompt_hash(),
+        req.seed,
+        req.format.ext().to_owned(),
+        req.model.clone(),
     )
-    .map_err(|errors| bad_lines(&name, &errors))?;
-    let dropped = batch::dedupe(&mut jobs);
-    if dropped > 0 {
-        ctx.printer.info(&format!(
-            "note: {dropped} duplicate job(s) dropped (same file name)"
-        ));
-    }
-    if let Some((k, n)) = args.batch.shard {
-        jobs = batch::shard(jobs, k, n);
-    }
-    let planned = jobs
-        .into_iter()
-        .map(|job| Planned {
-            path: dir.join(&job.file_name),
-            job,
-        })
-        .collect();
-    Ok((planned, dir))
-}
-
-fn read_input(from: &Path) -> Result<String> {
-    let mut text = String::new();
-    let read = if from == Path::new("-") {
-        std::io::stdin().read_to_string(&mut text).map(drop)
-    } else {
-        std::fs::File::open(from)
-            .and_then(|mut f| f.read_to_string(&mut text))
-            .map(drop)
-    };
-    read.map_err(|e| {
-        Error::Usage(format!(
-            "invalid value '{}' for '--from <FILE>': {e}",
-            from.display()
-        ))
-    })?;
-    Ok(text)
-}
-
-fn bad_lines(name: &str, errors: &[String]) -> Error {
-    const SHOWN: usize = 10;
-    let mut msg = format!(
-        "invalid value '{name}' for '--from <FILE>': {}",
-        errors[..errors.len().min(SHOWN)].join("; ")
-    );
-    if errors.len() > SHOWN {
-        let _ = write!(msg, "; and {} more bad lines", errors.len() - SHOWN);
-    }
-    Error::Usage(msg)
 }
 
 fn open_manifest(path: Option<&Path>) -> Result<Option<Mutex<std::fs::File>>> {
@@ -307,16 +260,6 @@ fn resumable_jobs(api: &str) -> HashMap<(String, u64, String, String), JobRecord
     map
 }
 
-/// The key of [`resumable_jobs`] for a request.
-fn resume_key(req: &crate::request::GenerationRequest) -> (String, u64, String, String) {
-    (
-        req.prompt_hash(),
-        req.seed,
-        req.format.ext().to_owned(),
-        req.model.clone(),
-    )
-}
-
 /// How far back a resumable job can be: the API's retention.
 fn history_window_ms() -> u64 {
     u64::try_from(crate::history::RETENTION.as_millis()).unwrap_or(u64::MAX)
@@ -392,7 +335,8 @@ async fn finish(
         format: req.format,
     };
     let record = GenerationRecord::from_body(id, Some(&req.model), &req.body());
-    let opts = WriteOptions::new(b.force, b.provenance, record);
+    // An out-of-date file is replaced only now, after the new image was verified.
+    let opts = WriteOptions::new(b.force || p.state.replaces(), b.provenance, record);
     let delivered = job::deliver(
         b.ctx,
         b.client,
@@ -415,6 +359,8 @@ async fn finish(
 #[derive(Debug, Default)]
 struct Tally {
     written: usize,
+    updated: usize,
+    kept: usize,
     resumed: usize,
     skipped: usize,
     failed: usize,
@@ -439,15 +385,26 @@ fn report(
             delivered,
             resumed,
         } => {
-            tally.written += 1;
+            let updated = p.state.replaces();
+            tally.written += usize::from(!updated);
+            tally.updated += usize::from(updated);
             tally.resumed += usize::from(*resumed);
-            let how = if *resumed {
-                "fetched (resumed)"
-            } else {
-                "written"
+            let how = match (*resumed, updated) {
+                (true, _) => "fetched (resumed)",
+                (false, true) => "updated",
+                (false, false) => "written",
             };
+            if !ctx.printer.is_json() {
+                ctx.printer.result(&path);
+            }
             (
-                job::delivered_report(id, delivered, None),
+                {
+                    let mut r = job::delivered_report(id, delivered, None);
+                    if updated {
+                        "UPDATED".clone_into(&mut r.status);
+                    }
+                    r
+                },
                 format!("{how} {path}"),
             )
         }
@@ -455,7 +412,17 @@ fn report(
             tally.skipped += 1;
             (
                 JobReport::new(None, "SKIPPED"),
-                format!("skipped {path} (exists; --force redoes it)"),
+                format!("skipped {path} (up to date; --force redoes it)"),
+            )
+        }
+        Outcome::Kept => {
+            tally.kept += 1;
+            (
+                JobReport::new(None, "KEPT"),
+                format!(
+                    "warning: kept {path} (line {}): it has no generation record, so segflux did not make it; --force regenerates it",
+                    p.job.line
+                ),
             )
         }
         Outcome::Failed { id, error } => {
