@@ -104,6 +104,7 @@ enum Call {
     Status,
     Result,
     History,
+    Account,
 }
 
 impl Client {
@@ -207,6 +208,18 @@ impl Client {
         let (_, bytes) = self.send(Call::Result, &url, || self.api.get(&url)).await?;
         serde_json::from_slice(&bytes)
             .map_err(|e| Error::Network(format!("the result answer was not valid JSON: {e}")))
+    }
+
+    /// `GET /v1/get-user-credits` on the API origin (the only origin the key goes to):
+    /// the account's credits and free credits.
+    pub async fn credits(&self) -> Result<api::Credits> {
+        let url = self.url(api::CREDITS_PATH);
+        let (_, bytes) = self
+            .send(Call::Account, &url, || self.api.get(&url))
+            .await?;
+        let body: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Network(format!("the credits answer was not valid JSON: {e}")))?;
+        Ok(api::Credits::from_value(&body))
     }
 
     /// Downloads an image without the key: http(s) only, capped size, complete body, retried.
@@ -339,6 +352,7 @@ impl Client {
                 Call::Status => "poll",
                 Call::Result => "result fetch",
                 Call::History => "request-history read",
+                Call::Account => "credits check",
             };
             if self.pause(attempt, hint, what, &text).await.is_err() {
                 return Err(Error::Network(format!(

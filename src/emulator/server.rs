@@ -100,6 +100,7 @@ pub(super) enum Route {
     Submit(String),
     Status(String),
     Result(String),
+    Credits,
     Download { id: String, ext: String },
     HistoryList(String),
     HistoryRecord(String),
@@ -116,6 +117,9 @@ impl Route {
     }
 
     fn api(method: &Method, path: &str) -> Option<Self> {
+        if path == crate::api::CREDITS_PATH {
+            return (*method == Method::GET).then_some(Self::Credits);
+        }
         if let Some(rest) = path.strip_prefix(crate::api::history::LIST_PATH) {
             return history_routes::classify(method, rest);
         }
@@ -151,6 +155,7 @@ impl Route {
             Self::Submit(_) => Endpoint::Submit,
             Self::Status(_) => Endpoint::Status,
             Self::Result(_) => Endpoint::Result,
+            Self::Credits => Endpoint::Credits,
             Self::Download { .. } => Endpoint::Download,
             Self::HistoryList(_) | Self::HistoryRecord(_) => Endpoint::History,
             Self::ApiOther | Self::CdnOther => Endpoint::Other,
@@ -208,6 +213,7 @@ fn dispatch(
         Route::Submit(_)
             | Route::Status(_)
             | Route::Result(_)
+            | Route::Credits
             | Route::HistoryList(_)
             | Route::HistoryRecord(_)
             | Route::ApiOther
@@ -219,6 +225,7 @@ fn dispatch(
         Route::Submit(model) => api_routes::submit(shared, model, body),
         Route::Status(id) => api_routes::status(shared, id),
         Route::Result(id) => api_routes::result(shared, id),
+        Route::Credits => api_routes::credits(shared),
         Route::Download { id, ext } => cdn::download(shared, id, ext),
         Route::HistoryList(query) => history_routes::list(shared, query),
         Route::HistoryRecord(id) => history_routes::record(shared, id),
@@ -320,6 +327,8 @@ mod tests {
         assert_eq!(api(&post, "/v2/requests/abc"), Route::ApiOther);
         assert_eq!(api(&get, "/v2/requests//status"), Route::ApiOther);
         assert_eq!(api(&get, "/v1/flux-dev"), Route::ApiOther);
+        assert_eq!(api(&get, "/v1/get-user-credits"), Route::Credits);
+        assert_eq!(api(&post, "/v1/get-user-credits"), Route::ApiOther);
         let cdn = |p: &str| Route::classify(Origin::Cdn, &get, p);
         assert_eq!(
             cdn("/images/abc.png"),

@@ -15,5 +15,6 @@ mod journal;
 mod metadata;
 mod pipelines;
 mod polling;
+mod spend;
 mod testenv;
 mod usage;
