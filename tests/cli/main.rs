@@ -12,5 +12,6 @@ mod faults;
 mod generate;
 mod jobs;
 mod metadata;
+mod pictures;
 mod testenv;
 mod usage;
