@@ -10,8 +10,11 @@
 
 use std::path::PathBuf;
 
-use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::client::ApiKey;
+pub use crate::options::{AspectRatio, ImageFormat, valid_model};
+use crate::options::{parse_model, parse_seed, parse_tolerance};
 
 /// Generate images from the command line with Segmind's serverless API.
 ///
@@ -33,8 +36,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options that apply to every command. (`Debug` is written by hand: it hides the key.)
-#[derive(Args)]
+/// Options that apply to every command. (`Debug` shows the key as `ApiKey(redacted)`.)
+#[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Segmind API key (flag beats environment beats config file)
@@ -43,9 +46,10 @@ pub struct GlobalArgs {
         global = true,
         env = "SEGMIND_API_KEY",
         hide_env_values = true,
-        value_name = "KEY"
+        value_name = "KEY",
+        value_parser = ApiKey::parse
     )]
-    pub api_key: Option<String>,
+    pub api_key: Option<ApiKey>,
 
     /// API base URL
     #[arg(
@@ -81,21 +85,6 @@ pub struct GlobalArgs {
     /// Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
-}
-
-impl std::fmt::Debug for GlobalArgs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GlobalArgs")
-            .field("api_key", &self.api_key.as_ref().map(|_| "(redacted)"))
-            .field("base_url", &self.base_url)
-            .field("emulator", &self.emulator)
-            .field("timeout", &self.timeout)
-            .field("json", &self.json)
-            .field("quiet", &self.quiet)
-            .field("verbose", &self.verbose)
-            .field("color", &self.color)
-            .finish()
-    }
 }
 
 /// When to colour messages.
@@ -207,7 +196,7 @@ pub struct BatchArgs {
 
     /// Images per prompt, with seeds seed, seed+1, …
     #[arg(short = 'n', long = "count", value_name = "N", default_value_t = 1,
-          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+          value_parser = crate::options::parse_count)]
     pub count: u32,
 
     /// Jobs in flight at once; lowered automatically while the API answers 429
@@ -222,12 +211,21 @@ pub struct BatchArgs {
     /// Process only the K-th of N deterministic slices of the jobs (1-based), e.g. 2/4
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u32, u32)>,
+
+    /// Send nothing: list each job whose file is missing or out of date, count the images a
+    /// run would pay for; exit 0 when everything is up to date, 1 otherwise (a CI gate)
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
 }
 
 impl BatchArgs {
     /// Whether any batch option asks for batch mode.
     pub fn is_batch(&self) -> bool {
-        self.from.is_some() || self.count > 1 || self.manifest.is_some() || self.shard.is_some()
+        self.from.is_some()
+            || self.count > 1
+            || self.manifest.is_some()
+            || self.shard.is_some()
+            || self.check
     }
 }
 
@@ -279,9 +277,7 @@ pub struct GenOptions {
     pub raw: bool,
 
     /// 1 (strictest) to 6 (most permissive) [default: 2]
-    #[arg(long, value_name = "N", allow_hyphen_values = true,
-          value_parser = clap::builder::PossibleValuesParser::new(["1", "2", "3", "4", "5", "6"])
-              .map(|s| s.parse::<u8>().unwrap_or(2)))]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_tolerance)]
     pub safety_tolerance: Option<u8>,
 
     /// URL of an image used as a visual prompt
@@ -392,92 +388,6 @@ pub struct EmulatorArgs {
     pub image_size: u32,
 }
 
-/// An aspect ratio flux-1.1-pro-ultra accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[expect(missing_docs, reason = "the variant names are the ratios")]
-pub enum AspectRatio {
-    #[value(name = "21:9")]
-    R21x9,
-    #[value(name = "16:9")]
-    R16x9,
-    #[value(name = "3:2")]
-    R3x2,
-    #[value(name = "4:3")]
-    R4x3,
-    #[value(name = "5:4")]
-    R5x4,
-    #[value(name = "1:1")]
-    R1x1,
-    #[value(name = "4:5")]
-    R4x5,
-    #[value(name = "3:4")]
-    R3x4,
-    #[value(name = "2:3")]
-    R2x3,
-    #[value(name = "9:16")]
-    R9x16,
-    #[value(name = "9:21")]
-    R9x21,
-}
-
-impl AspectRatio {
-    /// The wire spelling, e.g. `16:9`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::R21x9 => "21:9",
-            Self::R16x9 => "16:9",
-            Self::R3x2 => "3:2",
-            Self::R4x3 => "4:3",
-            Self::R5x4 => "5:4",
-            Self::R1x1 => "1:1",
-            Self::R4x5 => "4:5",
-            Self::R3x4 => "3:4",
-            Self::R2x3 => "2:3",
-            Self::R9x16 => "9:16",
-            Self::R9x21 => "9:21",
-        }
-    }
-}
-
-/// An image format the API can produce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ImageFormat {
-    /// JPEG
-    Jpg,
-    /// PNG
-    Png,
-}
-
-impl ImageFormat {
-    /// The extension and wire spelling.
-    pub fn ext(self) -> &'static str {
-        match self {
-            Self::Jpg => "jpg",
-            Self::Png => "png",
-        }
-    }
-
-    /// The format of a file name's extension (`jpg`, `jpeg`, `png`, any case).
-    pub fn from_ext(ext: &str) -> Option<Self> {
-        match ext.to_ascii_lowercase().as_str() {
-            "jpg" | "jpeg" => Some(Self::Jpg),
-            "png" => Some(Self::Png),
-            _ => None,
-        }
-    }
-}
-
-/// The keys segflux sets from its own flags; `-p` may not set them.
-pub const OWN_PARAMS: [(&str, &str); 7] = [
-    ("prompt", "PROMPT"),
-    ("aspect_ratio", "--ar"),
-    ("seed", "--seed"),
-    ("raw", "--raw"),
-    ("safety_tolerance", "--safety-tolerance"),
-    ("output_format", "--format"),
-    ("image_prompt", "--image-prompt"),
-];
-
 /// An emulator image size: `real` is [`crate::emulator::REAL_SIZE`], `small` a 256 px long
 /// side, a number that long side (16 to 8192).
 pub fn parse_image_size(s: &str) -> Result<u32, String> {
@@ -492,10 +402,7 @@ pub fn parse_image_size(s: &str) -> Result<u32, String> {
     }
 }
 
-fn parse_seed(s: &str) -> Result<u64, String> {
-    s.parse::<u64>()
-        .map_err(|_| "must be a non-negative integer".to_owned())
-}
+pub use crate::options::OWN_PARAMS;
 
 fn parse_shard(s: &str) -> Result<(u32, u32), String> {
     let err = || "must be K/N with 1 <= K <= N, e.g. 2/4".to_owned();
@@ -518,22 +425,6 @@ fn parse_request_id(s: &str) -> Result<String, String> {
     }
 }
 
-/// Whether `s` is a plausible model slug (it goes into a URL path).
-pub fn valid_model(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 128
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-}
-
-fn parse_model(s: &str) -> Result<String, String> {
-    if valid_model(s) {
-        Ok(s.to_owned())
-    } else {
-        Err("must be a model slug of letters, digits, '.', '_' and '-'".into())
-    }
-}
-
 fn parse_param(s: &str) -> Result<(String, serde_json::Value), String> {
     let (key, value) = s
         .split_once('=')
@@ -542,9 +433,7 @@ fn parse_param(s: &str) -> Result<(String, serde_json::Value), String> {
     if key.is_empty() {
         return Err("must be KEY=VALUE with a non-empty KEY".into());
     }
-    if let Some((_, flag)) = OWN_PARAMS.iter().find(|(k, _)| *k == key) {
-        return Err(format!("`{key}` is set by {flag}, not by -p"));
-    }
+    crate::options::check_param_key(key)?;
     let value =
         serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
     Ok((key.to_owned(), value))
@@ -575,15 +464,6 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn every_ratio_has_its_wire_spelling() {
-        let names: Vec<&str> = AspectRatio::value_variants()
-            .iter()
-            .map(|r| r.as_str())
-            .collect();
-        assert_eq!(names, crate::api::ASPECT_RATIOS);
     }
 
     #[test]

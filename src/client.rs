@@ -34,6 +34,11 @@ impl ApiKey {
         (!key.is_empty()).then(|| Self(key.to_owned()))
     }
 
+    /// [`ApiKey::new`] for a value read from a flag or a file: a usage error when blank.
+    pub fn parse(key: &str) -> std::result::Result<Self, String> {
+        Self::new(key).ok_or_else(|| "the key is empty".to_owned())
+    }
+
     /// The secret itself, for the one header that carries it.
     pub fn expose(&self) -> &str {
         &self.0
@@ -43,6 +48,13 @@ impl ApiKey {
 impl std::fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ApiKey(redacted)")
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let key = String::deserialize(d)?;
+        Self::parse(&key).map_err(serde::de::Error::custom)
     }
 }
 
@@ -115,14 +127,20 @@ impl Client {
             .connect_timeout(Duration::from_secs(10))
             .read_timeout(read_timeout)
             .build()
-            .map_err(|e| Error::Other(format!("cannot start the HTTP client: {e}")))?;
+            .map_err(|source| Error::Http {
+                context: "cannot start the HTTP client".into(),
+                source,
+            })?;
         let cdn = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .redirect(redirect::Policy::limited(5))
             .connect_timeout(Duration::from_secs(10))
             .read_timeout(read_timeout)
             .build()
-            .map_err(|e| Error::Other(format!("cannot start the HTTP client: {e}")))?;
+            .map_err(|source| Error::Http {
+                context: "cannot start the HTTP client".into(),
+                source,
+            })?;
         Ok(Self {
             api,
             cdn,
@@ -390,7 +408,9 @@ impl Client {
         if attempt >= self.backoff.max_attempts {
             return Err(());
         }
-        let delay = self.backoff.delay(attempt, hint, retry::unit_random());
+        let delay = self
+            .backoff
+            .delay(attempt, hint, crate::random::unit_random());
         if Instant::now() + delay >= self.deadline {
             return Err(());
         }
@@ -468,11 +488,11 @@ fn http_error(outcome: Outcome, text: &str) -> Error {
         return Error::Network(text.to_owned());
     };
     match code {
-        401 | 403 => Error::Auth(format!("the API refused the key ({text})")),
+        401 | 403 => Error::KeyRefused(text.to_owned()),
         404 => Error::NotFound(text.to_owned()),
         410 => Error::NotFound(format!("the model is retired ({text})")),
         406 => Error::Credits(text.to_owned()),
-        422 => Error::JobFailed(text.to_owned()),
+        422 => Error::job_failed(text.to_owned()),
         300..=399 => Error::Network(format!(
             "the API answered a redirect to another origin, which segflux does not follow ({text})"
         )),

@@ -7,160 +7,152 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use crate::api::ASPECT_RATIOS;
+use crate::client::ApiKey;
 use crate::error::{Error, Result};
+use crate::options::{self, AspectRatio, ImageFormat};
 
 /// The file's name inside the config directory.
 pub const FILE_NAME: &str = "config.toml";
 
-/// Everything the file may hold.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Everything the file may hold. Each value is read through the same type or rule as its
+/// flag (`crate::options`), so a key accepts exactly what the flag accepts. A new key is a new
+/// field here and nothing else: `config get/set/list` work from the file and this type.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// The API key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
+    /// The API key (its `Debug` is redacted).
+    #[serde(default)]
+    pub api_key: Option<ApiKey>,
     /// The API base URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "options::de::http_url")]
     pub base_url: Option<String>,
     /// Default model slug.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "options::de::model")]
     pub model: Option<String>,
     /// Default aspect ratio.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aspect_ratio: Option<String>,
+    #[serde(default)]
+    pub aspect_ratio: Option<AspectRatio>,
     /// Default seed (rarely wanted: every image of a prompt is then the same).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub seed: Option<u64>,
     /// Default for `--raw`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub raw: Option<bool>,
     /// Default safety tolerance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "options::de::tolerance")]
     pub safety_tolerance: Option<u8>,
     /// Default visual prompt URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "options::de::http_url")]
     pub image_prompt: Option<String>,
     /// Default format, `jpg` or `png`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
+    #[serde(default)]
+    pub format: Option<ImageFormat>,
     /// Default output directory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub output: Option<PathBuf>,
+    /// How many days of jobs the journal keeps (default 90; at least 1).
+    #[serde(default)]
+    pub history_days: Option<std::num::NonZeroU32>,
 }
 
-/// Like a derived `Debug`, but the key is shown as `(redacted)`: a config ends up inside
-/// `Settings` and `Context`, and a stray `{:?}` must not print the secret.
-impl std::fmt::Debug for Config {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("api_key", &self.api_key.as_ref().map(|_| "(redacted)"))
-            .field("base_url", &self.base_url)
-            .field("model", &self.model)
-            .field("aspect_ratio", &self.aspect_ratio)
-            .field("seed", &self.seed)
-            .field("raw", &self.raw)
-            .field("safety_tolerance", &self.safety_tolerance)
-            .field("image_prompt", &self.image_prompt)
-            .field("format", &self.format)
-            .field("output", &self.output)
-            .finish()
+/// The keys, in the order the struct declares them.
+pub fn keys() -> &'static [&'static str] {
+    options::field_names::<Config>()
+}
+
+/// The file's text; a missing file is empty.
+fn read_text(path: &Path) -> Result<String> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(Error::io(format!("cannot read {}", path.display()), e)),
     }
-}
-
-/// The keys, in the order `config list` shows them, with what each accepts.
-pub const KEYS: [(&str, &str); 10] = [
-    ("api_key", "the API key (use `-` to read it from stdin)"),
-    ("base_url", "an http:// or https:// URL"),
-    ("model", "a model slug"),
-    (
-        "aspect_ratio",
-        "one of 21:9 16:9 3:2 4:3 5:4 1:1 4:5 3:4 2:3 9:16 9:21",
-    ),
-    ("seed", "a non-negative integer"),
-    ("raw", "true or false"),
-    ("safety_tolerance", "an integer from 1 to 6"),
-    ("image_prompt", "an image URL"),
-    ("format", "jpg or png"),
-    ("output", "a directory"),
-];
-
-/// The file's path: `SEGFLUX_CONFIG_DIR` or the platform's config directory.
-pub fn path() -> Option<PathBuf> {
-    crate::settings::Settings::config_dir().map(|d| d.join(FILE_NAME))
 }
 
 impl Config {
     /// Reads the file; a missing file is an empty config.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(e) => return Err(Error::Other(format!("cannot read {}: {e}", path.display()))),
-        };
-        let config: Self = toml::from_str(&text).map_err(|e| bad_file(path, &text, &e))?;
-        config.validate().map_err(|(key, msg)| {
-            let line = text
-                .lines()
-                .position(|l| l.trim_start().starts_with(key))
-                .map_or(String::new(), |n| format!(" line {}:", n + 1));
-            Error::Usage(format!("{}:{line} {key}: {msg}", path.display()))
-        })?;
-        Ok(config)
+        let text = read_text(path)?;
+        toml::from_str(&text).map_err(|e| bad_file(path, &text, e))
     }
+}
 
-    /// Checks every value; `Err((key, what is wrong))`.
-    fn validate(&self) -> Result<(), (&'static str, String)> {
-        for (key, _) in KEYS {
-            if let Some(value) = self.get(key) {
-                check(key, &value).map_err(|m| (key, m))?;
-            }
-        }
-        Ok(())
+/// The file as written, for `get`, `list` and `set`: edits keep the user's comments, order
+/// and layout (`toml_edit`), as cargo and uv do.
+pub struct ConfigFile {
+    path: PathBuf,
+    doc: toml_edit::DocumentMut,
+}
+
+impl ConfigFile {
+    /// Reads and checks the file (a missing one is empty).
+    pub fn open(path: &Path) -> Result<Self> {
+        let text = read_text(path)?;
+        Config::load(path)?;
+        let doc = text
+            .parse::<toml_edit::DocumentMut>()
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+        Ok(Self {
+            path: path.to_owned(),
+            doc,
+        })
     }
 
     /// A key's value as text (the API key unredacted: callers redact).
     pub fn get(&self, key: &str) -> Option<String> {
-        match key {
-            "api_key" => self.api_key.clone(),
-            "base_url" => self.base_url.clone(),
-            "model" => self.model.clone(),
-            "aspect_ratio" => self.aspect_ratio.clone(),
-            "seed" => self.seed.map(|v| v.to_string()),
-            "raw" => self.raw.map(|v| v.to_string()),
-            "safety_tolerance" => self.safety_tolerance.map(|v| v.to_string()),
-            "image_prompt" => self.image_prompt.clone(),
-            "format" => self.format.clone(),
-            "output" => self.output.as_ref().map(|p| p.display().to_string()),
-            _ => None,
-        }
+        let value = self.doc.get(key)?.as_value()?;
+        Some(match value.as_str() {
+            Some(s) => s.to_owned(),
+            None => value.clone().decorated("", "").to_string(),
+        })
     }
 
-    /// Sets a key from text, checked like the matching flag.
+    /// Every key set in the file, in the file's order.
+    pub fn entries(&self) -> Vec<(String, String)> {
+        self.doc
+            .iter()
+            .filter_map(|(k, _)| Some((k.to_owned(), self.get(k)?)))
+            .collect()
+    }
+
+    /// Sets a key from text, checked like the matching flag; the rest of the file is kept.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
-        check(key, value)?;
-        let v = value.to_owned();
-        match key {
-            "api_key" => self.api_key = Some(v),
-            "base_url" => self.base_url = Some(v),
-            "model" => self.model = Some(v),
-            "aspect_ratio" => self.aspect_ratio = Some(v),
-            "seed" => self.seed = v.parse().ok(),
-            "raw" => self.raw = v.parse().ok(),
-            "safety_tolerance" => self.safety_tolerance = v.parse().ok(),
-            "image_prompt" => self.image_prompt = Some(v),
-            "format" => self.format = Some(v),
-            "output" => self.output = Some(PathBuf::from(v)),
-            _ => return Err(unknown_key(key)),
+        if !keys().contains(&key) {
+            return Err(unknown_key(key));
         }
-        Ok(())
+        // The value's TOML type is the one the key's field accepts: try the typed readings
+        // first, then a string.
+        let candidates = [
+            value.parse::<i64>().ok().map(toml_edit::value),
+            value.parse::<bool>().ok().map(toml_edit::value),
+            Some(toml_edit::value(value)),
+        ];
+        // The first (most specific) reading's complaint is the one worth showing.
+        let mut first: Option<String> = None;
+        for item in candidates.into_iter().flatten() {
+            let mut doc = self.doc.clone();
+            doc[key] = item;
+            match toml::from_str::<Config>(&doc.to_string()) {
+                Ok(_) => {
+                    self.doc = doc;
+                    return Ok(());
+                }
+                Err(e) => {
+                    first.get_or_insert_with(|| e.message().trim().to_owned());
+                }
+            }
+        }
+        Err(format!(
+            "invalid value {value:?}: {}",
+            first.unwrap_or_default()
+        ))
     }
 
     /// Writes the file atomically, mode 0600 (it may hold the key).
-    pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        let text = toml::to_string(self).map_err(std::io::Error::other)?;
+    pub fn save(&self) -> std::io::Result<()> {
+        let path = &self.path;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -168,7 +160,7 @@ impl Config {
         let mut tmp = tempfile::Builder::new()
             .prefix(".config-")
             .tempfile_in(dir)?;
-        std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+        std::io::Write::write_all(&mut tmp, self.doc.to_string().as_bytes())?;
         tmp.as_file().sync_all()?;
         tmp.persist(path).map_err(|e| e.error)?;
         Ok(())
@@ -194,41 +186,29 @@ pub fn permission_warning(path: &Path, config: &Config) -> Option<String> {
     None
 }
 
-fn check(key: &str, value: &str) -> Result<(), String> {
-    let ok = match key {
-        "api_key" => !value.trim().is_empty(),
-        "base_url" | "image_prompt" => {
-            value.starts_with("http://") || value.starts_with("https://")
-        }
-        "model" => crate::cli::valid_model(value),
-        "aspect_ratio" => ASPECT_RATIOS.contains(&value),
-        "seed" => value.parse::<u64>().is_ok(),
-        "raw" => value.parse::<bool>().is_ok(),
-        "safety_tolerance" => value.parse::<u8>().is_ok_and(|t| (1..=6).contains(&t)),
-        "format" => matches!(value, "jpg" | "png"),
-        "output" => !value.is_empty(),
-        _ => return Err(unknown_key(key)),
-    };
-    if ok {
-        return Ok(());
-    }
-    let want = KEYS.iter().find(|(k, _)| *k == key).map_or("", |(_, w)| w);
-    Err(format!("invalid value {value:?}: expected {want}"))
-}
-
 fn unknown_key(key: &str) -> String {
-    let known: Vec<&str> = KEYS.iter().map(|(k, _)| *k).collect();
-    format!("unknown key {key:?} (known: {})", known.join(", "))
+    format!("unknown key {key:?} (known: {})", keys().join(", "))
 }
 
-fn bad_file(path: &Path, text: &str, e: &toml::de::Error) -> Error {
+fn bad_file(path: &Path, text: &str, e: toml::de::Error) -> Error {
     let line = e
         .span()
         .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-    let what = e.message().trim();
-    match line {
-        Some(n) => Error::Usage(format!("{}: line {n}: {what}", path.display())),
-        None => Error::Usage(format!("{}: {what}", path.display())),
+    let mut what = e.message().trim().to_owned();
+    // Name the key of the offending line, when the error does not already.
+    let key = line
+        .and_then(|n| text.lines().nth(n - 1))
+        .and_then(|l| l.split_once('='))
+        .map(|(k, _)| k.trim().trim_matches('"'))
+        .filter(|k| !k.is_empty() && !what.contains(k));
+    if let Some(key) = key {
+        what = format!("{key}: {what}");
+    }
+    Error::ConfigSyntax {
+        path: path.to_owned(),
+        line,
+        message: what,
+        source: Box::new(e),
     }
 }
 
@@ -236,22 +216,30 @@ fn bad_file(path: &Path, text: &str, e: &toml::de::Error) -> Error {
 mod tests {
     use super::*;
 
+    fn file(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(&p, text).unwrap();
+        (dir, p)
+    }
+
     #[test]
     fn debug_never_shows_the_key() {
-        let mut c = Config::default();
-        c.set("api_key", "sk-secret-123").unwrap();
-        let shown = format!("{c:?}");
+        let (_d, p) = file("api_key = \"sk-secret-123\"\n");
+        let shown = format!("{:?}", Config::load(&p).unwrap());
         assert!(
-            !shown.contains("sk-secret-123") && shown.contains("(redacted)"),
+            !shown.contains("sk-secret-123") && shown.contains("redacted"),
             "{shown}"
         );
     }
 
     #[test]
-    fn a_full_file_round_trips() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("c/config.toml");
-        let mut c = Config::default();
+    fn set_keeps_comments_and_layout_and_writes_0600() {
+        let (_d, p) = file("# my defaults\nmodel = \"flux-dev\"  # the fast one\n\n[unused]\n");
+        // A table is not a key segflux knows: the file is refused as a whole.
+        assert!(ConfigFile::open(&p).is_err());
+        std::fs::write(&p, "# my defaults\nmodel = \"flux-dev\"  # the fast one\n").unwrap();
+        let mut f = ConfigFile::open(&p).unwrap();
         for (k, v) in [
             ("api_key", "sk-1"),
             ("aspect_ratio", "16:9"),
@@ -259,11 +247,31 @@ mod tests {
             ("safety_tolerance", "4"),
             ("format", "png"),
             ("output", "renders"),
+            ("seed", "7"),
         ] {
-            c.set(k, v).unwrap();
+            f.set(k, v).unwrap();
         }
-        c.save(&p).unwrap();
-        assert_eq!(Config::load(&p).unwrap(), c);
+        f.save().unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(
+            text.starts_with("# my defaults\nmodel = \"flux-dev\"  # the fast one\n"),
+            "{text}"
+        );
+        let c = Config::load(&p).unwrap();
+        assert_eq!(c.aspect_ratio, Some(AspectRatio::R16x9));
+        assert_eq!(
+            (c.raw, c.safety_tolerance, c.seed),
+            (Some(true), Some(4), Some(7))
+        );
+        assert_eq!(c.format, Some(ImageFormat::Png));
+        assert_eq!(
+            ConfigFile::open(&p).unwrap().get("seed").as_deref(),
+            Some("7")
+        );
+        assert_eq!(
+            ConfigFile::open(&p).unwrap().get("model").as_deref(),
+            Some("flux-dev")
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
@@ -275,33 +283,37 @@ mod tests {
 
     #[test]
     fn bad_values_and_unknown_keys_name_the_file_and_line() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("config.toml");
-        std::fs::write(&p, "model = \"flux-dev\"\nsafety_tolerance = 9\n").unwrap();
+        let (_d, p) = file("model = \"flux-dev\"\nsafety_tolerance = 9\n");
         let e = Config::load(&p).unwrap_err().to_string();
         assert!(e.contains("config.toml: line 2: safety_tolerance"), "{e}");
         std::fs::write(&p, "model = \"flux-dev\"\n\nsead = 3\n").unwrap();
         let e = Config::load(&p).unwrap_err().to_string();
         assert!(e.contains("line 3") && e.contains("sead"), "{e}");
+        std::fs::write(&p, "").unwrap();
+        let mut f = ConfigFile::open(&p).unwrap();
+        assert!(f.set("colour", "x").unwrap_err().contains("unknown key"));
+        assert!(f.set("aspect_ratio", "7:5").unwrap_err().contains("16:9"));
         assert!(
-            Config::default()
-                .set("colour", "x")
+            f.set("safety_tolerance", "0")
                 .unwrap_err()
-                .contains("unknown key")
+                .contains("1, 2, 3, 4, 5, 6")
         );
-        assert!(
-            Config::default()
-                .set("aspect_ratio", "7:5")
-                .unwrap_err()
-                .contains("16:9")
-        );
+        assert!(f.set("seed", "-3").is_err());
+        assert!(f.set("base_url", "ftp://x").unwrap_err().contains("http"));
+        // A number where a string is wanted is stored as a string.
+        f.set("model", "123").unwrap();
+        assert_eq!(f.get("model").as_deref(), Some("123"));
+    }
+
+    #[test]
+    fn the_keys_are_the_fields() {
+        assert_eq!(keys()[0], "api_key");
+        assert!(keys().contains(&"safety_tolerance") && keys().contains(&"output"));
     }
 
     #[test]
     fn a_readable_key_file_draws_a_warning() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("config.toml");
-        std::fs::write(&p, "api_key = \"sk-1\"\n").unwrap();
+        let (_d, p) = file("api_key = \"sk-1\"\n");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;

@@ -2,8 +2,13 @@
 //!
 //! Every error raised after a submit is wrapped with [`Error::for_job`], so the renderer can
 //! always print the `request_id` of the paid job and the command that recovers it.
+//!
+//! Variants are what differs to a user (a missing key is not a refused one); the hint is
+//! chosen by variant, never by message text. Errors from io, TOML and HTTP keep their cause as
+//! `#[source]`, which the renderer prints as `Caused by:` lines the way uv does.
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
 /// Everything that can end a segflux command unsuccessfully.
 #[derive(Debug, thiserror::Error)]
@@ -11,15 +16,29 @@ pub enum Error {
     /// A bad option or value; nothing was sent.
     #[error("{0}")]
     Usage(String),
-    /// No API key, or the API answered 401 / 403.
-    #[error("{0}")]
-    Auth(String),
+    /// No API key anywhere (flag, environment, config file).
+    #[error("no API key")]
+    MissingKey,
+    /// The key was read but cannot be sent as it is (checked before any request).
+    #[error("the API key from {origin} is not valid: {reason}")]
+    InvalidKey {
+        /// Where it came from: `--api-key`, `SEGMIND_API_KEY` or the config file.
+        origin: String,
+        /// What is wrong with it (never the key itself).
+        reason: String,
+    },
+    /// The API answered 401 / 403: the server's text (redacted).
+    #[error("the API refused the key ({0})")]
+    KeyRefused(String),
     /// The API answered 406.
     #[error("insufficient credits: {0}")]
     Credits(String),
-    /// The job ended FAILED (422), content blocks included; the server's text.
+    /// The job ended FAILED (422); the server's text.
     #[error("the job failed: {0}")]
     JobFailed(String),
+    /// The job ended FAILED because the content filter blocked it; the server's text.
+    #[error("the job failed: {0}")]
+    ContentBlocked(String),
     /// `--timeout` passed before the job was terminal.
     #[error("gave up waiting after {0} s; the job may still finish")]
     Timeout(u64),
@@ -54,6 +73,46 @@ pub enum Error {
         /// Submits sent and not answered: they may have been accepted.
         submitting: usize,
     },
+    /// A paid image could not be written: exit 9, like a failed download.
+    #[error("{context}")]
+    ImageWrite {
+        /// What was being done (`cannot write PATH`).
+        context: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file or stream could not be read or written.
+    #[error("{context}")]
+    Io {
+        /// What was being done (`cannot read PATH`).
+        context: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The config file is not valid TOML (or names an unknown key): exit 2, nothing sent.
+    #[error("{}: {}{message}", path.display(), line.map_or(String::new(), |n| format!("line {n}: ")))]
+    ConfigSyntax {
+        /// The config file.
+        path: PathBuf,
+        /// The line of the mistake, when the parser knows it.
+        line: Option<usize>,
+        /// What is wrong, naming the key.
+        message: String,
+        /// The parser's error.
+        #[source]
+        source: Box<toml::de::Error>,
+    },
+    /// The HTTP client could not be built.
+    #[error("{context}")]
+    Http {
+        /// What was being done.
+        context: String,
+        /// Why.
+        #[source]
+        source: reqwest::Error,
+    },
     /// Anything else.
     #[error("{0}")]
     Other(String),
@@ -81,6 +140,24 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// An io error with what was being done (`cannot read PATH`).
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Self::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    /// A FAILED job: [`Error::ContentBlocked`] when the server's text says the content filter
+    /// stopped it (classified here, where the server's text enters), else [`Error::JobFailed`].
+    pub fn job_failed(text: String) -> Self {
+        if text.to_ascii_lowercase().contains("safety") {
+            Self::ContentBlocked(text)
+        } else {
+            Self::JobFailed(text)
+        }
+    }
+
     /// Attaches the request id of the job this error concerns (idempotent).
     #[must_use]
     pub fn for_job(self, request_id: &str) -> Self {
@@ -104,17 +181,22 @@ impl Error {
     /// The process exit code, per the contract's table.
     pub fn exit_code(&self) -> u8 {
         match self.inner() {
-            Self::Usage(_) => 2,
-            Self::Auth(_) => 3,
+            Self::Usage(_) | Self::ConfigSyntax { .. } => 2,
+            Self::MissingKey | Self::InvalidKey { .. } | Self::KeyRefused(_) => 3,
             Self::Credits(_) => 4,
-            Self::JobFailed(_) => 5,
+            Self::JobFailed(_) | Self::ContentBlocked(_) => 5,
             Self::Timeout(_) => 6,
             Self::NotFound(_) => 7,
             Self::Network(_) | Self::SubmitUncertain(_) => 8,
-            Self::Download(_) => 9,
+            Self::Download(_) | Self::ImageWrite { .. } => 9,
             Self::Interrupted { .. } => 130,
             Self::Batch { code, .. } => *code,
-            Self::Rejected { .. } | Self::UnknownState(_) | Self::Other(_) | Self::Job { .. } => 1,
+            Self::Rejected { .. }
+            | Self::UnknownState(_)
+            | Self::Io { .. }
+            | Self::Http { .. }
+            | Self::Other(_)
+            | Self::Job { .. } => 1,
         }
     }
 
@@ -149,27 +231,31 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         let id = self.request_id();
         match (self.inner(), id) {
-            (Self::Auth(m), _) if m.starts_with("no API key") => Some(
+            (Self::MissingKey, _) => Some(
                 "set SEGMIND_API_KEY, pass --api-key, or store it with `segflux config set api_key -`; \
                  to try segflux without a key, add --emulator"
                     .into(),
             ),
-            (Self::Auth(_), _) => Some(
+            (Self::KeyRefused(_), _) => Some(
                 "check the key in SEGMIND_API_KEY, --api-key or the config file (`segflux config path`)"
+                    .into(),
+            ),
+            (Self::InvalidKey { .. }, _) => Some(
+                "a Segmind key is printable ASCII without spaces: copy it again from segmind.com (API Keys)"
                     .into(),
             ),
             (Self::Credits(_), _) => Some(
                 "add credits to your Segmind account (segmind.com, Billing), then run the command again"
                     .into(),
             ),
-            (Self::JobFailed(msg), _) if msg.to_ascii_lowercase().contains("safety") => Some(
+            (Self::ContentBlocked(_), _) => Some(
                 "if the prompt is acceptable, a higher --safety-tolerance (up to 6) may let it through"
                     .into(),
             ),
             (Self::Timeout(_), Some(id)) => Some(format!(
                 "the job is paid for and may still finish: segflux fetch {id} --wait"
             )),
-            (Self::Download(_), Some(id)) => Some(format!(
+            (Self::Download(_) | Self::ImageWrite { .. }, Some(id)) => Some(format!(
                 "the image is paid for; do not generate again: segflux fetch {id}"
             )),
             (Self::SubmitUncertain(_), None) => Some(
@@ -183,9 +269,28 @@ impl Error {
         }
     }
 
-    /// Renders the error for stderr: `error: …`, then `request_id: …` and `hint: …` lines.
+    /// The causes of the error, outermost first (the job wrapper is not one).
+    fn causes(&self) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+        std::iter::successors(std::error::Error::source(self.inner()), |e| e.source())
+    }
+
+    /// The error and its causes on one line (`cannot read x: No such file…`), for the
+    /// `error` field of JSON lines and manifests.
+    pub fn one_line(&self) -> String {
+        let mut out = self.to_string();
+        for cause in self.causes() {
+            let _ = write!(out, ": {}", first_line(&cause.to_string()));
+        }
+        out
+    }
+
+    /// Renders the error for stderr: `error: …`, `  Caused by: …` for each cause, then
+    /// `request_id: …` and `hint: …` lines.
     pub fn render(&self) -> String {
         let mut out = format!("error: {self}");
+        for cause in self.causes() {
+            let _ = write!(out, "\n  Caused by: {}", first_line(&cause.to_string()));
+        }
         if let Some(id) = self.request_id() {
             let _ = write!(out, "\nrequest_id: {id}");
         }
@@ -210,9 +315,14 @@ impl Error {
     }
 }
 
+/// The first line of a cause (TOML errors continue with a source excerpt).
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default().trim()
+}
+
 impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Self {
-        Self::Other(e.to_string())
+    fn from(source: std::io::Error) -> Self {
+        Self::io("an input/output error", source)
     }
 }
 
@@ -222,7 +332,7 @@ mod tests {
 
     #[test]
     fn every_row_of_the_exit_code_table() {
-        let rows: [(Error, u8); 14] = [
+        let rows: [(Error, u8); 19] = [
             (Error::Other("x".into()), 1),
             (Error::UnknownState("CANCELLED".into()), 1),
             (
@@ -233,7 +343,24 @@ mod tests {
                 1,
             ),
             (Error::Usage("x".into()), 2),
-            (Error::Auth("x".into()), 3),
+            (Error::MissingKey, 3),
+            (Error::KeyRefused("x".into()), 3),
+            (
+                Error::InvalidKey {
+                    origin: "x".into(),
+                    reason: "y".into(),
+                },
+                3,
+            ),
+            (Error::ContentBlocked("x".into()), 5),
+            (
+                Error::ImageWrite {
+                    context: "x".into(),
+                    source: std::io::Error::other("y"),
+                },
+                9,
+            ),
+            (Error::io("x", std::io::Error::other("y")), 1),
             (Error::Credits("x".into()), 4),
             (Error::JobFailed("x".into()), 5),
             (Error::Timeout(1), 6),
@@ -280,7 +407,33 @@ mod tests {
 
     #[test]
     fn auth_errors_say_how_to_set_the_key() {
-        let text = Error::Auth("no API key".into()).render();
+        let text = Error::MissingKey.render();
         assert!(text.contains("SEGMIND_API_KEY"), "{text}");
+        let refused = Error::KeyRefused("HTTP 401: no API key given".into()).render();
+        assert!(!refused.contains("--emulator"), "{refused}");
+    }
+
+    #[test]
+    fn causes_render_as_caused_by_lines_and_join_on_one_line() {
+        let e = Error::io(
+            "cannot read x.png",
+            std::io::Error::new(std::io::ErrorKind::NotFound, "gone"),
+        )
+        .for_job("r-1");
+        assert_eq!(
+            e.render(),
+            "error: cannot read x.png\n  Caused by: gone\nrequest_id: r-1"
+        );
+        assert_eq!(e.one_line(), "cannot read x.png: gone");
+    }
+
+    #[test]
+    fn the_safety_hint_follows_the_variant() {
+        let blocked = Error::job_failed("Blocked by the safety filter".into());
+        assert!(matches!(blocked, Error::ContentBlocked(_)));
+        assert!(blocked.render().contains("--safety-tolerance"));
+        let other = Error::job_failed("GPU fell over".into());
+        assert!(matches!(other, Error::JobFailed(_)));
+        assert!(other.hint().is_none());
     }
 }

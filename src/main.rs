@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use clap::error::ErrorKind;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 
 use segflux::cli::{Cli, Command};
 use segflux::commands::{self, Context};
@@ -22,10 +22,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            return report(
-                &Error::Other(format!("cannot start the runtime: {e}")),
-                None,
-            );
+            return report(&Error::io("cannot start the runtime", e), None);
         }
     };
     let ctx = match Context::new(&cli) {
@@ -37,12 +34,15 @@ fn main() -> ExitCode {
         if serves_until_ctrl_c {
             return commands::run(cli, ctx.clone()).await;
         }
+        // `biased`: the Ctrl-C handler is installed when its future is first polled, which
+        // must happen before the command's first request (else an early SIGINT kills us).
         tokio::select! {
-            r = commands::run(cli, ctx.clone()) => r,
+            biased;
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted {
                 ids: ctx.submitted_ids(),
                 submitting: ctx.submits_in_flight(),
             }),
+            r = commands::run(cli, ctx.clone()) => r,
         }
     });
     match outcome {
@@ -73,38 +73,68 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
             ExitCode::from(2)
         }
         _ => {
-            eprintln_safe(&usage_line(&e.render().to_string()));
+            eprintln_safe(&usage_line(e));
             ExitCode::from(2)
         }
     }
 }
 
-/// Folds clap's multi-line message into one line: the error, plus the possible values.
-fn usage_line(rendered: &str) -> String {
-    let mut raw = rendered.lines();
-    let mut line = raw
-        .next()
-        .unwrap_or("error: invalid usage")
-        .trim()
-        .to_owned();
-    // "…were not provided:" is followed by the indented list of what is missing.
-    if line.ends_with(':') {
-        let items: Vec<&str> = raw
-            .clone()
-            .take_while(|l| l.starts_with("  "))
-            .map(str::trim)
-            .collect();
-        line.push(' ');
-        line.push_str(&items.join(", "));
-    }
-    for l in raw.map(str::trim).filter(|l| !l.is_empty()) {
-        if let Some(values) = l.strip_prefix("[possible values: ") {
-            let _ = write!(line, " (possible values: {})", values.trim_end_matches(']'));
-        } else if l.starts_with("tip: a similar") {
-            let _ = write!(line, " ({l})");
+/// One line from clap's error kind and context (never from its rendered text): what is
+/// wrong, naming the option, plus the allowed values or clap's suggestion.
+fn usage_line(e: &clap::Error) -> String {
+    let text = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        Some(ContextValue::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let arg = text(ContextKind::InvalidArg).unwrap_or_default();
+    let value = text(ContextKind::InvalidValue).unwrap_or_default();
+    let mut line = match e.kind() {
+        ErrorKind::InvalidValue if value.is_empty() => {
+            format!("a value is required for '{arg}' but none was supplied")
         }
+        ErrorKind::InvalidValue => format!("invalid value '{value}' for '{arg}'"),
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(e).map_or_else(String::new, |s| format!(": {s}"));
+            format!("invalid value '{value}' for '{arg}'{why}")
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!("the following required arguments were not provided: {arg}")
+        }
+        ErrorKind::UnknownArgument => format!("unexpected argument '{arg}' found"),
+        ErrorKind::InvalidSubcommand => format!(
+            "unrecognized subcommand '{}'",
+            text(ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::ArgumentConflict => match text(ContextKind::PriorArg) {
+            Some(prior) if prior != arg => {
+                format!("the argument '{arg}' cannot be used with '{prior}'")
+            }
+            _ => format!("the argument '{arg}' cannot be used multiple times"),
+        },
+        ErrorKind::NoEquals => format!("equal sign is needed when assigning values to '{arg}'"),
+        ErrorKind::TooManyValues => format!("unexpected value '{value}' for '{arg}' found"),
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            format!("wrong number of values for '{arg}'")
+        }
+        ErrorKind::MissingSubcommand => format!(
+            "'{}' requires a subcommand",
+            text(ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        kind => kind.as_str().unwrap_or("invalid usage").to_owned(),
+    };
+    if let Some(values) = text(ContextKind::ValidValue) {
+        let _ = write!(line, " (possible values: {values})");
     }
-    line
+    if let Some(similar) = text(ContextKind::SuggestedValue) {
+        let _ = write!(line, " (tip: a similar value exists: '{similar}')");
+    }
+    if let Some(similar) = text(ContextKind::SuggestedSubcommand) {
+        let _ = write!(line, " (tip: a similar subcommand exists: '{similar}')");
+    }
+    format!("error: {line}")
 }
 
 fn eprintln_safe(text: &str) {
@@ -114,24 +144,44 @@ fn eprintln_safe(text: &str) {
 
 #[cfg(test)]
 mod tests {
+    use clap::Parser as _;
+    use segflux::cli::Cli;
+
     use super::usage_line;
 
+    fn line(args: &[&str]) -> String {
+        let e = Cli::try_parse_from([&["segflux"], args].concat()).expect_err("a usage error");
+        usage_line(&e)
+    }
+
     #[test]
-    fn clap_messages_fold_into_one_line() {
-        let missing = "error: the following required arguments were not provided:\n  <PROMPT>\n\nUsage: segflux generate <PROMPT>\n\nFor more information, try '--help'.\n";
+    fn clap_errors_become_one_line_from_their_kind() {
         assert_eq!(
-            usage_line(missing),
+            line(&["generate", "--seed", "1"]),
             "error: the following required arguments were not provided: <PROMPT>"
         );
-        let values = "error: invalid value '7:5' for '--ar <RATIO>'\n  [possible values: 21:9, 16:9]\n\n  tip: a similar value exists: '16:9'\n";
-        assert_eq!(
-            usage_line(values),
-            "error: invalid value '7:5' for '--ar <RATIO>' (possible values: 21:9, 16:9) (tip: a similar value exists: '16:9')"
+        let ar = line(&["generate", "a fox", "--ar", "16:8"]);
+        assert!(
+            ar.starts_with(
+                "error: invalid value '16:8' for '--ar <RATIO>' (possible values: 21:9, 16:9,"
+            ),
+            "{ar}"
         );
-        let unknown = "error: unexpected argument '--bogus' found\n\n  tip: to pass '--bogus' as a value, use '-- --bogus'\n";
+        assert!(
+            ar.ends_with("(tip: a similar value exists: '16:9')"),
+            "{ar}"
+        );
         assert_eq!(
-            usage_line(unknown),
+            line(&["generate", "a fox", "--bogus"]),
             "error: unexpected argument '--bogus' found"
         );
+        let seed = line(&["generate", "a fox", "--seed", "abc"]);
+        assert!(
+            seed.starts_with("error: invalid value 'abc' for '--seed <N>': "),
+            "{seed}"
+        );
+        for l in [ar, seed] {
+            assert_eq!(l.lines().count(), 1, "{l}");
+        }
     }
 }

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use image::ImageFormat as Codec;
 
-use crate::cli::ImageFormat;
 use crate::error::{Error, Result};
+use crate::options::ImageFormat;
 
 /// Where `-o` points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,20 +84,20 @@ pub fn sidecar_path(image: &Path) -> PathBuf {
 /// Makes sure `dir` exists and a file can be created in it, before anything is sent.
 pub fn ensure_writable(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| {
-        Error::Other(format!(
-            "cannot create the output directory {}: {e}",
-            dir.display()
-        ))
+        Error::io(
+            format!("cannot create the output directory {}", dir.display()),
+            e,
+        )
     })?;
     tempfile::Builder::new()
         .prefix(".segflux-probe-")
         .tempfile_in(dir)
         .map(drop)
         .map_err(|e| {
-            Error::Other(format!(
-                "cannot write into the output directory {}: {e}",
-                dir.display()
-            ))
+            Error::io(
+                format!("cannot write into the output directory {}", dir.display()),
+                e,
+            )
         })
 }
 
@@ -110,6 +110,33 @@ pub fn refuse_existing(path: &Path, force: bool) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// Why an image could not be written at `path`, checked before anything is paid for: a
+/// symbolic link to nothing, a directory or other non-file in the way, a file name longer
+/// than file systems hold. (The directory itself is probed by [`ensure_writable`].)
+pub fn check_target(path: &Path) -> Result<(), String> {
+    let shown = path.display();
+    if let Some(name) = path.file_name()
+        && name.len() > crate::options::NAME_MAX
+    {
+        return Err(format!(
+            "{shown}: the file name is {} bytes long; file systems hold at most {}",
+            name.len(),
+            crate::options::NAME_MAX
+        ));
+    }
+    let Ok(link) = path.symlink_metadata() else {
+        return Ok(());
+    };
+    match path.metadata() {
+        Err(_) if link.file_type().is_symlink() => Err(format!(
+            "{shown} is a symbolic link to nothing (a dangling link); remove it or point it at a file"
+        )),
+        Ok(m) if m.is_dir() => Err(format!("{shown} is a directory")),
+        Ok(m) if !m.is_file() => Err(format!("{shown} exists and is not a regular file")),
+        _ => Ok(()),
+    }
 }
 
 /// A checked image, ready to write.

@@ -4,12 +4,12 @@
 //! The only module that touches indicatif or writes to the standard streams. A closed stdout
 //! (`segflux … | head -0`) is not an error: results are dropped quietly.
 
+use anstyle::{AnsiColor, Style};
 use std::io::{IsTerminal as _, Write as _};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use serde_json::Value;
 
 use crate::api::JobState;
 use crate::cli::ColorChoice;
@@ -66,9 +66,9 @@ impl Printer {
         let _ = writeln!(out, "{line}").and_then(|()| out.flush());
     }
 
-    /// One JSON object on one stdout line.
-    pub fn json_line(&self, value: &Value) {
-        self.result(&value.to_string());
+    /// One JSON object on one stdout line (a [`crate::job_report::JobReport`], or a `Value`).
+    pub fn json_line(&self, value: &impl serde::Serialize) {
+        self.result(&serde_json::to_string(value).unwrap_or_default());
     }
 
     /// A message on stderr, unless `-q`.
@@ -89,14 +89,19 @@ impl Printer {
         if !self.color {
             return msg.to_owned();
         }
-        let labels = [("error:", "1;31"), ("warning:", "1;33"), ("hint:", "1;36")];
+        let bold = |c: AnsiColor| Style::new().bold().fg_color(Some(c.into()));
+        let labels = [
+            ("error:", bold(AnsiColor::Red)),
+            ("warning:", bold(AnsiColor::Yellow)),
+            ("hint:", bold(AnsiColor::Cyan)),
+        ];
         msg.lines()
             .map(|line| {
                 labels
                     .iter()
-                    .find_map(|(label, code)| {
+                    .find_map(|(label, style)| {
                         line.strip_prefix(label)
-                            .map(|rest| format!("\x1b[{code}m{label}\x1b[0m{rest}"))
+                            .map(|rest| format!("{style}{label}{style:#}{rest}"))
                     })
                     .unwrap_or_else(|| line.to_owned())
             })

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::cli::ImageFormat;
+use crate::options::ImageFormat;
 
 /// Everything that is sent for one image.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,7 +130,7 @@ fn write_canonical(v: &Value, out: &mut String) {
 
 /// A random seed in `0..2^32` (the range every Segmind image model accepts).
 pub fn random_seed() -> u64 {
-    crate::retry::random_u64() & 0xFFFF_FFFF
+    crate::random::random_u64() & 0xFFFF_FFFF
 }
 
 #[cfg(test)]

@@ -117,53 +117,10 @@ fn parse_instant(v: &str) -> Option<SystemTime> {
     if let Ok(at) = httpdate::parse_http_date(v) {
         return Some(at);
     }
-    parse_rfc3339_utc(v)
-}
-
-/// `YYYY-MM-DDTHH:MM:SS[.fff]Z` (or `+00:00`), the only RFC 3339 form a UTC header uses.
-#[expect(
-    clippy::many_single_char_names,
-    reason = "the calendar formula reads best with its own names"
-)]
-fn parse_rfc3339_utc(v: &str) -> Option<SystemTime> {
-    let v = v.strip_suffix('Z').or_else(|| v.strip_suffix("+00:00"))?;
-    let (date, time) = v.split_once(['T', ' '])?;
-    let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let time = time.split('.').next()?;
-    let mut t = time.splitn(3, ':').map(|p| p.parse::<i64>().ok());
-    let (hh, mm, ss) = (t.next()??, t.next()??, t.next()??);
-    // Days from the civil date (proleptic Gregorian), after Howard Hinnant's algorithm.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = u64::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss).ok()?;
+    // RFC 3339 with any offset, checked as a real date and time (jiff).
+    let at = v.parse::<jiff::Timestamp>().ok()?;
+    let secs = u64::try_from(at.as_second()).ok()?;
     Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
-}
-
-/// A random number in `[0, 1)` from the standard library's randomly keyed hasher.
-pub fn unit_random() -> f64 {
-    #[expect(
-        clippy::cast_precision_loss,
-        reason = "53 random bits fit an f64 exactly"
-    )]
-    let (x, scale) = ((random_u64() >> 11) as f64, (1u64 << 53) as f64);
-    x / scale
-}
-
-/// 64 random bits, without a dependency: `RandomState` is keyed randomly per instance.
-pub fn random_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    h.finish()
 }
 
 #[cfg(test)]
@@ -248,17 +205,17 @@ mod tests {
             Some(Duration::from_secs(3))
         );
         assert_eq!(server_hint(Some("soon"), Some("later"), now), None);
+        // Not a real date or time: no hint rather than a wrong one.
+        for bad in [
+            "2023-13-14T22:13:30Z",
+            "2023-11-14T99:13:30Z",
+            "2023-02-30T00:00:00Z",
+        ] {
+            assert_eq!(server_hint(None, Some(bad), now), None, "{bad}");
+        }
         assert_eq!(
             server_hint(None, Some("2020-01-01T00:00:00Z"), now),
             Some(Duration::ZERO)
         );
-    }
-
-    #[test]
-    fn unit_random_is_in_range() {
-        for _ in 0..100 {
-            let u = unit_random();
-            assert!((0.0..1.0).contains(&u));
-        }
     }
 }

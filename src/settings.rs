@@ -85,11 +85,7 @@ impl Settings {
             .and_then(|v| v.parse().ok())
             .map(Duration::from_millis);
         Ok(Self {
-            key: args
-                .api_key
-                .as_deref()
-                .or(config.api_key.as_deref())
-                .and_then(ApiKey::new),
+            key: args.api_key.clone().or_else(|| config.api_key.clone()),
             base_url: base_url.trim_end_matches('/').to_owned(),
             emulator: args.emulator,
             timeout: Duration::from_secs(args.timeout),
@@ -120,9 +116,7 @@ impl Settings {
 
     /// The key, or the exit-3 error that says how to set one.
     pub fn require_key(&self) -> Result<ApiKey> {
-        self.key
-            .clone()
-            .ok_or_else(|| Error::Auth("no API key".into()))
+        self.key.clone().ok_or(Error::MissingKey)
     }
 
     /// The data directory (job history): `SEGFLUX_DATA_DIR`, else the platform's.
@@ -138,6 +132,11 @@ impl Settings {
     /// the poll schedule an emulator's timing and offer them for resuming against the real API.
     pub fn use_ephemeral_data_dir(dir: PathBuf) {
         let _ = EPHEMERAL_DATA_DIR.set(dir);
+    }
+
+    /// The config file's path: `config.toml` in the config directory.
+    pub fn config_path() -> Option<PathBuf> {
+        Self::config_dir().map(|d| d.join(crate::config::FILE_NAME))
     }
 
     /// The config directory: `SEGFLUX_CONFIG_DIR`, else the platform's.

@@ -38,5 +38,5 @@ pub fn write_man_page(command: Option<&str>, out: &mut dyn std::io::Write) -> Re
         .render(&mut buf)
         .and_then(|()| out.write_all(&buf))
         .and_then(|()| out.flush())
-        .map_err(|e| Error::Other(format!("cannot write the man page: {e}")))
+        .map_err(|e| Error::io("cannot write the man page", e))
 }

@@ -3,14 +3,14 @@
 use std::io::Read as _;
 
 use crate::cli::ConfigCmd;
-use crate::config::{self, Config, KEYS};
+use crate::config::{self, ConfigFile};
 use crate::error::{Error, Result};
 
 use super::Context;
 
 /// Runs a `config` subcommand.
 pub fn run(ctx: &Context, cmd: &ConfigCmd) -> Result<()> {
-    let path = config::path().ok_or_else(|| {
+    let path = crate::settings::Settings::config_path().ok_or_else(|| {
         Error::Other("this platform has no config directory; set SEGFLUX_CONFIG_DIR".into())
     })?;
     let p = &ctx.printer;
@@ -18,8 +18,7 @@ pub fn run(ctx: &Context, cmd: &ConfigCmd) -> Result<()> {
         ConfigCmd::Path => p.result(&path.display().to_string()),
         ConfigCmd::Get { key } => {
             known(key)?;
-            let config = Config::load(&path)?;
-            match config.get(key) {
+            match ConfigFile::open(&path)?.get(key) {
                 Some(v) => p.result(&shown(key, &v)),
                 None => {
                     return Err(Error::Other(format!(
@@ -30,11 +29,8 @@ pub fn run(ctx: &Context, cmd: &ConfigCmd) -> Result<()> {
             }
         }
         ConfigCmd::List => {
-            let config = Config::load(&path)?;
-            for (key, _) in KEYS {
-                if let Some(v) = config.get(key) {
-                    p.result(&format!("{key} = {}", shown(key, &v)));
-                }
+            for (key, v) in ConfigFile::open(&path)?.entries() {
+                p.result(&format!("{key} = {}", shown(&key, &v)));
             }
         }
         ConfigCmd::Set { key, value } => {
@@ -44,13 +40,11 @@ pub fn run(ctx: &Context, cmd: &ConfigCmd) -> Result<()> {
             } else {
                 value.clone()
             };
-            let mut config = Config::load(&path)?;
-            config
-                .set(key, &value)
+            let mut file = ConfigFile::open(&path)?;
+            file.set(key, &value)
                 .map_err(|e| Error::Usage(format!("invalid value for config key {key}: {e}")))?;
-            config
-                .save(&path)
-                .map_err(|e| Error::Other(format!("cannot write {}: {e}", path.display())))?;
+            file.save()
+                .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
             p.info(&format!(
                 "{key} = {} (in {})",
                 shown(key, &value),
@@ -62,13 +56,12 @@ pub fn run(ctx: &Context, cmd: &ConfigCmd) -> Result<()> {
 }
 
 fn known(key: &str) -> Result<()> {
-    if KEYS.iter().any(|(k, _)| *k == key) {
+    if config::keys().contains(&key) {
         return Ok(());
     }
-    let names: Vec<&str> = KEYS.iter().map(|(k, _)| *k).collect();
     Err(Error::Usage(format!(
         "invalid value '{key}' for '<KEY>': expected one of {}",
-        names.join(", ")
+        config::keys().join(", ")
     )))
 }
 

@@ -36,7 +36,7 @@ pub async fn run(ctx: &Context, args: &EmulatorArgs) -> Result<()> {
     let addr = |port| SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let emu = Emulator::start_on(config, addr(args.port), addr(args.cdn_port))
         .await
-        .map_err(|e| Error::Other(format!("cannot start the emulator: {e}")))?;
+        .map_err(|e| Error::io("cannot start the emulator", e))?;
     let p = &ctx.printer;
     p.result(&emu.base_url());
     p.info(&format!(
@@ -49,9 +49,7 @@ pub async fn run(ctx: &Context, args: &EmulatorArgs) -> Result<()> {
     ));
     match &args.job_log {
         Some(path) => log_jobs(&emu, path, tokio::signal::ctrl_c()).await?,
-        None => tokio::signal::ctrl_c()
-            .await
-            .map_err(|e| ctrl_c_error(&e))?,
+        None => tokio::signal::ctrl_c().await.map_err(ctrl_c_error)?,
     }
     p.info("emulator stopped");
     Ok(())
@@ -62,8 +60,8 @@ pub async fn run(ctx: &Context, args: &EmulatorArgs) -> Result<()> {
 /// at most a poll interval later, then fetches the result at once).
 const LOG_GRACE: Duration = Duration::from_secs(5);
 
-fn ctrl_c_error(e: &std::io::Error) -> Error {
-    Error::Other(format!("cannot wait for Ctrl-C: {e}"))
+fn ctrl_c_error(e: std::io::Error) -> Error {
+    Error::io("cannot wait for Ctrl-C", e)
 }
 
 /// Appends a JSON line for each job that reached COMPLETED or FAILED, with the exact instants
@@ -76,8 +74,7 @@ async fn log_jobs(
     path: &Path,
     stop: impl Future<Output = std::io::Result<()>>,
 ) -> Result<()> {
-    let open_err =
-        |e: std::io::Error| Error::Other(format!("cannot write {}: {e}", path.display()));
+    let open_err = |e: std::io::Error| Error::io(format!("cannot write {}", path.display()), e);
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -88,7 +85,7 @@ async fn log_jobs(
     loop {
         let stopping = tokio::select! {
             r = &mut stop => {
-                r.map_err(|e| ctrl_c_error(&e))?;
+                r.map_err(ctrl_c_error)?;
                 true
             }
             () = tokio::time::sleep(Duration::from_millis(50)) => false,

@@ -64,7 +64,7 @@ async fn fetch(
     };
     let (metrics, finished_after) = match status.state() {
         JobState::Completed => (status.metrics, None),
-        JobState::Failed => return Err(Error::JobFailed(wait::failure_text(&status))),
+        JobState::Failed => return Err(Error::job_failed(wait::failure_text(&status))),
         JobState::Unknown(s) => return Err(Error::UnknownState(s)),
         state if !args.wait => {
             return Err(Error::Other(format!(
@@ -113,12 +113,12 @@ fn destination(target: &Target, rec: Option<&JobRecord>, id: &str) -> Destinatio
     match (target, rec) {
         (Target::File(path), _) => Destination::File {
             path: path.clone(),
-            format: target.format().unwrap_or(crate::cli::ImageFormat::Jpg),
+            format: target.format().unwrap_or(crate::options::ImageFormat::Jpg),
         },
         (Target::Dir(dir), Some(r)) => Destination::File {
             path: dir.join(r.file_name()),
-            format: crate::cli::ImageFormat::from_ext(&r.format)
-                .unwrap_or(crate::cli::ImageFormat::Jpg),
+            format: crate::options::ImageFormat::from_ext(&r.format)
+                .unwrap_or(crate::options::ImageFormat::Jpg),
         },
         (Target::Dir(dir), None) => Destination::Dir {
             dir: dir.clone(),

@@ -46,6 +46,7 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
     }
     let conn = connect(ctx).await?;
     output::ensure_writable(&plan.target.dir())?;
+    output::check_target(&plan.path).map_err(|why| Error::Other(format!("cannot write {why}")))?;
     output::refuse_existing(&plan.path, plan.force)?;
     if plan.sidecar {
         output::refuse_existing(&output::sidecar_path(&plan.path), plan.force)?;
@@ -127,9 +128,8 @@ pub fn build_request(
         prompt,
         aspect_ratio: opts
             .aspect_ratio
-            .map(|r| r.as_str().to_owned())
-            .or_else(|| cfg.aspect_ratio.clone())
-            .unwrap_or_else(|| "1:1".to_owned()),
+            .or(cfg.aspect_ratio)
+            .map_or_else(|| "1:1".to_owned(), |r| r.as_str().to_owned()),
         seed: default_seed(ctx, opts).unwrap_or_else(random_seed),
         raw: opts.raw || cfg.raw.unwrap_or(false),
         safety_tolerance: opts.safety_tolerance.or(cfg.safety_tolerance).unwrap_or(2),
@@ -149,12 +149,7 @@ pub fn default_seed(ctx: &Context, opts: &GenOptions) -> Option<u64> {
 
 /// The config file's format, else jpg.
 pub fn default_format(ctx: &Context) -> ImageFormat {
-    ctx.settings
-        .config
-        .format
-        .as_deref()
-        .and_then(ImageFormat::from_ext)
-        .unwrap_or(ImageFormat::Jpg)
+    ctx.settings.config.format.unwrap_or(ImageFormat::Jpg)
 }
 
 /// Prints the exact request `--dry-run` would have sent.

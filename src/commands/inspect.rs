@@ -14,8 +14,8 @@ use super::Context;
 /// Runs `inspect`.
 pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
     let path = &args.file;
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::Other(format!("cannot read {}: {e}", path.display())))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
     if !metadata::is_image(&bytes) {
         return Err(Error::Other(format!(
             "{} is not a JPEG or PNG image",

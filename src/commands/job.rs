@@ -6,13 +6,14 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::api::{self, ImageRef, Metrics};
 use crate::cli::{ImageFormat, ProvenanceArgs};
 use crate::client::{Client, Submitted};
 use crate::error::{Error, Result};
 use crate::history::{History, JobRecord, now_ms};
+use crate::job_report::JobReport;
 use crate::metadata::{self, GenerationRecord};
 use crate::output;
 use crate::request::GenerationRequest;
@@ -50,6 +51,7 @@ pub async fn submit_and_record(
         error: None,
         inference_time: None,
         finished_after: None,
+        cost: None,
     };
     if let Some(h) = History::open()
         && let Err(e) = h.save(&rec)
@@ -237,17 +239,22 @@ fn write_image(
     } else {
         checked.bytes
     };
-    output::write_atomic(&path, &bytes, opts.force)
-        .map_err(|e| Error::Download(format!("cannot write {}: {e}", path.display())))?;
+    output::write_atomic(&path, &bytes, opts.force).map_err(|source| Error::ImageWrite {
+        context: format!("cannot write {}", path.display()),
+        source,
+    })?;
     let sidecar = if opts.sidecar {
         let json_path = output::sidecar_path(&path);
         let json = record.to_json_pretty() + "\n";
         output::write_atomic(&json_path, json.as_bytes(), opts.force).map_err(|e| {
-            Error::Other(format!(
-                "wrote {}, but cannot write its record {}: {e}",
-                path.display(),
-                json_path.display()
-            ))
+            Error::io(
+                format!(
+                    "wrote {}, but cannot write its record {}",
+                    path.display(),
+                    json_path.display()
+                ),
+                e,
+            )
         })?;
         Some(json_path)
     } else {
@@ -275,18 +282,21 @@ pub fn report_delivered(
     p.info(&done_line(&d.metrics, elapsed));
     let path = d.path.display().to_string();
     if p.is_json() {
-        let m = &d.metrics;
-        p.json_line(&json!({
-            "request_id": id, "status": "COMPLETED",
-            "model": rec.map(|r| r.model.clone()), "seed": rec.map(|r| r.seed),
-            "prompt_hash": rec.map(|r| r.prompt_hash.clone()), "path": path,
-            "output_url": d.output_url, "inference_time": m.inference_time, "cost": m.cost,
-            "remaining_credits": m.remaining_credits, "width": d.width, "height": d.height,
-            "sidecar": d.sidecar.as_ref().map(|p| p.display().to_string()),
-        }));
+        p.json_line(&delivered_report(id, d, rec));
     } else {
         p.result(&path);
     }
+}
+
+/// The `--json` / manifest object of a delivered image.
+pub fn delivered_report(id: &str, d: &Delivered, rec: Option<&JobRecord>) -> JobReport {
+    let mut r = JobReport::new(Some(id), "COMPLETED");
+    r.path = Some(d.path.display().to_string());
+    r.output_url.clone_from(&d.output_url);
+    r.width = Some(d.width);
+    r.height = Some(d.height);
+    r.sidecar = d.sidecar.as_ref().map(|p| p.display().to_string());
+    r.record(rec).metrics(&d.metrics)
 }
 
 /// `COMPLETED in 14.2s, inference 13.1s, …`; the wall time only where this run saw the submit.
@@ -373,5 +383,5 @@ pub fn into_completed(id: &str, finished: wait::Finished) -> Result<wait::Finish
             r.error = Some(text.clone());
         });
     }
-    Err(Error::JobFailed(text))
+    Err(Error::job_failed(text))
 }

@@ -60,7 +60,7 @@ impl Context {
                 | Command::Emulator(_)
                 | Command::Config(_)
         );
-        let config = match crate::config::path() {
+        let config = match Settings::config_path() {
             Some(path) if uses_config => {
                 let config = Config::load(&path)?;
                 if let Some(w) = crate::config::permission_warning(&path, &config) {
@@ -71,11 +71,15 @@ impl Context {
             _ => Config::default(),
         };
         let settings = Settings::resolve(g, config)?;
+        History::set_retention_days(settings.config.history_days.map_or(
+            crate::history::DEFAULT_HISTORY_DAYS,
+            std::num::NonZeroU32::get,
+        ));
         let scratch = if settings.emulator {
             let dir = tempfile::Builder::new()
                 .prefix("segflux-emulator-")
                 .tempdir()
-                .map_err(|e| Error::Other(format!("cannot create a scratch directory: {e}")))?;
+                .map_err(|e| Error::io("cannot create a scratch directory", e))?;
             Settings::use_ephemeral_data_dir(dir.path().to_owned());
             Some(Arc::new(dir))
         } else {
@@ -118,7 +122,8 @@ impl Context {
     /// times segflux saw for the model's last [`SCHEDULE_SAMPLES`] jobs in the history;
     /// failing three of those, from the jobs' server inference times (jobs fetched after they
     /// finished), which leave out the queue, so the window comes early and a late finish is
-    /// caught by the overrun phase; failing those, it expects the model page's typical time.
+    /// caught after it; failing those, it expects the model's typical time where one is
+    /// known, and polls like Segmind's SDK where none is.
     /// Called after the submit, so the history scan is not on the way to the first request.
     pub fn schedule(&self, model: Option<&str>) -> PollSchedule {
         if let Some(interval) = self.settings.poll_override {
@@ -128,18 +133,21 @@ impl Context {
             let (finish, inference) = history.recent_samples(model, SCHEDULE_SAMPLES);
             PollSchedule::learnt(&finish, &inference)
         });
-        learnt.unwrap_or_else(|| PollSchedule::around(self.typical_time()))
+        learnt
+            .or_else(|| self.typical_time(model).map(PollSchedule::around))
+            .unwrap_or_else(PollSchedule::sdk)
     }
 
-    /// What a job is expected to take with no history: the model page's 14 s, or, against the
-    /// built-in emulator, its own timeline (a newcomer's first `--emulator` run should not
-    /// wait for a 14 s job that takes 4 s).
-    fn typical_time(&self) -> std::time::Duration {
+    /// What a job is expected to take with no history: the model page's 14 s for the default
+    /// model, or, against the built-in emulator, its own timeline for every model (a
+    /// newcomer's first `--emulator` run should not wait for a 14 s job that takes 4 s).
+    /// `None` for other models: nothing is known about them.
+    fn typical_time(&self, model: Option<&str>) -> Option<std::time::Duration> {
         if self.settings.emulator {
             let emu = EmulatorConfig::default();
-            emu.queued + emu.processing
+            Some(emu.queued + emu.processing)
         } else {
-            PollSchedule::TYPICAL
+            (model == Some(crate::api::DEFAULT_MODEL)).then_some(PollSchedule::TYPICAL)
         }
     }
 }
@@ -170,7 +178,7 @@ pub async fn connect_with(
         };
         let emu = Emulator::start(config)
             .await
-            .map_err(|e| Error::Other(format!("cannot start the built-in emulator: {e}")))?;
+            .map_err(|e| Error::io("cannot start the built-in emulator", e))?;
         let base = emu.base_url();
         let key = ctx.settings.key.clone().or_else(|| ApiKey::new("emulator"));
         (Some(emu), base, key)
@@ -200,7 +208,7 @@ pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
         Command::Status(args) => status::run(&ctx, args).await,
         Command::Fetch(args) => fetch::run(&ctx, args).await,
         Command::Completions { shell } => write_completions(shell, &mut std::io::stdout().lock())
-            .map_err(|e| Error::Other(format!("cannot write the completions: {e}"))),
+            .map_err(|e| Error::io("cannot write the completions", e)),
         Command::Man { command } => {
             write_man_page(command.as_deref(), &mut std::io::stdout().lock())
         }

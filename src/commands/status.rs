@@ -2,14 +2,14 @@
 
 use std::fmt::Write as _;
 use std::time::Duration;
-
-use serde_json::json;
+use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 
 use crate::api::{JobState, Metrics, StatusResponse};
 use crate::cli::StatusArgs;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::{History, JobRecord};
+use crate::history::{History, JobRecord, Query};
+use crate::job_report::JobReport;
 use crate::wait;
 
 use super::{Context, connect, job};
@@ -79,7 +79,7 @@ async fn one(ctx: &Context, client: &Client, id: &str, wait: bool) -> Result<()>
     print_line(ctx, id, state.as_str(), rec.as_ref(), Some(&status));
     match state {
         JobState::Unknown(s) => Err(Error::UnknownState(s)),
-        JobState::Failed if wait => Err(Error::JobFailed(wait::failure_text(&status))),
+        JobState::Failed if wait => Err(Error::job_failed(wait::failure_text(&status))),
         _ => Ok(()),
     }
 }
@@ -94,14 +94,11 @@ fn print_line(
     let metrics = Metrics::from_value(s.and_then(|s| s.metrics.as_ref()));
     let error = s.and_then(StatusResponse::error_text);
     if ctx.printer.is_json() {
-        ctx.printer.json_line(&json!({
-            "request_id": id, "status": state,
-            "model": rec.map(|r| r.model.clone()), "seed": rec.map(|r| r.seed),
-            "prompt_hash": rec.map(|r| r.prompt_hash.clone()),
-            "path": rec.and_then(|r| r.path.clone()),
-            "output_url": rec.and_then(|r| r.output_url.clone()),
-            "inference_time": metrics.inference_time, "error": error,
-        }));
+        let mut report = JobReport::new(Some(id), state)
+            .record(rec)
+            .metrics(&metrics);
+        report.error.clone_from(&error);
+        ctx.printer.json_line(&report);
         return;
     }
     let mut line = format!("{id} {state}");
@@ -124,19 +121,25 @@ fn list(ctx: &Context, limit: usize) {
             .info("no data directory on this platform: no job history");
         return;
     };
-    let (records, warnings) = history.list();
-    for w in warnings {
-        ctx.printer.info(&format!("warning: {w}"));
-    }
-    let records: Vec<JobRecord> = records.into_iter().take(limit).collect();
+    let query = Query {
+        limit,
+        ..Query::default()
+    };
+    let records = match history.query(&query) {
+        Ok(records) => records,
+        Err(e) => {
+            ctx.printer.info(&format!("warning: {e}"));
+            Vec::new()
+        }
+    };
     if ctx.printer.is_json() {
         for r in &records {
-            ctx.printer.json_line(&json!({
-                "request_id": r.request_id, "status": r.state, "model": r.model, "seed": r.seed,
-                "prompt_hash": r.prompt_hash, "prompt": r.prompt(), "path": r.path,
-                "output_url": r.output_url, "inference_time": r.inference_time, "error": r.error,
-                "submitted_ms": r.submitted_ms,
-            }));
+            let mut report = JobReport::new(Some(&r.request_id), &r.state).record(Some(r));
+            report.prompt = Some(r.prompt().to_owned());
+            report.inference_time = r.inference_time;
+            report.error.clone_from(&r.error);
+            report.submitted_ms = Some(r.submitted_ms);
+            ctx.printer.json_line(&report);
         }
         return;
     }
@@ -163,15 +166,11 @@ fn list(ctx: &Context, limit: usize) {
     let mut widths = [0usize; 6];
     for row in std::iter::once(&header).chain(&rows) {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(cell.width());
         }
     }
     for row in std::iter::once(&header).chain(&rows) {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
+        let cells: Vec<String> = row.iter().zip(widths).map(|(c, w)| pad(c, w)).collect();
         ctx.printer.result(cells.join("  ").trim_end());
     }
 }
@@ -192,14 +191,29 @@ fn prompt_column(records: &[JobRecord], width: Option<usize>) -> usize {
     width.saturating_sub(others).max(12)
 }
 
+/// `cell` padded with spaces to `width` terminal columns (wide CJK and emoji count as two).
+fn pad(cell: &str, width: usize) -> String {
+    let fill = width.saturating_sub(cell.width());
+    format!("{cell}{}", " ".repeat(fill))
+}
+
+/// The prompt on one line, cut to at most `max` terminal columns with a trailing `…`.
 fn excerpt(s: &str, max: usize) -> String {
     let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() <= max {
-        one_line
-    } else {
-        let cut: String = one_line.chars().take(max - 1).collect();
-        format!("{cut}…")
+    if one_line.width() <= max {
+        return one_line;
     }
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in one_line.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        cut.push(c);
+    }
+    format!("{cut}…")
 }
 
 fn human_age(d: Duration) -> String {
@@ -226,6 +240,10 @@ mod tests {
             "a lighthouse at dusk"
         );
         assert_eq!(excerpt("abcdef", 4), "abc…");
+        // Wide characters take two columns: the cut and the padding count columns.
+        assert_eq!(excerpt("灯台の夕暮れ", 7), "灯台の…");
+        assert_eq!(pad("灯台", 6), "灯台  ");
+        assert_eq!(pad("🦊 fox", 7), "🦊 fox ");
         assert_eq!(prompt_column(&[], None), 40);
         assert_eq!(
             prompt_column(&[], Some(200)),

@@ -1,9 +1,8 @@
 //! `segflux submit`: validate like `generate`, submit, record, print the request id, return.
 
-use serde_json::json;
-
 use crate::cli::SubmitArgs;
 use crate::error::Result;
+use crate::job_report::JobReport;
 
 use super::generate::{build_request, default_format, dry_run, read_prompt};
 use super::{Context, connect, job};
@@ -23,15 +22,23 @@ pub async fn run(ctx: &Context, args: SubmitArgs) -> Result<()> {
     job::announce(ctx, &req, id);
     if ctx.printer.is_json() {
         let r = &sub.response;
-        ctx.printer.json_line(&json!({
-            "request_id": id,
-            "status": if r.status.is_empty() { "QUEUED" } else { &r.status },
-            "status_url": r.status_url.clone().unwrap_or_else(|| conn.client.url(&crate::api::status_path(id))),
-            "response_url": r.response_url.clone().unwrap_or_else(|| conn.client.url(&crate::api::result_path(id))),
-            "seed": req.seed,
-            "prompt_hash": req.prompt_hash(),
-            "model": req.model,
-        }));
+        let status = if r.status.is_empty() {
+            "QUEUED"
+        } else {
+            &r.status
+        };
+        let mut report = JobReport::new(Some(id), status).request(&req);
+        report.status_url = Some(
+            r.status_url
+                .clone()
+                .unwrap_or_else(|| conn.client.url(&crate::api::status_path(id))),
+        );
+        report.response_url = Some(
+            r.response_url
+                .clone()
+                .unwrap_or_else(|| conn.client.url(&crate::api::result_path(id))),
+        );
+        ctx.printer.json_line(&report);
     } else {
         ctx.printer.result(id);
     }

@@ -15,7 +15,7 @@ mod xmp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::cli::ImageFormat;
+use crate::options::ImageFormat;
 
 /// The tool that wrote the record, e.g. `segflux 0.1.0`.
 pub const GENERATOR: &str = concat!("segflux ", env!("CARGO_PKG_VERSION"));
@@ -256,24 +256,10 @@ fn a1111_quote(v: &str) -> String {
 
 /// Seconds since the Unix epoch as ISO 8601 UTC, `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn utc_timestamp(unix_secs: u64) -> String {
-    let days = unix_secs / 86_400;
-    let secs = unix_secs % 86_400;
-    // Howard Hinnant's days-to-civil, for the proleptic Gregorian calendar.
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    i64::try_from(unix_secs)
+        .ok()
+        .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        .map_or_else(|| "9999-12-31T23:59:59Z".to_owned(), |t| t.to_string())
 }
 
 /// Inserts `record` into `bytes`, an image in `format`, without touching its image data.

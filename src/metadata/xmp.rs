@@ -6,8 +6,9 @@
 //! `Model`, `Seed`, `AspectRatio`, `Raw`, `SafetyTolerance`, `ImagePrompt`, `Params` (the
 //! other parameters as compact JSON), `Truncated`, `RecordVersion`.
 //!
-//! The reader understands the packets this module writes (and the same properties written
-//! element-style by another tool); it is not a general XMP parser.
+//! The reader is a real XML parser (roxmltree, with a cap on the number of nodes so a hostile
+//! packet cannot take memory): it finds the properties by namespace, written as elements (as
+//! segflux writes them) or as attributes of `rdf:Description` (as other XMP tools may).
 
 use std::fmt::Write as _;
 
@@ -68,52 +69,79 @@ pub fn packet(rec: &GenerationRecord) -> String {
     )
 }
 
+/// The Dublin Core namespace (`dc:description`).
+const NS_DC: &str = "http://purl.org/dc/elements/1.1/";
+/// The XMP basic namespace (`xmp:CreatorTool`, `xmp:CreateDate`).
+const NS_XMP: &str = "http://ns.adobe.com/xap/1.0/";
+/// The RDF namespace.
+const NS_RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+/// More nodes than any record needs; a packet past it is not read.
+const MAX_NODES: u32 = 4096;
+
 /// The record in an XMP packet, if it has segflux's properties.
 pub fn parse(xml: &str) -> Option<GenerationRecord> {
-    if !xml.contains(NS) {
-        return None;
-    }
-    let text = |name: &str| element(xml, name).and_then(unescape);
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: MAX_NODES,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(xml, options).ok()?;
+    let props = Props(&doc);
+    let text = |name: &str| props.get(NS, name);
     let flag = |name: &str| match text(name)?.as_str() {
         "True" | "true" => Some(true),
         "False" | "false" => Some(false),
         _ => None,
     };
     let number = |name: &str| text(name)?.trim().parse::<u64>().ok();
-    let prompt = element(xml, "dc:description").and_then(|alt| {
-        let li = alt.find("<rdf:li")?;
-        let start = li + alt[li..].find('>')? + 1;
-        let end = start + alt[start..].find("</rdf:li>")?;
-        unescape(&alt[start..end])
-    });
-    let params = text("segflux:Params")
+    let params = text("Params")
         .and_then(|p| serde_json::from_str::<Map<String, Value>>(&p).ok())
         .unwrap_or_default();
     Some(GenerationRecord {
-        prompt,
-        seed: number("segflux:Seed"),
-        model: text("segflux:Model"),
-        aspect_ratio: text("segflux:AspectRatio"),
-        raw: flag("segflux:Raw"),
-        safety_tolerance: number("segflux:SafetyTolerance"),
-        image_prompt: text("segflux:ImagePrompt"),
+        prompt: props.get(NS_DC, "description"),
+        seed: number("Seed"),
+        model: text("Model"),
+        aspect_ratio: text("AspectRatio"),
+        raw: flag("Raw"),
+        safety_tolerance: number("SafetyTolerance"),
+        image_prompt: text("ImagePrompt"),
         params,
-        request_id: text("segflux:RequestId")?,
-        created: text("xmp:CreateDate"),
-        generator: text("xmp:CreatorTool").unwrap_or_default(),
-        truncated: flag("segflux:Truncated").unwrap_or(false),
-        v: number("segflux:RecordVersion")
+        request_id: text("RequestId")?,
+        created: props.get(NS_XMP, "CreateDate"),
+        generator: props.get(NS_XMP, "CreatorTool").unwrap_or_default(),
+        truncated: flag("Truncated").unwrap_or(false),
+        v: number("RecordVersion")
             .and_then(|v| u32::try_from(v).ok())
             .unwrap_or(RECORD_VERSION),
     })
 }
 
-/// The raw content of the first `<name>…</name>` element.
-fn element<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
-    let open = format!("<{name}>");
-    let start = xml.find(&open)? + open.len();
-    let end = start + xml[start..].find(&format!("</{name}>"))?;
-    Some(&xml[start..end])
+/// The properties of a parsed packet's `rdf:Description` elements.
+struct Props<'a, 'input>(&'a roxmltree::Document<'input>);
+
+impl Props<'_, '_> {
+    /// The value of the property `ns` `name`: an attribute of a description, or a child
+    /// element's text; for a language alternative (`rdf:Alt`), its first `rdf:li`.
+    fn get(&self, ns: &str, name: &str) -> Option<String> {
+        let descriptions = self
+            .0
+            .descendants()
+            .filter(|n| n.has_tag_name((NS_RDF, "Description")));
+        for d in descriptions {
+            if let Some(v) = d.attribute((ns, name)) {
+                return Some(v.to_owned());
+            }
+            let Some(el) = d.children().find(|n| n.has_tag_name((ns, name))) else {
+                continue;
+            };
+            let li = el
+                .descendants()
+                .find(|n| n.has_tag_name((NS_RDF, "li")))
+                .unwrap_or(el);
+            return Some(li.text().unwrap_or_default().to_owned());
+        }
+        None
+    }
 }
 
 /// Text escaped for XML element content. `\r` becomes a character reference (a literal one
@@ -136,37 +164,6 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// XML character data back to text: line ends normalized as XML does, then the predefined
-/// entities and character references expanded. `None` for a malformed reference.
-fn unescape(raw: &str) -> Option<String> {
-    let raw = raw.replace("\r\n", "\n").replace('\r', "\n");
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw.as_str();
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let semi = amp + rest[amp..].find(';')?;
-        let c = match &rest[amp + 1..semi] {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            reference => {
-                let code = reference.strip_prefix('#')?;
-                let code = match code.strip_prefix(['x', 'X']) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                    None => code.parse().ok()?,
-                };
-                char::from_u32(code)?
-            }
-        };
-        out.push(c);
-        rest = &rest[semi + 1..];
-    }
-    out.push_str(rest);
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,11 +174,31 @@ mod tests {
         let e = escape(s);
         assert!(!e.contains('<') && !e.contains('\r'), "{e}");
         assert_eq!(e, "a &lt;b&gt; &amp; &quot;c&quot; 'd'&#xD;\nline\ttab");
-        assert_eq!(unescape(&e).unwrap(), s);
-        assert_eq!(unescape("&#65;&#x42;&apos;").unwrap(), "AB'");
-        assert_eq!(unescape("a\r\nb\rc").unwrap(), "a\nb\nc");
-        assert_eq!(unescape("&bogus;"), None);
-        assert_eq!(unescape("&amp"), None);
+        let mut rec = GenerationRecord::new("abc");
+        rec.prompt = Some(s.to_owned());
+        assert_eq!(parse(&packet(&rec)).unwrap().prompt.as_deref(), Some(s));
+    }
+
+    #[test]
+    fn properties_written_as_attributes_are_read_too() {
+        let xml = format!(
+            "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"{NS_RDF}\">\
+             <rdf:Description xmlns:segflux=\"{NS}\" segflux:RequestId=\"r-1\" segflux:Seed=\"42\"/>\
+             </rdf:RDF></x:xmpmeta>"
+        );
+        let rec = parse(&xml).unwrap();
+        assert_eq!((rec.request_id.as_str(), rec.seed), ("r-1", Some(42)));
+    }
+
+    #[test]
+    fn malformed_or_huge_packets_are_no_record() {
+        let rec = GenerationRecord::new("abc");
+        let p = packet(&rec);
+        assert!(parse(&p).is_some());
+        assert_eq!(parse(&p[..p.len() / 2]), None);
+        let filler = "<segflux:X/>".repeat(5000);
+        let huge = p.replace("</rdf:Description>", &format!("{filler}</rdf:Description>"));
+        assert_eq!(parse(&huge), None, "more nodes than a record needs");
     }
 
     #[test]

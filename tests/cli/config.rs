@@ -181,3 +181,31 @@ fn a_key_file_readable_by_others_draws_a_warning() {
     run.expect_code(0);
     assert!(run.stderr.contains("chmod 600"), "{}", run.stderr);
 }
+
+#[test]
+fn config_set_keeps_the_users_comments_and_order() {
+    let env = TestEnv::new();
+    set_config(
+        &env,
+        "# studio defaults\nmodel = \"flux-dev\"  # fast while drafting\n\n# wide by default\naspect_ratio = \"16:9\"\n",
+    );
+    env.run(&["config", "set", "safety_tolerance", "4"])
+        .expect_code(0);
+    env.run(&["config", "set", "aspect_ratio", "3:2"])
+        .expect_code(0);
+    let text = std::fs::read_to_string(config_file(&env)).expect("read");
+    assert_eq!(
+        text,
+        "# studio defaults\nmodel = \"flux-dev\"  # fast while drafting\n\n# wide by default\naspect_ratio = \"3:2\"\nsafety_tolerance = 4\n"
+    );
+    let list = env.run(&["config", "list"]);
+    list.expect_code(0);
+    assert_eq!(
+        list.stdout,
+        "model = flux-dev\naspect_ratio = 3:2\nsafety_tolerance = 4\n"
+    );
+    let bad = env.run(&["config", "set", "safety_tolerance", "9"]);
+    bad.expect_code(2);
+    assert!(bad.stderr.contains("1, 2, 3, 4, 5, 6"), "{}", bad.stderr);
+    assert!(std::fs::read_to_string(config_file(&env)).expect("read") == text);
+}

@@ -451,9 +451,8 @@ fn the_built_in_emulator_runs_end_to_end_and_leaves_the_history_alone() {
         0,
         "the test's own emulator was not used"
     );
-    let history = env.root.path().join("data").join("jobs");
     assert_eq!(
-        TestEnv::files(&history),
+        TestEnv::files(&env.root.path().join("data")),
         Vec::<String>::new(),
         "emulator jobs were recorded"
     );

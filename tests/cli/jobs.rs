@@ -160,7 +160,7 @@ fn an_expired_request_is_exit_7() {
 #[test]
 fn an_old_job_in_the_history_is_exit_7_without_a_request() {
     let env = TestEnv::new();
-    let history = History::new(&env.root.path().join("data"));
+    let history = History::open_in(&env.root.path().join("data")).expect("journal");
     history
         .save(&JobRecord {
             request_id: "old-job-1".into(),
@@ -177,6 +177,7 @@ fn an_old_job_in_the_history_is_exit_7_without_a_request() {
             error: None,
             inference_time: None,
             finished_after: None,
+            cost: None,
         })
         .expect("save");
     let run = env.run(&["fetch", "old-job-1"]);
@@ -190,15 +191,25 @@ fn an_old_job_in_the_history_is_exit_7_without_a_request() {
 }
 
 #[test]
-fn status_without_ids_lists_jobs_newest_first_and_skips_damaged_entries() {
+fn status_without_ids_lists_jobs_newest_first_with_the_old_json_history_imported() {
     let env = TestEnv::new();
+    // What a version before the journal left: one JSON file per job (and a damaged one).
+    let old = env.root.path().join("data/jobs");
+    std::fs::create_dir_all(&old).expect("mkdir");
+    let entry = serde_json::json!({
+        "request_id": "old-job-1", "model": "flux-1.1-pro-ultra",
+        "params": {"prompt": "an old lighthouse"}, "seed": 3, "prompt_hash": "0123456789ab",
+        "format": "jpg", "submitted_ms": now_ms() - 7_200_000, "state": "COMPLETED",
+        "path": "/tmp/x.jpg"
+    });
+    std::fs::write(old.join("old-job-1.json"), entry.to_string()).expect("write");
+    std::fs::write(old.join("broken.json"), "{ nope").expect("write");
     let mut ids = vec![];
     for p in ["first fox", "second fox", "third fox"] {
         ids.push(env.run(&["submit", p]).stdout.trim().to_owned());
         std::thread::sleep(Duration::from_millis(5));
     }
-    std::fs::write(env.root.path().join("data/jobs/broken.json"), "{ nope").expect("write");
-    let run = env.run(&["status"]);
+    let run = env.run(&["status", "--limit", "100"]);
     run.expect_code(0);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert!(lines[0].starts_with("ID "), "{}", run.stdout);
@@ -208,9 +219,10 @@ fn status_without_ids_lists_jobs_newest_first_and_skips_damaged_entries() {
         .map(|l| l.split_whitespace().next().unwrap_or(""))
         .collect();
     ids.reverse();
+    ids.push("old-job-1".into());
     assert_eq!(order, ids);
     assert!(lines[1].contains("third fox"));
-    assert!(run.stderr.contains("damaged"), "{}", run.stderr);
+    assert!(lines[4].contains("an old lighthouse") && lines[4].contains("/tmp/x.jpg"));
     let limited = env.run(&["status", "--limit", "1", "--json"]);
     assert_eq!(limited.stdout.lines().count(), 1);
 }
@@ -237,7 +249,9 @@ fn two_dozen_concurrent_submits_are_all_recorded_intact() {
         })
         .collect();
     ids.sort();
-    let (records, warnings) = History::new(&env.root.path().join("data")).list();
+    let (records, warnings) = History::open_in(&env.root.path().join("data"))
+        .expect("journal")
+        .list();
     assert!(warnings.is_empty(), "{warnings:?}");
     let mut recorded: Vec<String> = records.iter().map(|r| r.request_id.clone()).collect();
     recorded.sort();

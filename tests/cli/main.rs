@@ -13,5 +13,7 @@ mod generate;
 mod jobs;
 mod metadata;
 mod pictures;
+mod pipelines;
+mod polling;
 mod testenv;
 mod usage;

@@ -29,7 +29,11 @@ fn built_in(env: &TestEnv, size: Option<&str>, args: &[&str]) -> crate::testenv:
 #[test]
 fn the_built_in_emulator_serves_real_size_images_with_the_prompt_on_them() {
     let env = TestEnv::new();
-    let run = built_in(&env, None, &["a red fox", "--ar", "9:16", "--format", "png"]);
+    let run = built_in(
+        &env,
+        None,
+        &["a red fox", "--ar", "9:16", "--format", "png"],
+    );
     run.expect_code(0);
     let path = env.work().join(run.last_line());
     assert_eq!(dims(&path), (1536, 2752, image::ImageFormat::Png));

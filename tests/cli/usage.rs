@@ -108,12 +108,14 @@ fn colour_follows_color_and_no_color() {
     );
     forced.expect_code(3);
     assert!(
-        forced.stderr.starts_with("\u{1b}[1;31merror:\u{1b}[0m "),
+        forced
+            .stderr
+            .starts_with("\u{1b}[1m\u{1b}[31merror:\u{1b}[0m "),
         "{:?}",
         forced.stderr
     );
     assert!(
-        forced.stderr.contains("\u{1b}[1;36mhint:"),
+        forced.stderr.contains("\u{1b}[1m\u{1b}[36mhint:"),
         "{:?}",
         forced.stderr
     );
