@@ -15,5 +15,6 @@ mod metadata;
 mod pictures;
 mod pipelines;
 mod polling;
+mod spend;
 mod testenv;
 mod usage;
