@@ -12,5 +12,6 @@ mod faults;
 mod generate;
 mod jobs;
 mod metadata;
+mod security;
 mod testenv;
 mod usage;
