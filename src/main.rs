@@ -55,7 +55,14 @@ fn main() -> ExitCode {
 fn report(e: &Error, ctx: Option<&Context>) -> ExitCode {
     let text = e.render();
     match ctx {
-        Some(ctx) => ctx.printer.error(&text),
+        Some(ctx) => {
+            if ctx.printer.is_json() {
+                for r in segflux::job_report::failure_reports(e) {
+                    ctx.printer.json_line(&r);
+                }
+            }
+            ctx.printer.error(&text);
+        }
         None => eprintln_safe(&text),
     }
     ExitCode::from(e.exit_code())
@@ -93,7 +100,7 @@ fn usage_line(e: &clap::Error) -> String {
     let mut value = text(ContextKind::InvalidValue).unwrap_or_default();
     if name.starts_with("--api-key") && !value.is_empty() {
         // The rejected value is (nearly) the key: never echo it.
-        value = "(redacted)".to_owned();
+        "(redacted)".clone_into(&mut value);
     }
     let arg = if name.starts_with("--api-key") {
         format!("'{name}' (or {})", segflux::settings::env::API_KEY)

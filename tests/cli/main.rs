@@ -10,6 +10,7 @@ mod completions;
 mod config;
 mod faults;
 mod generate;
+mod hostile;
 mod jobs;
 mod metadata;
 mod security;

@@ -131,10 +131,13 @@ fn plan(ctx: &Context, args: &GenerateArgs) -> Result<(Vec<Planned>, PathBuf)> {
     let defaults = generate::build_request(ctx, String::new(), &args.gen_opts, format);
     let (name, text) = match (&args.batch.from, &args.prompt) {
         (Some(from), _) => (from.display().to_string(), read_input(from)?),
-        (None, Some(prompt)) => (
-            "-".to_owned(),
-            generate::read_prompt(prompt)?.replace('\n', " "),
-        ),
+        (None, Some(prompt)) => {
+            check_seed_range(ctx, args)?;
+            (
+                "-".to_owned(),
+                generate::read_prompt(prompt)?.replace('\n', " "),
+            )
+        }
         (None, None) => return Err(Error::Usage("a PROMPT or --from FILE is required".into())),
     };
     let jsonl = args.batch.from.is_some() && batch::is_jsonl(&name, &text);
@@ -163,6 +166,19 @@ fn plan(ctx: &Context, args: &GenerateArgs) -> Result<(Vec<Planned>, PathBuf)> {
         })
         .collect();
     Ok((planned, dir))
+}
+
+/// `--seed S -n N` numbers the seeds S..S+N-1: they must stay within the seed range.
+fn check_seed_range(ctx: &Context, args: &GenerateArgs) -> Result<()> {
+    let count = u64::from(args.batch.count);
+    match generate::default_seed(ctx, &args.gen_opts) {
+        Some(seed) if seed.checked_add(count - 1).is_none() => Err(Error::Usage(format!(
+            "invalid value '{seed}' for '--seed <N>': with -n {count} the seeds {seed}..{seed}+{} pass the largest seed, {}",
+            count - 1,
+            u64::MAX
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn read_input(from: &Path) -> Result<String> {
