@@ -62,11 +62,6 @@ pub fn keys() -> &'static [&'static str] {
     options::field_names::<Config>()
 }
 
-/// The file's path: `SEGFLUX_CONFIG_DIR` or the platform's config directory.
-pub fn path() -> Option<PathBuf> {
-    crate::settings::Settings::config_dir().map(|d| d.join(FILE_NAME))
-}
-
 /// The file's text; a missing file is empty.
 fn read_text(path: &Path) -> Result<String> {
     match std::fs::read_to_string(path) {

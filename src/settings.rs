@@ -122,6 +122,11 @@ impl Settings {
         let _ = EPHEMERAL_DATA_DIR.set(dir);
     }
 
+    /// The config file's path: `config.toml` in the config directory.
+    pub fn config_path() -> Option<PathBuf> {
+        Self::config_dir().map(|d| d.join(crate::config::FILE_NAME))
+    }
+
     /// The config directory: `SEGFLUX_CONFIG_DIR`, else the platform's.
     pub fn config_dir() -> Option<PathBuf> {
         dir_from_env(env::CONFIG_DIR).or_else(|| project_dirs().map(|d| d.config_dir().to_owned()))

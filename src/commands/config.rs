@@ -10,7 +10,7 @@ use super::Context;
 
 /// Runs a `config` subcommand.
 pub fn run(ctx: &Context, cmd: &ConfigCmd) -> Result<()> {
-    let path = config::path().ok_or_else(|| {
+    let path = crate::settings::Settings::config_path().ok_or_else(|| {
         Error::Other("this platform has no config directory; set SEGFLUX_CONFIG_DIR".into())
     })?;
     let p = &ctx.printer;

@@ -60,7 +60,7 @@ impl Context {
                 | Command::Emulator(_)
                 | Command::Config(_)
         );
-        let config = match crate::config::path() {
+        let config = match Settings::config_path() {
             Some(path) if uses_config => {
                 let config = Config::load(&path)?;
                 if let Some(w) = crate::config::permission_warning(&path, &config) {
@@ -122,7 +122,8 @@ impl Context {
     /// times segflux saw for the model's last [`SCHEDULE_SAMPLES`] jobs in the history;
     /// failing three of those, from the jobs' server inference times (jobs fetched after they
     /// finished), which leave out the queue, so the window comes early and a late finish is
-    /// caught by the overrun phase; failing those, it expects the model page's typical time.
+    /// caught after it; failing those, it expects the model's typical time where one is
+    /// known, and polls like Segmind's SDK where none is.
     /// Called after the submit, so the history scan is not on the way to the first request.
     pub fn schedule(&self, model: Option<&str>) -> PollSchedule {
         if let Some(interval) = self.settings.poll_override {
@@ -132,18 +133,21 @@ impl Context {
             let (finish, inference) = history.recent_samples(model, SCHEDULE_SAMPLES);
             PollSchedule::learnt(&finish, &inference)
         });
-        learnt.unwrap_or_else(|| PollSchedule::around(self.typical_time()))
+        learnt
+            .or_else(|| self.typical_time(model).map(PollSchedule::around))
+            .unwrap_or_else(PollSchedule::sdk)
     }
 
-    /// What a job is expected to take with no history: the model page's 14 s, or, against the
-    /// built-in emulator, its own timeline (a newcomer's first `--emulator` run should not
-    /// wait for a 14 s job that takes 4 s).
-    fn typical_time(&self) -> std::time::Duration {
+    /// What a job is expected to take with no history: the model page's 14 s for the default
+    /// model, or, against the built-in emulator, its own timeline for every model (a
+    /// newcomer's first `--emulator` run should not wait for a 14 s job that takes 4 s).
+    /// `None` for other models: nothing is known about them.
+    fn typical_time(&self, model: Option<&str>) -> Option<std::time::Duration> {
         if self.settings.emulator {
             let emu = EmulatorConfig::default();
-            emu.queued + emu.processing
+            Some(emu.queued + emu.processing)
         } else {
-            PollSchedule::TYPICAL
+            (model == Some(crate::api::DEFAULT_MODEL)).then_some(PollSchedule::TYPICAL)
         }
     }
 }

@@ -141,48 +141,17 @@ fn exif_payload(rec: &GenerationRecord) -> Vec<u8> {
     const IFD0_AT: u32 = 8;
     const IFD_LEN: u32 = 2 + 2 * 12 + 4; // two entries each
     const EXIF_IFD_AT: u32 = IFD0_AT + IFD_LEN;
-    const VALUES_AT: u32 = EXIF_IFD_AT + IFD_LEN;
 
-    let software: Vec<u8> = rec
-        .generator
-        .chars()
-        .map(|c| {
-            if c.is_ascii() && c != '\0' {
-                c as u8
-            } else {
-                b'?'
-            }
-        })
-        .chain([0])
-        .collect();
-    let mut comment = b"UNICODE\0".to_vec();
-    for unit in rec.parameters().encode_utf16() {
-        comment.extend_from_slice(&unit.to_be_bytes());
-    }
-
-    // Values longer than 4 bytes live after the IFDs, at even offsets; shorter ones inline.
-    let mut values: Vec<u8> = Vec::new();
-    let mut place = |bytes: &[u8]| -> [u8; 4] {
-        if bytes.len() <= 4 {
-            let mut inline = [0; 4];
-            inline[..bytes.len()].copy_from_slice(bytes);
-            return inline;
-        }
-        let at = VALUES_AT + u32::try_from(values.len()).unwrap_or(u32::MAX);
-        values.extend_from_slice(bytes);
-        if values.len() % 2 == 1 {
-            values.push(0);
-        }
-        at.to_be_bytes()
-    };
-    let count = |b: &[u8]| u32::try_from(b.len()).unwrap_or(u32::MAX);
+    let software = exif_ascii(&rec.generator);
+    let comment = exif_unicode_comment(&rec.parameters());
+    let mut values = ValueArea::after(EXIF_IFD_AT + IFD_LEN);
     let ifd0 = [
-        (0x0131, ASCII, count(&software), place(&software)),
+        (0x0131, ASCII, count(&software), values.place(&software)),
         (0x8769, LONG, 1, EXIF_IFD_AT.to_be_bytes()),
     ];
     let exif_ifd = [
-        (0x9000, UNDEFINED, 4, place(b"0232")),
-        (0x9286, UNDEFINED, count(&comment), place(&comment)),
+        (0x9000, UNDEFINED, 4, values.place(b"0232")),
+        (0x9286, UNDEFINED, count(&comment), values.place(&comment)),
     ];
 
     let mut out = EXIF_ID.to_vec();
@@ -198,8 +167,66 @@ fn exif_payload(rec: &GenerationRecord) -> Vec<u8> {
         }
         out.extend_from_slice(&0u32.to_be_bytes()); // no next IFD
     }
-    out.extend_from_slice(&values);
+    out.extend_from_slice(&values.bytes);
     out
+}
+
+/// A TIFF value count.
+fn count(bytes: &[u8]) -> u32 {
+    u32::try_from(bytes.len()).unwrap_or(u32::MAX)
+}
+
+/// An Exif ASCII value: NUL-terminated, anything outside ASCII (or a NUL) as `?`.
+fn exif_ascii(s: &str) -> Vec<u8> {
+    s.chars()
+        .map(|c| {
+            u8::try_from(c)
+                .ok()
+                .filter(|b| b.is_ascii() && *b != 0)
+                .unwrap_or(b'?')
+        })
+        .chain([0])
+        .collect()
+}
+
+/// An Exif `UserComment` in the UNICODE character code (UTF-16, big-endian like the TIFF).
+fn exif_unicode_comment(s: &str) -> Vec<u8> {
+    let mut comment = b"UNICODE\0".to_vec();
+    for unit in s.encode_utf16() {
+        comment.extend_from_slice(&unit.to_be_bytes());
+    }
+    comment
+}
+
+/// The value area after the IFDs: values longer than 4 bytes live there at even offsets,
+/// shorter ones inline in their entry.
+struct ValueArea {
+    at: u32,
+    bytes: Vec<u8>,
+}
+
+impl ValueArea {
+    fn after(at: u32) -> Self {
+        Self {
+            at,
+            bytes: Vec::new(),
+        }
+    }
+
+    /// The 4-byte field of an entry holding `value`: the value inline, or its offset.
+    fn place(&mut self, value: &[u8]) -> [u8; 4] {
+        if value.len() <= 4 {
+            let mut inline = [0; 4];
+            inline[..value.len()].copy_from_slice(value);
+            return inline;
+        }
+        let offset = self.at + count(&self.bytes);
+        self.bytes.extend_from_slice(value);
+        if self.bytes.len() % 2 == 1 {
+            self.bytes.push(0);
+        }
+        offset.to_be_bytes()
+    }
 }
 
 /// The record in the file's XMP segment, if there is one.

@@ -13,6 +13,7 @@ mod generate;
 mod hostile;
 mod jobs;
 mod metadata;
+mod polling;
 mod security;
 mod testenv;
 mod usage;

@@ -385,8 +385,8 @@ async fn finish(
 ) -> Result<job::Delivered> {
     let deadline = since + b.ctx.settings.timeout;
     let model = &p.job.request.model;
-    let schedule = b.learner.schedule(b.ctx, model);
-    let finished = wait::wait_for(b.client, id, since, deadline, schedule, line).await?;
+    let schedule = || b.learner.schedule(b.ctx, model);
+    let finished = wait::wait_learning(b.client, id, since, deadline, &schedule, line).await?;
     let finished = job::into_completed(id, finished)?;
     let req = &p.job.request;
     let dest = Destination::File {

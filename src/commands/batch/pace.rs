@@ -1,5 +1,6 @@
-//! Pacing a batch: the poll schedule it learns from its own jobs, and the feedback that lowers
-//! its concurrency when the API rate-limits submits.
+//! Pacing a batch: the poll schedule it learns from its own jobs (asked again before every
+//! poll, so a job still waiting profits from the jobs that finished meanwhile), and the
+//! feedback that lowers its concurrency when the API rate-limits submits.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -18,53 +19,77 @@ use super::super::{Context, SCHEDULE_SAMPLES};
 /// learnt from each job of the batch as it ends, so the polls tighten after the first jobs
 /// without rescanning the history for every job.
 pub(super) struct Learner {
-    times: Mutex<HashMap<String, Samples>>,
+    models: Mutex<HashMap<String, Samples>>,
 }
 
-/// A model's finish times and inference times, seconds, newest first.
-type Samples = (Vec<f64>, Vec<f64>);
+/// A model's finish times and inference times (seconds, newest first), and the schedule
+/// they teach, computed once per change (it is asked before every poll).
+#[derive(Default)]
+struct Samples {
+    finish: Vec<f64>,
+    inference: Vec<f64>,
+    schedule: Option<PollSchedule>,
+}
+
+impl Samples {
+    fn schedule(&mut self) -> PollSchedule {
+        *self.schedule.get_or_insert_with(|| {
+            PollSchedule::learnt(&self.finish, &self.inference)
+                .map_or_else(PollSchedule::warming, PollSchedule::eager)
+        })
+    }
+}
 
 impl Learner {
     pub(super) fn seed<'m>(models: impl Iterator<Item = &'m str>) -> Self {
         let history = History::open();
-        let mut times = HashMap::new();
+        let mut seeded = HashMap::new();
         for model in models {
-            if times.contains_key(model) {
+            if seeded.contains_key(model) {
                 continue;
             }
-            let seeded = history.as_ref().map_or_else(Default::default, |h| {
+            let (finish, inference) = history.as_ref().map_or_else(Default::default, |h| {
                 h.recent_samples(model, SCHEDULE_SAMPLES)
             });
-            times.insert(model.to_owned(), seeded);
+            let samples = Samples {
+                finish,
+                inference,
+                schedule: None,
+            };
+            seeded.insert(model.to_owned(), samples);
         }
         Self {
-            times: Mutex::new(times),
+            models: Mutex::new(seeded),
         }
     }
 
+    /// The schedule for the next poll of a job of `model`: learnt and eager once three of its
+    /// jobs are known, else warming up (see [`PollSchedule::warming`]).
     pub(super) fn schedule(&self, ctx: &Context, model: &str) -> PollSchedule {
         if let Some(interval) = ctx.settings.poll_override {
             return PollSchedule::fixed(interval);
         }
-        let times = self.times.lock().ok();
-        let learnt = times
-            .as_ref()
-            .and_then(|t| t.get(model))
-            .and_then(|(finish, inference)| PollSchedule::learnt(finish, inference));
-        learnt.map_or_else(PollSchedule::cold, PollSchedule::eager)
+        match self.models.lock() {
+            Ok(mut models) => models.entry(model.to_owned()).or_default().schedule(),
+            Err(_) => PollSchedule::warming(),
+        }
     }
 
     pub(super) fn learn(&self, model: &str, finished_after: Option<f64>, inference: Option<f64>) {
-        let Ok(mut times) = self.times.lock() else {
+        let Ok(mut models) = self.models.lock() else {
             return;
         };
-        let (finish, inferences) = times.entry(model.to_owned()).or_default();
-        for (list, value) in [(finish, finished_after), (inferences, inference)] {
+        let samples = models.entry(model.to_owned()).or_default();
+        for (list, value) in [
+            (&mut samples.finish, finished_after),
+            (&mut samples.inference, inference),
+        ] {
             if let Some(v) = value {
                 list.insert(0, v);
                 list.truncate(SCHEDULE_SAMPLES);
             }
         }
+        samples.schedule = None;
     }
 }
 
