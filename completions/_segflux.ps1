@@ -74,6 +74,7 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file (in a batch: redo jobs whose file exists)')
             [CompletionResult]::new('--no-metadata', '--no-metadata', [CompletionResultType]::ParameterName, 'Do not embed the generation record (prompt, seed, model, options, request id) in the image; the file is then exactly the image the API sent')
             [CompletionResult]::new('--sidecar', '--sidecar', [CompletionResultType]::ParameterName, 'Also write the generation record as pretty JSON beside the image, named like the image plus `.json` (`42-ef3ec516c4be.jpg.json`)')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Send nothing: list each job whose file is missing or out of date, count the images a run would pay for; exit 0 when everything is up to date, 1 otherwise (a CI gate)')
             [CompletionResult]::new('--emulator', '--emulator', [CompletionResultType]::ParameterName, 'Run against the built-in emulator, started in-process on loopback (no key, no network)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout, one JSON object per line')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')

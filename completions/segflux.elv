@@ -70,6 +70,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand --force 'Overwrite an existing file (in a batch: redo jobs whose file exists)'
             cand --no-metadata 'Do not embed the generation record (prompt, seed, model, options, request id) in the image; the file is then exactly the image the API sent'
             cand --sidecar 'Also write the generation record as pretty JSON beside the image, named like the image plus `.json` (`42-ef3ec516c4be.jpg.json`)'
+            cand --check 'Send nothing: list each job whose file is missing or out of date, count the images a run would pay for; exit 0 when everything is up to date, 1 otherwise (a CI gate)'
             cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
             cand --json 'Machine-readable output on stdout, one JSON object per line'
             cand -q 'Print nothing on stderr but errors'

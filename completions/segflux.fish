@@ -81,6 +81,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand generate" -l dry-run -d 
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l force -d 'Overwrite an existing file (in a batch: redo jobs whose file exists)'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l no-metadata -d 'Do not embed the generation record (prompt, seed, model, options, request id) in the image; the file is then exactly the image the API sent'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l sidecar -d 'Also write the generation record as pretty JSON beside the image, named like the image plus `.json` (`42-ef3ec516c4be.jpg.json`)'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l check -d 'Send nothing: list each job whose file is missing or out of date, count the images a run would pay for; exit 0 when everything is up to date, 1 otherwise (a CI gate)'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l json -d 'Machine-readable output on stdout, one JSON object per line'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -s q -l quiet -d 'Print nothing on stderr but errors'

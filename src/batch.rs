@@ -1,16 +1,17 @@
-//! Batch input: a prompt file (text or JSONL) turned into the list of jobs to run, with every
-//! bad line reported by number before anything is sent; `-n` expansion, de-duplication and
-//! `--shard` slicing. Pure functions: no I/O, no HTTP.
+//! Batch input: one line of a prompt file (text or JSONL) turned into the jobs it asks for,
+//! with `-n` expansion and `--shard` slicing. Pure functions, one line at a time (the command
+//! streams the file, so a million-line input is never held whole): no I/O, no HTTP.
+//!
+//! A JSONL line is the typed [`JsonLine`]: its fields use the value types and rules of the
+//! command line (`crate::options`), unknown keys are refused, and an error names the field.
 //!
 //! A job without a seed gets one derived from its request hash (not a random one), so
 //! re-running the same file maps every job to the same file name and finds it done.
 
-use std::collections::HashSet;
+use serde::Deserialize;
+use serde_json::Value;
 
-use serde_json::{Map, Value};
-
-use crate::api::ASPECT_RATIOS;
-use crate::options::ImageFormat;
+use crate::options::{AspectRatio, ImageFormat, de};
 use crate::request::GenerationRequest;
 
 /// One job of a batch.
@@ -24,69 +25,109 @@ pub struct BatchJob {
     pub file_name: String,
 }
 
-/// The keys a JSONL line may carry.
-pub const JSONL_KEYS: [&str; 11] = [
-    "prompt",
-    "aspect_ratio",
-    "seed",
-    "raw",
-    "safety_tolerance",
-    "image_prompt",
-    "output_format",
-    "model",
-    "output",
-    "params",
-    "count",
-];
+/// What every line starts from: the request the command line describes (its prompt is
+/// replaced by each line's), the seed the user gave (`None`: derived per job) and `-n`.
+#[derive(Debug, Clone)]
+pub struct Defaults {
+    /// The command line's request.
+    pub request: GenerationRequest,
+    /// `--seed`, else the config file's.
+    pub seed: Option<u64>,
+    /// `-n`.
+    pub count: u32,
+}
 
-/// Whether `text` (from a file named `name`, `-` for stdin) is JSONL: by extension, or for
-/// stdin by its first meaningful line starting with `{`.
-pub fn is_jsonl(name: &str, text: &str) -> bool {
+/// One JSONL line. Absent fields take the command line's value.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonLine {
+    /// The prompt (required, non-empty).
+    #[serde(deserialize_with = "de::non_empty")]
+    pub prompt: String,
+    /// `--ar`.
+    #[serde(default)]
+    pub aspect_ratio: Option<AspectRatio>,
+    /// `--seed`.
+    #[serde(default, deserialize_with = "de::seed")]
+    pub seed: Option<u64>,
+    /// `--raw`.
+    #[serde(default)]
+    pub raw: Option<bool>,
+    /// `--safety-tolerance`.
+    #[serde(default, deserialize_with = "de::tolerance")]
+    pub safety_tolerance: Option<u8>,
+    /// `--image-prompt`.
+    #[serde(default)]
+    pub image_prompt: Option<String>,
+    /// `--format`.
+    #[serde(default)]
+    pub output_format: Option<ImageFormat>,
+    /// `--model`.
+    #[serde(default, deserialize_with = "de::model")]
+    pub model: Option<String>,
+    /// The file name to write (a plain name in the output directory).
+    #[serde(default, deserialize_with = "de::file_name")]
+    pub output: Option<String>,
+    /// `-p KEY=VALUE`, as an object.
+    #[serde(default, deserialize_with = "de::params")]
+    pub params: Vec<(String, Value)>,
+    /// `-n`.
+    #[serde(default, deserialize_with = "de::count")]
+    pub count: Option<u32>,
+}
+
+/// Whether an input named `name` (`-` for stdin) is JSONL: by extension, or for stdin by its
+/// first meaningful line (see [`is_meaningful`]) starting with `{`.
+pub fn is_jsonl(name: &str, first_line: Option<&str>) -> bool {
     let ext = std::path::Path::new(name)
         .extension()
         .map(std::ffi::OsStr::to_ascii_lowercase);
     if ext.is_some_and(|e| e == "jsonl" || e == "ndjson") {
         return true;
     }
-    name == "-"
-        && text
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with('#'))
-            .is_some_and(|l| l.starts_with('{'))
+    name == "-" && first_line.is_some_and(|l| l.trim().starts_with('{'))
 }
 
-/// Parses the input into jobs: `defaults` is the request the command line describes (its
-/// prompt is replaced by each line's, its seed is `None` when the user gave none).
-pub fn parse(
-    text: &str,
+/// Whether a line holds a job (not blank, not a `#` comment).
+pub fn is_meaningful(raw: &str) -> bool {
+    let line = raw.trim();
+    !line.is_empty() && !line.starts_with('#')
+}
+
+/// The jobs of one input line (numbered from 1); none for a blank or comment line.
+pub fn parse_line(
+    raw: &str,
+    number: usize,
     jsonl: bool,
-    defaults: &GenerationRequest,
-    default_seed: Option<u64>,
-    count: u32,
-) -> Result<Vec<BatchJob>, Vec<String>> {
+    defaults: &Defaults,
+) -> Result<Vec<BatchJob>, String> {
+    if !is_meaningful(raw) {
+        return Ok(Vec::new());
+    }
+    let line = raw.trim();
+    let spec = if jsonl {
+        json_line(line)?.into_spec(defaults)?
+    } else {
+        LineSpec {
+            request: GenerationRequest {
+                prompt: line.to_owned(),
+                ..defaults.request.clone()
+            },
+            seed: defaults.seed,
+            output: None,
+            count: defaults.count,
+        }
+    };
+    spec.expand(number)
+}
+
+/// Parses a whole input held in memory (tests, and one-prompt batches).
+pub fn parse(text: &str, jsonl: bool, defaults: &Defaults) -> Result<Vec<BatchJob>, Vec<String>> {
     let mut jobs = Vec::new();
     let mut errors = Vec::new();
     for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let parsed = if jsonl {
-            parse_json_line(line, defaults, default_seed, count)
-        } else {
-            Ok(LineSpec {
-                request: GenerationRequest {
-                    prompt: line.to_owned(),
-                    ..defaults.clone()
-                },
-                seed: default_seed,
-                output: None,
-                count,
-            })
-        };
-        match parsed.and_then(|spec| spec.expand(i + 1)) {
-            Ok(mut expanded) => jobs.append(&mut expanded),
+        match parse_line(raw, i + 1, jsonl, defaults) {
+            Ok(mut more) => jobs.append(&mut more),
             Err(e) => errors.push(format!("line {}: {e}", i + 1)),
         }
     }
@@ -100,23 +141,83 @@ pub fn parse(
     }
 }
 
-/// Drops later jobs that would write the same file; returns how many were dropped.
-pub fn dedupe(jobs: &mut Vec<BatchJob>) -> usize {
-    let before = jobs.len();
-    let mut seen = HashSet::new();
-    jobs.retain(|j| seen.insert(j.file_name.clone()));
-    before - jobs.len()
+/// Whether the `index`-th job (0-based, in input order) is in shard K of N (1-based,
+/// round-robin): the union of all shards is the input, and no job is in two.
+pub fn in_shard(index: usize, k: u32, n: u32) -> bool {
+    index % n as usize == k as usize - 1
 }
 
-/// Keeps the K-th (1-based) of N round-robin slices: the union of all shards is the input,
-/// and no job is in two.
-pub fn shard(jobs: Vec<BatchJob>, k: u32, n: u32) -> Vec<BatchJob> {
-    let (k, n) = (k as usize, n as usize);
-    jobs.into_iter()
-        .enumerate()
-        .filter(|(i, _)| i % n == k - 1)
-        .map(|(_, j)| j)
-        .collect()
+/// Reads one JSONL line into [`JsonLine`]; the error names the field.
+fn json_line(line: &str) -> Result<JsonLine, String> {
+    if !line.starts_with('{') {
+        return Err("expected a JSON object".into());
+    }
+    let mut de = serde_json::Deserializer::from_str(line);
+    let parsed: JsonLine = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        describe(e.inner(), &path)
+    })?;
+    de.end().map_err(|e| describe(&e, "."))?;
+    Ok(parsed)
+}
+
+/// A serde error as a line's problem, naming the field (`path`, `.` for the whole line).
+fn describe(e: &serde_json::Error, path: &str) -> String {
+    // serde's "at line 1 column N" would read as another input line number.
+    let text = e.to_string();
+    let what = text.split(" at line ").next().unwrap_or(&text).to_owned();
+    if e.is_syntax() || e.is_eof() {
+        format!("not valid JSON (column {}: {what})", e.column())
+    } else if what.starts_with("unknown field") {
+        format!("{what} (other model parameters go in \"params\")")
+    } else if path == "." {
+        what
+    } else if what.starts_with("must") {
+        format!("\"{path}\" {what}")
+    } else {
+        format!("\"{path}\": {what}")
+    }
+}
+
+impl JsonLine {
+    fn into_spec(self, defaults: &Defaults) -> Result<LineSpec, String> {
+        let mut req = defaults.request.clone();
+        req.prompt = self.prompt;
+        if let Some(r) = self.aspect_ratio {
+            r.as_str().clone_into(&mut req.aspect_ratio);
+        }
+        req.raw = self.raw.unwrap_or(req.raw);
+        req.safety_tolerance = self.safety_tolerance.unwrap_or(req.safety_tolerance);
+        if self.image_prompt.is_some() {
+            req.image_prompt = self.image_prompt;
+        }
+        if let Some(m) = self.model {
+            req.model = m;
+        }
+        req.extra.extend(self.params);
+        let ext = self
+            .output
+            .as_deref()
+            .and_then(|n| n.rsplit_once('.'))
+            .and_then(|(_, e)| ImageFormat::from_ext(e));
+        req.format = match (ext, self.output_format) {
+            (Some(e), Some(f)) if e != f => {
+                return Err(format!(
+                    "\"output\" ends in .{} but \"output_format\" is {}",
+                    e.ext(),
+                    f.ext()
+                ));
+            }
+            (Some(f), _) | (None, Some(f)) => f,
+            (None, None) => req.format,
+        };
+        Ok(LineSpec {
+            request: req,
+            seed: self.seed.or(defaults.seed),
+            output: self.output,
+            count: self.count.unwrap_or(defaults.count),
+        })
+    }
 }
 
 /// One input line before `count` expansion.
@@ -167,145 +268,6 @@ fn numbered(name: &str, i: u64) -> String {
     }
 }
 
-fn parse_json_line(
-    line: &str,
-    defaults: &GenerationRequest,
-    default_seed: Option<u64>,
-    count: u32,
-) -> Result<LineSpec, String> {
-    let obj: Map<String, Value> = match serde_json::from_str(line) {
-        Ok(Value::Object(m)) => m,
-        Ok(_) => return Err("expected a JSON object".into()),
-        Err(e) => {
-            // serde's "at line 1 column N" would read as another input line number.
-            let text = e.to_string();
-            let what = text.split(" at line ").next().unwrap_or(&text);
-            return Err(format!("not valid JSON (column {}: {what})", e.column()));
-        }
-    };
-    if let Some(k) = obj.keys().find(|k| !JSONL_KEYS.contains(&k.as_str())) {
-        return Err(format!(
-            "unknown key {k:?} (known: {}; other model parameters go in \"params\")",
-            JSONL_KEYS.join(", ")
-        ));
-    }
-    let mut req = defaults.clone();
-    req.prompt = match obj.get("prompt") {
-        Some(Value::String(p)) if !p.trim().is_empty() => p.clone(),
-        _ => return Err("\"prompt\" must be a non-empty string".into()),
-    };
-    if let Some(v) = obj.get("aspect_ratio") {
-        let ratio = v
-            .as_str()
-            .filter(|r| ASPECT_RATIOS.contains(r))
-            .ok_or_else(|| {
-                format!(
-                    "\"aspect_ratio\" must be one of {}",
-                    ASPECT_RATIOS.join(" ")
-                )
-            })?;
-        ratio.clone_into(&mut req.aspect_ratio);
-    }
-    let seed = match obj.get("seed") {
-        None => default_seed,
-        Some(v) => Some(
-            v.as_u64()
-                .ok_or("\"seed\" must be a non-negative integer")?,
-        ),
-    };
-    if let Some(v) = obj.get("raw") {
-        req.raw = v.as_bool().ok_or("\"raw\" must be true or false")?;
-    }
-    if let Some(v) = obj.get("safety_tolerance") {
-        req.safety_tolerance = v
-            .as_u64()
-            .filter(|t| (1..=6).contains(t))
-            .and_then(|t| u8::try_from(t).ok())
-            .ok_or("\"safety_tolerance\" must be an integer from 1 to 6")?;
-    }
-    if let Some(v) = obj.get("image_prompt") {
-        req.image_prompt = Some(
-            v.as_str()
-                .ok_or("\"image_prompt\" must be a URL string")?
-                .to_owned(),
-        );
-    }
-    if let Some(v) = obj.get("model") {
-        let model = v
-            .as_str()
-            .filter(|m| crate::cli::valid_model(m))
-            .ok_or("\"model\" must be a model slug of letters, digits, '.', '_' and '-'")?;
-        model.clone_into(&mut req.model);
-    }
-    if let Some(Value::Object(params)) = obj.get("params") {
-        for (k, v) in params {
-            if crate::cli::OWN_PARAMS.iter().any(|(own, _)| own == k) {
-                return Err(format!(
-                    "\"params\" may not set {k:?}: use the key of its own"
-                ));
-            }
-            req.extra.push((k.clone(), v.clone()));
-        }
-    } else if obj.contains_key("params") {
-        return Err("\"params\" must be an object".into());
-    }
-    let output = output_field(&obj, &mut req)?;
-    let count = match obj.get("count") {
-        None => count,
-        Some(v) => v
-            .as_u64()
-            .and_then(|c| u32::try_from(c).ok())
-            .filter(|c| (1..=10_000).contains(c))
-            .ok_or("\"count\" must be an integer from 1 to 10000")?,
-    };
-    Ok(LineSpec {
-        request: req,
-        seed,
-        output,
-        count,
-    })
-}
-
-/// `output_format` and `output` (a plain file name whose extension agrees with the format).
-fn output_field(
-    obj: &Map<String, Value>,
-    req: &mut GenerationRequest,
-) -> Result<Option<String>, String> {
-    let format = match obj.get("output_format") {
-        None => None,
-        Some(v) => match v.as_str() {
-            Some("jpg") => Some(ImageFormat::Jpg),
-            Some("png") => Some(ImageFormat::Png),
-            _ => return Err("\"output_format\" must be \"jpg\" or \"png\"".into()),
-        },
-    };
-    let Some(v) = obj.get("output") else {
-        if let Some(f) = format {
-            req.format = f;
-        }
-        return Ok(None);
-    };
-    let name = v.as_str().ok_or("\"output\" must be a file name")?;
-    let safe =
-        !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\']) && name != "..";
-    let ext = name
-        .rsplit_once('.')
-        .and_then(|(_, e)| ImageFormat::from_ext(e));
-    match (safe, ext, format) {
-        (false, _, _) => Err("\"output\" must be a plain file name (no directories)".into()),
-        (true, None, _) => Err("\"output\" must end in .jpg, .jpeg or .png".into()),
-        (true, Some(e), Some(f)) if e != f => Err(format!(
-            "\"output\" ends in .{} but \"output_format\" is {}",
-            e.ext(),
-            f.ext()
-        )),
-        (true, Some(e), _) => {
-            req.format = e;
-            Ok(Some(name.to_owned()))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,10 +286,18 @@ mod tests {
         }
     }
 
+    fn d(seed: Option<u64>, count: u32) -> Defaults {
+        Defaults {
+            request: defaults(),
+            seed,
+            count,
+        }
+    }
+
     #[test]
     fn text_lines_skip_blanks_and_comments_and_expand_counts() {
         let text = "# header\n\na fox\n   \n  # indented comment\na heron  \n";
-        let jobs = parse(text, false, &defaults(), Some(10), 2).unwrap();
+        let jobs = parse(text, false, &d(Some(10), 2)).unwrap();
         let got: Vec<(usize, &str, u64)> = jobs
             .iter()
             .map(|j| (j.line, j.request.prompt.as_str(), j.request.seed))
@@ -349,7 +319,7 @@ mod tests {
         let text = r#"{"prompt":"a fox","aspect_ratio":"16:9","seed":5,"raw":true,"safety_tolerance":4,"model":"flux-dev","params":{"steps":30}}
 {"prompt":"a heron","output":"heron.png"}
 {"prompt":"an owl","output_format":"png","count":2}"#;
-        let jobs = parse(text, true, &defaults(), None, 1).unwrap();
+        let jobs = parse(text, true, &d(None, 1)).unwrap();
         assert_eq!(jobs.len(), 4);
         let fox = &jobs[0].request;
         assert_eq!(
@@ -367,7 +337,7 @@ mod tests {
     #[test]
     fn bad_lines_are_all_reported_with_their_numbers() {
         let text = "{\"prompt\":\"ok\"}\n{\"prompt\":\"\"}\nnot json\n{\"prompt\":\"x\",\"sead\":1}\n{\"prompt\":\"x\",\"aspect_ratio\":\"7:5\"}\n{\"prompt\":\"x\",\"safety_tolerance\":9}\n{\"prompt\":\"x\",\"output\":\"../x.jpg\"}\n{\"prompt\":\"x\",\"output\":\"a.png\",\"output_format\":\"jpg\"}\n{\"prompt\":\"x\",\"params\":{\"seed\":1}}";
-        let errors = parse(text, true, &defaults(), None, 1).unwrap_err();
+        let errors = parse(text, true, &d(None, 1)).unwrap_err();
         let lines: Vec<&str> = errors
             .iter()
             .map(|e| e.split(':').next().unwrap())
@@ -384,10 +354,10 @@ mod tests {
 
     #[test]
     fn missing_seeds_are_fixed_by_the_request_so_reruns_match() {
-        let a = parse("a fox", false, &defaults(), None, 1).unwrap();
-        let b = parse("a fox", false, &defaults(), None, 1).unwrap();
+        let a = parse("a fox", false, &d(None, 1)).unwrap();
+        let b = parse("a fox", false, &d(None, 1)).unwrap();
         assert_eq!(a, b);
-        let c = parse("a heron", false, &defaults(), None, 1).unwrap();
+        let c = parse("a heron", false, &d(None, 1)).unwrap();
         assert_ne!(a[0].request.seed, c[0].request.seed);
     }
 
@@ -397,10 +367,15 @@ mod tests {
             .map(|i| format!("prompt {i}"))
             .collect::<Vec<_>>()
             .join("\n");
-        let all = parse(&text, false, &defaults(), Some(1), 1).unwrap();
+        let all = parse(&text, false, &d(Some(1), 1)).unwrap();
         let mut union = vec![];
         for k in 1..=4 {
-            let part = shard(all.clone(), k, 4);
+            let part: Vec<BatchJob> = all
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| in_shard(*i, k, 4))
+                .map(|(_, j)| j.clone())
+                .collect();
             assert!((5..=6).contains(&part.len()));
             union.extend(part);
         }
@@ -409,14 +384,11 @@ mod tests {
     }
 
     #[test]
-    fn duplicates_and_stdin_detection() {
-        let mut jobs = parse("a fox\na fox\na heron", false, &defaults(), Some(1), 1).unwrap();
-        assert_eq!(dedupe(&mut jobs), 1);
-        assert_eq!(jobs.len(), 2);
-        assert!(is_jsonl("-", "# c\n{\"prompt\":\"x\"}"));
-        assert!(!is_jsonl("-", "a fox"));
-        assert!(is_jsonl("in.JSONL", ""));
-        assert!(!is_jsonl("in.txt", "{\"prompt\":\"x\"}"));
+    fn stdin_detection() {
+        assert!(is_jsonl("-", Some("  {\"prompt\":\"x\"}")));
+        assert!(!is_jsonl("-", Some("a fox")));
+        assert!(is_jsonl("in.JSONL", None));
+        assert!(!is_jsonl("in.txt", Some("{\"prompt\":\"x\"}")));
         assert_eq!(numbered("hero.jpg", 2), "hero-2.jpg");
     }
 }

@@ -196,7 +196,7 @@ pub struct BatchArgs {
 
     /// Images per prompt, with seeds seed, seed+1, …
     #[arg(short = 'n', long = "count", value_name = "N", default_value_t = 1,
-          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+          value_parser = crate::options::parse_count)]
     pub count: u32,
 
     /// Jobs in flight at once; lowered automatically while the API answers 429
@@ -211,12 +211,21 @@ pub struct BatchArgs {
     /// Process only the K-th of N deterministic slices of the jobs (1-based), e.g. 2/4
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u32, u32)>,
+
+    /// Send nothing: list each job whose file is missing or out of date, count the images a
+    /// run would pay for; exit 0 when everything is up to date, 1 otherwise (a CI gate)
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
 }
 
 impl BatchArgs {
     /// Whether any batch option asks for batch mode.
     pub fn is_batch(&self) -> bool {
-        self.from.is_some() || self.count > 1 || self.manifest.is_some() || self.shard.is_some()
+        self.from.is_some()
+            || self.count > 1
+            || self.manifest.is_some()
+            || self.shard.is_some()
+            || self.check
     }
 }
 
@@ -382,16 +391,7 @@ pub struct EmulatorArgs {
     pub image_size: u32,
 }
 
-/// The keys segflux sets from its own flags; `-p` may not set them.
-pub const OWN_PARAMS: [(&str, &str); 7] = [
-    ("prompt", "PROMPT"),
-    ("aspect_ratio", "--ar"),
-    ("seed", "--seed"),
-    ("raw", "--raw"),
-    ("safety_tolerance", "--safety-tolerance"),
-    ("output_format", "--format"),
-    ("image_prompt", "--image-prompt"),
-];
+pub use crate::options::OWN_PARAMS;
 
 fn parse_shard(s: &str) -> Result<(u32, u32), String> {
     let err = || "must be K/N with 1 <= K <= N, e.g. 2/4".to_owned();
@@ -422,9 +422,7 @@ fn parse_param(s: &str) -> Result<(String, serde_json::Value), String> {
     if key.is_empty() {
         return Err("must be KEY=VALUE with a non-empty KEY".into());
     }
-    if let Some((_, flag)) = OWN_PARAMS.iter().find(|(k, _)| *k == key) {
-        return Err(format!("`{key}` is set by {flag}, not by -p"));
-    }
+    crate::options::check_param_key(key)?;
     let value =
         serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
     Ok((key.to_owned(), value))

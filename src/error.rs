@@ -105,6 +105,9 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// `--check` found jobs not up to date (each is listed, and with `--json` has its line).
+    #[error("{0}")]
+    NotUpToDate(String),
     /// Anything else.
     #[error("{0}")]
     Other(String),
@@ -187,6 +190,7 @@ impl Error {
             | Self::UnknownState(_)
             | Self::Io { .. }
             | Self::Http { .. }
+            | Self::NotUpToDate(_)
             | Self::Other(_)
             | Self::Job { .. } => 1,
         }

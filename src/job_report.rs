@@ -142,7 +142,7 @@ impl JobReport {
 /// jobs has its line already), else one, with the request id when the error has one.
 pub fn failure_reports(e: &Error) -> Vec<JobReport> {
     match e.inner() {
-        Error::Batch { .. } => Vec::new(),
+        Error::Batch { .. } | Error::NotUpToDate(_) => Vec::new(),
         Error::Interrupted { ids, .. } if !ids.is_empty() => ids
             .iter()
             .map(|id| JobReport::new(Some(id), "FAILED").failure(e))

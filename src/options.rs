@@ -95,6 +95,77 @@ impl ImageFormat {
     }
 }
 
+/// How many images one prompt may ask for (`-n`, a JSONL line's `count`).
+pub const COUNTS: std::ops::RangeInclusive<u32> = 1..=10_000;
+
+/// The longest file name (one path component) the common file systems hold, in bytes.
+pub const NAME_MAX: usize = 255;
+
+/// The keys segflux sets from its own flags; `-p` and a JSONL line's `params` may not set them.
+pub const OWN_PARAMS: [(&str, &str); 7] = [
+    ("prompt", "PROMPT"),
+    ("aspect_ratio", "--ar"),
+    ("seed", "--seed"),
+    ("raw", "--raw"),
+    ("safety_tolerance", "--safety-tolerance"),
+    ("output_format", "--format"),
+    ("image_prompt", "--image-prompt"),
+];
+
+/// `-n`, a JSONL `count`: images per prompt, 1 to 10000.
+pub fn parse_count(s: &str) -> Result<u32, String> {
+    s.trim()
+        .parse::<u64>()
+        .map_err(|_| count_rule())
+        .and_then(count)
+}
+
+fn count(n: u64) -> Result<u32, String> {
+    u32::try_from(n)
+        .ok()
+        .filter(|c| COUNTS.contains(c))
+        .ok_or_else(count_rule)
+}
+
+fn count_rule() -> String {
+    format!(
+        "must be an integer from {} to {}",
+        COUNTS.start(),
+        COUNTS.end()
+    )
+}
+
+/// A pass-through parameter name (`-p KEY=…`, a key of a JSONL `params`): not one of
+/// segflux's own.
+pub fn check_param_key(key: &str) -> Result<(), String> {
+    match OWN_PARAMS.iter().find(|(k, _)| *k == key) {
+        Some((_, flag)) => Err(format!("`{key}` is set by {flag}, not as a parameter")),
+        None => Ok(()),
+    }
+}
+
+/// A batch line's `output`: one plain file name (no directory), ending in .jpg, .jpeg or
+/// .png, without NUL, short enough for the file system.
+pub fn parse_file_name(name: &str) -> Result<String, String> {
+    if name.contains('\0') {
+        return Err("must not contain a NUL character".into());
+    }
+    if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
+        return Err("must be a plain file name (no directories)".into());
+    }
+    if name.len() > NAME_MAX {
+        return Err(format!(
+            "must be at most {NAME_MAX} bytes long (file systems hold no longer names), not {}",
+            name.len()
+        ));
+    }
+    let ext = name.rsplit_once('.').map(|(_, e)| e);
+    if ext.and_then(ImageFormat::from_ext).is_none() {
+        return Err("must end in .jpg, .jpeg or .png".into());
+    }
+    Ok(name.to_owned())
+}
+
 /// What a safety tolerance must be.
 pub const TOLERANCE_RULE: &str =
     "must be an integer, one of 1, 2, 3, 4, 5, 6 (1 strictest, 6 most permissive)";
@@ -160,6 +231,49 @@ pub mod de {
         super::parse_model(&s)
             .map(Some)
             .map_err(serde::de::Error::custom)
+    }
+
+    /// A non-empty string (a JSONL prompt).
+    pub fn non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let s = String::deserialize(d)?;
+        if s.trim().is_empty() {
+            return Err(serde::de::Error::custom("must be a non-empty string"));
+        }
+        Ok(s)
+    }
+
+    /// A seed, as [`super::parse_seed`] checks it (a JSON number, not text).
+    pub fn seed<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        v.as_u64().map(Some).ok_or_else(|| {
+            serde::de::Error::custom(format!("must be a non-negative integer, not {v}"))
+        })
+    }
+
+    /// Images per prompt, as [`super::parse_count`] checks it.
+    pub fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+        super::count(u64::deserialize(d)?)
+            .map(Some)
+            .map_err(serde::de::Error::custom)
+    }
+
+    /// An output file name, as [`super::parse_file_name`] checks it.
+    pub fn file_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        super::parse_file_name(&String::deserialize(d)?)
+            .map(Some)
+            .map_err(serde::de::Error::custom)
+    }
+
+    /// Pass-through parameters: an object whose keys pass [`super::check_param_key`], in
+    /// order.
+    pub fn params<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(String, serde_json::Value)>, D::Error> {
+        let m = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        for k in m.keys() {
+            super::check_param_key(k).map_err(serde::de::Error::custom)?;
+        }
+        Ok(m.into_iter().collect())
     }
 
     /// An http(s) URL, as [`super::parse_http_url`] checks it.
@@ -243,6 +357,24 @@ mod tests {
         }
         assert_eq!(parse_seed("42"), Ok(42));
         assert!(parse_seed("-1").is_err());
+    }
+
+    #[test]
+    fn counts_params_and_output_names() {
+        assert_eq!(parse_count("3"), Ok(3));
+        assert!(parse_count("0").is_err() && parse_count("10001").is_err());
+        assert!(check_param_key("seed").unwrap_err().contains("--seed"));
+        assert!(parse_file_name("hero.jpg").is_ok());
+        for (bad, why) in [
+            ("a\0b.jpg", "NUL"),
+            ("../x.jpg", "plain"),
+            (".hidden.jpg", "plain"),
+            ("x.gif", ".jpg"),
+        ] {
+            assert!(parse_file_name(bad).unwrap_err().contains(why), "{bad}");
+        }
+        let long = format!("{}.jpg", "a".repeat(300));
+        assert!(parse_file_name(&long).unwrap_err().contains("at most 255"));
     }
 
     #[test]

@@ -112,6 +112,33 @@ pub fn refuse_existing(path: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
+/// Why an image could not be written at `path`, checked before anything is paid for: a
+/// symbolic link to nothing, a directory or other non-file in the way, a file name longer
+/// than file systems hold. (The directory itself is probed by [`ensure_writable`].)
+pub fn check_target(path: &Path) -> Result<(), String> {
+    let shown = path.display();
+    if let Some(name) = path.file_name()
+        && name.len() > crate::options::NAME_MAX
+    {
+        return Err(format!(
+            "{shown}: the file name is {} bytes long; file systems hold at most {}",
+            name.len(),
+            crate::options::NAME_MAX
+        ));
+    }
+    let Ok(link) = path.symlink_metadata() else {
+        return Ok(());
+    };
+    match path.metadata() {
+        Err(_) if link.file_type().is_symlink() => Err(format!(
+            "{shown} is a symbolic link to nothing (a dangling link); remove it or point it at a file"
+        )),
+        Ok(m) if m.is_dir() => Err(format!("{shown} is a directory")),
+        Ok(m) if !m.is_file() => Err(format!("{shown} exists and is not a regular file")),
+        _ => Ok(()),
+    }
+}
+
 /// A checked image, ready to write.
 #[derive(Debug)]
 pub struct CheckedImage {

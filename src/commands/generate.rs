@@ -46,6 +46,7 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
     }
     let conn = connect(ctx).await?;
     output::ensure_writable(&plan.target.dir())?;
+    output::check_target(&plan.path).map_err(|why| Error::Other(format!("cannot write {why}")))?;
     output::refuse_existing(&plan.path, plan.force)?;
     if plan.sidecar {
         output::refuse_existing(&output::sidecar_path(&plan.path), plan.force)?;

@@ -81,10 +81,11 @@ fn a_text_file_with_counts_writes_every_image_and_a_manifest() {
     let prompts: BTreeSet<&str> = lines.iter().filter_map(|l| l["prompt"].as_str()).collect();
     assert_eq!(prompts, BTreeSet::from(["a fox", "a heron at dawn"]));
     assert!(run.stderr.contains("generated 4"), "{}", run.stderr);
-    assert_eq!(
-        run.stdout, "",
-        "without --json stdout stays empty in a batch"
-    );
+    let mut printed: Vec<&str> = run.stdout.lines().collect();
+    printed.sort_unstable();
+    let mut written: Vec<&str> = lines.iter().filter_map(|l| l["path"].as_str()).collect();
+    written.sort_unstable();
+    assert_eq!(printed, written, "stdout names each written image");
 }
 
 #[test]

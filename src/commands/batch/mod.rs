@@ -1,22 +1,22 @@
 //! Batch generation (`generate --from FILE`, `-n N`, `--manifest`, `--shard`): many jobs at
 //! once, idempotent across re-runs, one failure never stopping the rest.
 //!
-//! Order of work: parse and check every line (exit 2, nothing sent); skip jobs whose file
-//! exists; resume jobs the history shows as submitted within the hour; submit the rest under
-//! the adaptive [`Limiter`]; write a manifest line and a progress line as each job ends; end
-//! with a summary and the most severe exit code.
+//! Order of work: plan (see [`plan`]: every line checked, duplicates refused, each job judged
+//! up to date, out of date, missing or kept, every output path checked — exit 2 / 1, nothing
+//! sent); skip up-to-date jobs and keep files segflux did not make; resume jobs the history
+//! shows as submitted within the hour; submit the rest under the adaptive [`Limiter`]; write a
+//! manifest line, a progress line and the written path (stdout) as each job ends; end with a
+//! summary and the most severe exit code.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
-use std::io::{Read as _, Write as _};
-use std::path::{Path, PathBuf};
+use std::io::Write as _;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
 use futures_util::stream::FuturesUnordered;
 
-use crate::batch::{self, BatchJob};
 use crate::cli::{GenerateArgs, ProvenanceArgs};
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -24,23 +24,21 @@ use crate::history::{History, JobRecord};
 use crate::job_report::JobReport;
 use crate::limiter::Limiter;
 use crate::metadata::GenerationRecord;
-use crate::output::{self, Target};
+use crate::output;
 use crate::printer::BatchProgress;
 use crate::wait;
 
 use super::job::{self, Destination, WriteOptions};
 use super::{Context, connect_with, generate};
 
+mod input;
+mod judge;
 mod pace;
+mod plan;
 
+use judge::State;
 use pace::{Learner, Throttle};
-
-/// A job with its target path.
-#[derive(Debug)]
-struct Planned {
-    job: BatchJob,
-    path: PathBuf,
-}
+use plan::Planned;
 
 /// How one job ended.
 #[derive(Debug)]
@@ -51,6 +49,8 @@ enum Outcome {
         resumed: bool,
     },
     Skipped,
+    /// An existing file with no generation record, left alone.
+    Kept,
     Failed {
         id: Option<String>,
         error: Error,
@@ -59,32 +59,51 @@ enum Outcome {
 
 /// Runs a batch.
 pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
-    let (jobs, dir) = plan(ctx, args)?;
+    let mut plan = plan::Plan::new(ctx, args)?;
+    let (total, repeats) = plan.validate()?;
+    if repeats > 0 {
+        ctx.printer.info(&format!(
+            "note: {repeats} repeated job(s) dropped (the same request for the same file)"
+        ));
+    }
     if args.gen_opts.dry_run {
-        for p in &jobs {
+        for p in plan.jobs()? {
             generate::dry_run(ctx, &p.job.request);
         }
         return Ok(());
     }
-    output::ensure_writable(&dir)?;
+    if args.batch.check {
+        let resumable = resumable_jobs(ctx.settings.base_url.trim_end_matches('/'));
+        return plan::check(ctx, &plan, &|p| {
+            resumable.contains_key(&resume_key(&p.job.request))
+        });
+    }
+    output::ensure_writable(&plan.dir)?;
     let manifest = open_manifest(args.batch.manifest.as_deref())?;
     let started = Instant::now();
-    let progress = ctx.printer.batch_progress(jobs.len());
-    let (todo, skipped): (Vec<Planned>, Vec<Planned>) = jobs
-        .into_iter()
-        .partition(|p| args.force || !p.path.exists());
+    let progress = ctx.printer.batch_progress(total);
     let mut tally = Tally::default();
-    for p in &skipped {
+    let mut todo = Vec::new();
+    for p in plan.jobs()? {
+        let outcome = match p.state {
+            State::UpToDate => Outcome::Skipped,
+            State::Kept => Outcome::Kept,
+            _ => {
+                todo.push(p);
+                continue;
+            }
+        };
         report(
             ctx,
             &progress,
             manifest.as_ref(),
-            p,
-            &Outcome::Skipped,
+            &p,
+            &outcome,
             Duration::ZERO,
             &mut tally,
         );
     }
+    plan::check_targets(todo.iter())?;
     if !todo.is_empty() {
         let limiter = run_jobs(ctx, args, &todo, &progress, manifest.as_ref(), &mut tally).await?;
         if limiter.lowest() < args.batch.concurrency as usize {
@@ -98,10 +117,12 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
     }
     progress.close();
     progress.message(&format!(
-        "generated {}, resumed {}, skipped {}, failed {} in {:.1}s",
+        "generated {}, updated {}, resumed {}, skipped {}, kept {}, failed {} in {:.1}s",
         tally.written,
+        tally.updated,
         tally.resumed,
         tally.skipped,
+        tally.kept,
         tally.failed,
         started.elapsed().as_secs_f64()
     ));
@@ -109,106 +130,20 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
         0 => Ok(()),
         code => Err(Error::Batch {
             failed: tally.failed,
-            total: tally.written + tally.skipped + tally.failed,
+            total: tally.written + tally.skipped + tally.kept + tally.failed,
             code,
         }),
     }
 }
 
-/// Reads and checks the input, expands, de-duplicates and shards it.
-fn plan(ctx: &Context, args: &GenerateArgs) -> Result<(Vec<Planned>, PathBuf)> {
-    let output = args.output.as_ref().or(ctx.settings.config.output.as_ref());
-    let Ok(Target::Dir(dir)) = Target::from_arg(output.map(PathBuf::as_path)) else {
-        return Err(Error::Usage(format!(
-            "invalid value '{}' for '--output <PATH>': in batch mode it must be a directory (end it in /)",
-            output.map_or(Path::new("."), PathBuf::as_path).display()
-        )));
-    };
-    let format = args
-        .gen_opts
-        .format
-        .unwrap_or_else(|| generate::default_format(ctx));
-    let defaults = generate::build_request(ctx, String::new(), &args.gen_opts, format);
-    let (name, text) = match (&args.batch.from, &args.prompt) {
-        (Some(from), _) => (from.display().to_string(), read_input(from)?),
-        (None, Some(prompt)) => {
-            check_seed_range(ctx, args)?;
-            (
-                "-".to_owned(),
-                generate::read_prompt(prompt)?.replace('\n', " "),
-            )
-        }
-        (None, None) => return Err(Error::Usage("a PROMPT or --from FILE is required".into())),
-    };
-    let jsonl = args.batch.from.is_some() && batch::is_jsonl(&name, &text);
-    let mut jobs = batch::parse(
-        &text,
-        jsonl,
-        &defaults,
-        generate::default_seed(ctx, &args.gen_opts),
-        args.batch.count,
+/// The history's key of a job: (prompt hash, seed, format, model).
+fn resume_key(req: &crate::request::GenerationRequest) -> (String, u64, String, String) {
+    (
+        req.prompt_hash(),
+        req.seed,
+        req.format.ext().to_owned(),
+        req.model.clone(),
     )
-    .map_err(|errors| bad_lines(&name, &errors))?;
-    let dropped = batch::dedupe(&mut jobs);
-    if dropped > 0 {
-        ctx.printer.info(&format!(
-            "note: {dropped} duplicate job(s) dropped (same file name)"
-        ));
-    }
-    if let Some((k, n)) = args.batch.shard {
-        jobs = batch::shard(jobs, k, n);
-    }
-    let planned = jobs
-        .into_iter()
-        .map(|job| Planned {
-            path: dir.join(&job.file_name),
-            job,
-        })
-        .collect();
-    Ok((planned, dir))
-}
-
-/// `--seed S -n N` numbers the seeds S..S+N-1: they must stay within the seed range.
-fn check_seed_range(ctx: &Context, args: &GenerateArgs) -> Result<()> {
-    let count = u64::from(args.batch.count);
-    match generate::default_seed(ctx, &args.gen_opts) {
-        Some(seed) if seed.checked_add(count - 1).is_none() => Err(Error::Usage(format!(
-            "invalid value '{seed}' for '--seed <N>': with -n {count} the seeds {seed}..{seed}+{} pass the largest seed, {}",
-            count - 1,
-            u64::MAX
-        ))),
-        _ => Ok(()),
-    }
-}
-
-fn read_input(from: &Path) -> Result<String> {
-    let mut text = String::new();
-    let read = if from == Path::new("-") {
-        std::io::stdin().read_to_string(&mut text).map(drop)
-    } else {
-        std::fs::File::open(from)
-            .and_then(|mut f| f.read_to_string(&mut text))
-            .map(drop)
-    };
-    read.map_err(|e| {
-        Error::Usage(format!(
-            "invalid value '{}' for '--from <FILE>': {e}",
-            from.display()
-        ))
-    })?;
-    Ok(text)
-}
-
-fn bad_lines(name: &str, errors: &[String]) -> Error {
-    const SHOWN: usize = 10;
-    let mut msg = format!(
-        "invalid value '{name}' for '--from <FILE>': {}",
-        errors[..errors.len().min(SHOWN)].join("; ")
-    );
-    if errors.len() > SHOWN {
-        let _ = write!(msg, "; and {} more bad lines", errors.len() - SHOWN);
-    }
-    Error::Usage(msg)
 }
 
 fn open_manifest(path: Option<&Path>) -> Result<Option<Mutex<std::fs::File>>> {
@@ -327,13 +262,7 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
         };
     }
     let req = &p.job.request;
-    let key = (
-        req.prompt_hash(),
-        req.seed,
-        req.format.ext().to_owned(),
-        req.model.clone(),
-    );
-    let resumed = b.resumable.get(&key);
+    let resumed = b.resumable.get(&resume_key(req));
     let line = progress.job_line(&p.job.file_name);
     let (id, since) = match resumed {
         Some(rec) => {
@@ -394,7 +323,8 @@ async fn finish(
         format: req.format,
     };
     let record = GenerationRecord::from_body(id, Some(&req.model), &req.body());
-    let opts = WriteOptions::new(b.force, b.provenance, record);
+    // An out-of-date file is replaced only now, after the new image was verified.
+    let opts = WriteOptions::new(b.force || p.state.replaces(), b.provenance, record);
     let delivered = job::deliver(
         b.ctx,
         b.client,
@@ -417,6 +347,8 @@ async fn finish(
 #[derive(Debug, Default)]
 struct Tally {
     written: usize,
+    updated: usize,
+    kept: usize,
     resumed: usize,
     skipped: usize,
     failed: usize,
@@ -441,15 +373,26 @@ fn report(
             delivered,
             resumed,
         } => {
-            tally.written += 1;
+            let updated = p.state.replaces();
+            tally.written += usize::from(!updated);
+            tally.updated += usize::from(updated);
             tally.resumed += usize::from(*resumed);
-            let how = if *resumed {
-                "fetched (resumed)"
-            } else {
-                "written"
+            let how = match (*resumed, updated) {
+                (true, _) => "fetched (resumed)",
+                (false, true) => "updated",
+                (false, false) => "written",
             };
+            if !ctx.printer.is_json() {
+                ctx.printer.result(&path);
+            }
             (
-                job::delivered_report(id, delivered, None),
+                {
+                    let mut r = job::delivered_report(id, delivered, None);
+                    if updated {
+                        "UPDATED".clone_into(&mut r.status);
+                    }
+                    r
+                },
                 format!("{how} {path}"),
             )
         }
@@ -457,7 +400,17 @@ fn report(
             tally.skipped += 1;
             (
                 JobReport::new(None, "SKIPPED"),
-                format!("skipped {path} (exists; --force redoes it)"),
+                format!("skipped {path} (up to date; --force redoes it)"),
+            )
+        }
+        Outcome::Kept => {
+            tally.kept += 1;
+            (
+                JobReport::new(None, "KEPT"),
+                format!(
+                    "warning: kept {path} (line {}): it has no generation record, so segflux did not make it; --force regenerates it",
+                    p.job.line
+                ),
             )
         }
         Outcome::Failed { id, error } => {

@@ -1,0 +1,327 @@
+//! A batch's plan, made before anything is sent, in two streaming passes over the input:
+//!
+//! 1. [`validate`]: every line parsed (bad lines reported by number), and two jobs that would
+//!    write one path refused (exit 2, naming both lines); only digests are held, so a
+//!    million-line input stays within a bounded memory.
+//! 2. [`Plan::jobs`]: each job (identical repeats dropped, `--shard` applied) with its path and
+//!    its [`State`] from the existing file's record.
+//!
+//! Then [`check_targets`] refuses output paths that could not be written (a dangling link, a
+//! directory in the way) before the first submit, and [`check`] is `--check`: the plan and
+//! nothing else.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::batch::{self, BatchJob, Defaults};
+use crate::cli::GenerateArgs;
+use crate::error::{Error, Result};
+use crate::output::{self, Target};
+
+use super::super::{Context, generate};
+use super::input::Source;
+use super::judge::{self, Judge, Key, State};
+
+/// How many problems an error message lists before "and N more".
+const SHOWN: usize = 10;
+
+/// A job with its target path and what the plan does with it.
+#[derive(Debug)]
+pub(super) struct Planned {
+    /// The job.
+    pub job: BatchJob,
+    /// Where its image goes.
+    pub path: PathBuf,
+    /// Up to date, missing, …
+    pub state: State,
+}
+
+/// The input, its kind and the defaults each line starts from.
+pub(super) struct Plan {
+    source: Source,
+    name: String,
+    jsonl: bool,
+    defaults: Defaults,
+    /// The output directory.
+    pub dir: PathBuf,
+    shard: Option<(u32, u32)>,
+    judge: Judge,
+    /// Per output path, the line of its first job (from [`validate`]).
+    firsts: HashMap<Key, usize>,
+}
+
+impl Plan {
+    /// Reads the options and opens the input.
+    pub(super) fn new(ctx: &Context, args: &GenerateArgs) -> Result<Self> {
+        let output = args.output.as_ref().or(ctx.settings.config.output.as_ref());
+        let Ok(Target::Dir(dir)) = Target::from_arg(output.map(PathBuf::as_path)) else {
+            return Err(Error::Usage(format!(
+                "invalid value '{}' for '--output <PATH>': in batch mode it must be a directory (end it in /)",
+                output.map_or(Path::new("."), PathBuf::as_path).display()
+            )));
+        };
+        let format = args
+            .gen_opts
+            .format
+            .unwrap_or_else(|| generate::default_format(ctx));
+        let request = generate::build_request(ctx, String::new(), &args.gen_opts, format);
+        let (name, source) = match (&args.batch.from, &args.prompt) {
+            (Some(from), _) => (from.display().to_string(), Source::from_file(from)?),
+            (None, Some(prompt)) => {
+                check_seed_range(ctx, args)?;
+                (
+                    "-".to_owned(),
+                    Source::Prompt(generate::read_prompt(prompt)?.replace('\n', " ")),
+                )
+            }
+            (None, None) => return Err(Error::Usage("a PROMPT or --from FILE is required".into())),
+        };
+        let jsonl = args.batch.from.is_some()
+            && batch::is_jsonl(&name, source.first_meaningful_line()?.as_deref());
+        Ok(Self {
+            source,
+            name,
+            jsonl,
+            defaults: Defaults {
+                request,
+                seed: generate::default_seed(ctx, &args.gen_opts),
+                count: args.batch.count,
+            },
+            dir,
+            shard: args.batch.shard,
+            judge: Judge::new(args.batch.manifest.as_deref(), args.force),
+            firsts: HashMap::new(),
+        })
+    }
+
+    /// Pass 1: parses every line and refuses two different jobs writing one path. Returns
+    /// how many jobs this run has (after `--shard`) and how many identical repeats are dropped.
+    pub(super) fn validate(&mut self) -> Result<(usize, usize)> {
+        let mut errors = Problems::default();
+        let mut seen: HashMap<Key, (usize, Key)> = HashMap::new();
+        let (mut jobs, mut repeats) = (0usize, 0usize);
+        for (number, line) in self.source.lines()? {
+            let parsed =
+                line.and_then(|l| batch::parse_line(&l, number, self.jsonl, &self.defaults));
+            let parsed = match parsed {
+                Ok(p) => p,
+                Err(e) => {
+                    errors.push(format!("line {number}: {e}"));
+                    continue;
+                }
+            };
+            for job in parsed {
+                jobs += 1;
+                let path = self.dir.join(&job.file_name);
+                let key = judge::key(&job.request);
+                match seen.entry(judge::digest(&path.display().to_string())) {
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert((number, key));
+                    }
+                    std::collections::hash_map::Entry::Occupied(o) => {
+                        let (first, first_key) = *o.get();
+                        if first_key == key && first != number {
+                            repeats += 1;
+                        } else {
+                            errors.push(format!(
+                                "line {number}: writes {} as line {first} does (two jobs may not write one file; give one another \"output\")",
+                                path.display()
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        if errors.count == 0 && jobs == 0 {
+            errors.push("the input has no prompts".into());
+        }
+        if errors.count > 0 {
+            return Err(Error::Usage(format!(
+                "invalid value '{}' for '--from <FILE>': {}",
+                self.name,
+                errors.text("bad lines")
+            )));
+        }
+        self.firsts = seen.into_iter().map(|(p, (line, _))| (p, line)).collect();
+        let kept = jobs - repeats;
+        let in_run = self
+            .shard
+            .map_or(kept, |(k, n)| (kept + n as usize - k as usize) / n as usize);
+        Ok((in_run, repeats))
+    }
+
+    /// Pass 2: the jobs of this run (repeats dropped, `--shard` applied), judged.
+    pub(super) fn jobs(&self) -> Result<impl Iterator<Item = Planned> + '_> {
+        let lines = self.source.lines()?;
+        let jobs = lines.flat_map(move |(number, line)| {
+            line.and_then(|l| batch::parse_line(&l, number, self.jsonl, &self.defaults))
+                .unwrap_or_default()
+        });
+        let firsts = &self.firsts;
+        let kept = jobs.filter_map(move |job| {
+            let path = self.dir.join(&job.file_name);
+            let first = firsts.get(&judge::digest(&path.display().to_string()));
+            (first == Some(&job.line)).then_some((job, path))
+        });
+        let shard = self.shard;
+        Ok(kept
+            .enumerate()
+            .filter(move |(i, _)| shard.is_none_or(|(k, n)| batch::in_shard(*i, k, n)))
+            .map(move |(_, (job, path))| {
+                let addressed = job.file_name == job.request.file_name();
+                let state = self.judge.judge(&path, &job.request, addressed);
+                Planned { job, path, state }
+            }))
+    }
+}
+
+/// Problems found, the first few kept in full.
+#[derive(Default)]
+struct Problems {
+    shown: Vec<String>,
+    count: usize,
+}
+
+impl Problems {
+    fn push(&mut self, p: String) {
+        self.count += 1;
+        if self.shown.len() < SHOWN {
+            self.shown.push(p);
+        }
+    }
+
+    fn text(&self, what: &str) -> String {
+        let mut msg = self.shown.join("; ");
+        if self.count > self.shown.len() {
+            let _ = write!(msg, "; and {} more {what}", self.count - self.shown.len());
+        }
+        msg
+    }
+}
+
+/// Refuses, before anything is sent, output paths of jobs to run that cannot be written.
+pub(super) fn check_targets<'a>(todo: impl Iterator<Item = &'a Planned>) -> Result<()> {
+    let mut problems = Problems::default();
+    for p in todo {
+        if let Err(why) = output::check_target(&p.path) {
+            problems.push(format!("line {}: {why}", p.job.line));
+        }
+    }
+    if problems.count == 0 {
+        return Ok(());
+    }
+    Err(Error::Other(format!(
+        "cannot write {} output path(s), nothing was sent: {}",
+        problems.count,
+        problems.text("paths")
+    )))
+}
+
+/// What `--check` counts.
+#[derive(Debug, Default)]
+struct Tally {
+    jobs: usize,
+    not_up_to_date: usize,
+    to_pay: usize,
+    kept: usize,
+}
+
+/// `--check`: one line per job that is not up to date (`--json`: one object per job), the
+/// images it would pay for and their estimate; exit 1 unless everything is up to date.
+pub(super) fn check(
+    ctx: &Context,
+    plan: &Plan,
+    resumable: &dyn Fn(&Planned) -> bool,
+) -> Result<()> {
+    let p = &ctx.printer;
+    let mut t = Tally::default();
+    let mut models: HashMap<String, usize> = HashMap::new();
+    for job in plan.jobs()? {
+        t.jobs += 1;
+        let resumes = job.state.runs() && resumable(&job);
+        let label = if resumes {
+            "resumable"
+        } else {
+            job.state.label()
+        };
+        let req = &job.job.request;
+        if p.is_json() {
+            p.json_line(&json!({
+                "line": job.job.line, "path": job.path.display().to_string(), "state": label,
+                "prompt_hash": req.prompt_hash(), "seed": req.seed, "model": req.model,
+                "format": req.format.ext(),
+            }));
+        }
+        match job.state {
+            State::UpToDate => continue,
+            State::Kept => {
+                t.kept += 1;
+                p.info(&format!(
+                    "warning: {} (line {}) has no generation record: kept as it is (--force regenerates it)",
+                    job.path.display(),
+                    job.job.line
+                ));
+                continue;
+            }
+            _ => {}
+        }
+        t.not_up_to_date += 1;
+        if !resumes {
+            t.to_pay += 1;
+            *models.entry(req.model.clone()).or_default() += 1;
+        }
+        if !p.is_json() {
+            p.result(&format!(
+                "{label:<11}  line {:<6} {}",
+                job.job.line,
+                job.path.display()
+            ));
+        }
+    }
+    let cost = models
+        .iter()
+        .map(|(m, n)| {
+            cost_estimate(ctx, m).map(|c| c * f64::from(u32::try_from(*n).unwrap_or(u32::MAX)))
+        })
+        .sum::<Option<f64>>();
+    let cost = cost.map_or_else(
+        || "estimated cost unknown".to_owned(),
+        |c| format!("≈ ${c:.2}"),
+    );
+    p.info(&format!(
+        "{} of {} jobs not up to date ({} kept); {} image(s) to pay for, {cost}",
+        t.not_up_to_date, t.jobs, t.kept, t.to_pay
+    ));
+    if t.not_up_to_date == 0 {
+        Ok(())
+    } else {
+        Err(Error::NotUpToDate(format!(
+            "{} of {} jobs are not up to date with {}",
+            t.not_up_to_date, t.jobs, plan.name
+        )))
+    }
+}
+
+/// HOOK for the spend work (contract: "Spend", the estimate of a job not yet run): the
+/// estimated cost in USD of one job of `model`. Unknown until the estimate lands; `--check`
+/// then says "estimated cost unknown", never an invented figure.
+fn cost_estimate(_ctx: &Context, _model: &str) -> Option<f64> {
+    None
+}
+
+/// `--seed S -n N` numbers the seeds S..S+N-1: they must stay within the seed range (else
+/// the overflow would be blamed on a line of `--from '-'`).
+fn check_seed_range(ctx: &Context, args: &GenerateArgs) -> Result<()> {
+    let count = u64::from(args.batch.count);
+    match generate::default_seed(ctx, &args.gen_opts) {
+        Some(seed) if seed.checked_add(count - 1).is_none() => Err(Error::Usage(format!(
+            "invalid value '{seed}' for '--seed <N>': with -n {count} the seeds {seed}..{seed}+{} pass the largest seed, {}",
+            count - 1,
+            u64::MAX
+        ))),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,401 @@
+//! Pipelines (contract: "Pipelines", "Output"): up to date / out of date / kept, `--check`,
+//! duplicate outputs, output paths refused before paying, batch stdout, and a refused key or
+//! no credits stopping a batch.
+
+use segflux::emulator::{Endpoint, FaultKind};
+
+use crate::testenv::TestEnv;
+
+fn write(env: &TestEnv, name: &str, text: &str) {
+    std::fs::write(env.work().join(name), text).expect("write input");
+}
+
+fn manifest(env: &TestEnv, name: &str) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(env.work().join(name))
+        .expect("manifest")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+/// The prompt recorded in an image segflux wrote (`segflux inspect --json`).
+fn recorded_prompt(env: &TestEnv, file: &str) -> String {
+    let run = env.run(&["--json", "inspect", file]);
+    run.expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(run.stdout.trim()).expect("inspect json");
+    v["prompt"].as_str().unwrap_or_default().to_owned()
+}
+
+/// A JPEG that segflux did not make (no generation record).
+fn foreign_jpeg(env: &TestEnv, name: &str) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(8, 8, image::Rgb([200, 10, 10]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg)
+        .expect("encode");
+    std::fs::write(env.work().join(name), out.get_ref()).expect("write");
+    out.into_inner()
+}
+
+fn submits(env: &TestEnv) -> usize {
+    env.emu.count(Endpoint::Submit)
+}
+
+#[test]
+fn a_changed_prompt_regenerates_its_file_and_an_unchanged_one_costs_nothing() {
+    let env = TestEnv::new();
+    write(
+        &env,
+        "assets.jsonl",
+        "{\"prompt\":\"a red fox\",\"output\":\"hero.jpg\"}\n",
+    );
+    let first = env.run(&[
+        "generate",
+        "--from",
+        "assets.jsonl",
+        "--manifest",
+        "m.jsonl",
+    ]);
+    first.expect_code(0);
+    assert_eq!(
+        first.stdout, "./hero.jpg\n",
+        "stdout names the written file"
+    );
+    assert_eq!(recorded_prompt(&env, "hero.jpg"), "a red fox");
+
+    let again = env.run(&[
+        "generate",
+        "--from",
+        "assets.jsonl",
+        "--manifest",
+        "m.jsonl",
+    ]);
+    again.expect_code(0);
+    assert_eq!(submits(&env), 1, "an up-to-date file was paid for again");
+    assert_eq!(again.stdout, "", "nothing on stdout for a skipped job");
+    assert!(again.stderr.contains("skipped 1"), "{}", again.stderr);
+
+    write(
+        &env,
+        "assets.jsonl",
+        "{\"prompt\":\"a blue whale\",\"output\":\"hero.jpg\"}\n",
+    );
+    let changed = env.run(&[
+        "generate",
+        "--from",
+        "assets.jsonl",
+        "--manifest",
+        "m.jsonl",
+    ]);
+    changed.expect_code(0);
+    assert_eq!(submits(&env), 2);
+    assert_eq!(
+        recorded_prompt(&env, "hero.jpg"),
+        "a blue whale",
+        "a stale asset shipped"
+    );
+    assert!(changed.stderr.contains("updated 1"), "{}", changed.stderr);
+    assert_eq!(changed.stdout, "./hero.jpg\n");
+    let statuses: Vec<String> = manifest(&env, "m.jsonl")
+        .iter()
+        .map(|l| l["status"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(statuses, ["COMPLETED", "SKIPPED", "UPDATED"]);
+    let names = TestEnv::files(&env.work());
+    assert!(names.iter().all(|n| !n.ends_with(".part")), "{names:?}");
+}
+
+#[test]
+fn a_file_segflux_did_not_make_is_kept_with_a_warning_and_force_regenerates_it() {
+    let env = TestEnv::new();
+    let original = foreign_jpeg(&env, "logo.jpg");
+    write(
+        &env,
+        "assets.jsonl",
+        "{\"prompt\":\"a logo\",\"output\":\"logo.jpg\"}\n{\"prompt\":\"a fox\",\"output\":\"fox.jpg\"}\n",
+    );
+    let run = env.run(&[
+        "generate",
+        "--from",
+        "assets.jsonl",
+        "--manifest",
+        "m.jsonl",
+    ]);
+    run.expect_code(0);
+    assert_eq!(
+        std::fs::read(env.work().join("logo.jpg")).expect("logo"),
+        original
+    );
+    assert!(
+        run.stderr.contains("warning: kept ./logo.jpg (line 1)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("kept 1"), "{}", run.stderr);
+    assert_eq!(run.stdout, "./fox.jpg\n");
+    assert_eq!(submits(&env), 1);
+    let kept: Vec<_> = manifest(&env, "m.jsonl")
+        .into_iter()
+        .filter(|l| l["status"] == "KEPT")
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0]["line"], 1);
+
+    let forced = env.run(&["generate", "--from", "assets.jsonl", "--force"]);
+    forced.expect_code(0);
+    assert_eq!(recorded_prompt(&env, "logo.jpg"), "a logo");
+}
+
+#[test]
+fn without_an_embedded_record_the_sidecar_or_the_manifest_says_what_wrote_the_file() {
+    let env = TestEnv::new();
+    write(
+        &env,
+        "a.jsonl",
+        "{\"prompt\":\"a fox\",\"output\":\"fox.jpg\"}\n",
+    );
+    write(
+        &env,
+        "b.jsonl",
+        "{\"prompt\":\"a heron\",\"output\":\"heron.jpg\"}\n",
+    );
+    let base = ["generate", "--no-metadata"];
+    let with = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        env.run(&args)
+    };
+    with(&["--from", "a.jsonl", "--sidecar"]).expect_code(0);
+    with(&["--from", "b.jsonl", "--manifest", "m.jsonl"]).expect_code(0);
+    with(&["--from", "a.jsonl", "--sidecar"]).expect_code(0);
+    with(&["--from", "b.jsonl", "--manifest", "m.jsonl"]).expect_code(0);
+    assert_eq!(
+        submits(&env),
+        2,
+        "a file recorded by its sidecar or manifest was redone"
+    );
+    write(
+        &env,
+        "b.jsonl",
+        "{\"prompt\":\"a crane\",\"output\":\"heron.jpg\"}\n",
+    );
+    let changed = with(&["--from", "b.jsonl", "--manifest", "m.jsonl"]);
+    changed.expect_code(0);
+    assert!(changed.stderr.contains("updated 1"), "{}", changed.stderr);
+}
+
+#[test]
+fn check_sends_nothing_lists_what_is_not_up_to_date_and_gates_with_its_exit_code() {
+    let env = TestEnv::new();
+    write(
+        &env,
+        "assets.jsonl",
+        "{\"prompt\":\"a red fox\",\"output\":\"hero.jpg\"}\n{\"prompt\":\"a heron\",\"output\":\"heron.jpg\"}\n",
+    );
+    env.run(&["generate", "--from", "assets.jsonl"])
+        .expect_code(0);
+    let requests = env.request_count();
+    let clean = env.run(&["generate", "--from", "assets.jsonl", "--check"]);
+    clean.expect_code(0);
+    assert_eq!(clean.stdout, "");
+    assert!(
+        clean.stderr.contains("0 of 2 jobs not up to date"),
+        "{}",
+        clean.stderr
+    );
+
+    write(
+        &env,
+        "assets.jsonl",
+        "{\"prompt\":\"a blue whale\",\"output\":\"hero.jpg\"}\n{\"prompt\":\"a heron\",\"output\":\"heron.jpg\"}\n{\"prompt\":\"an owl\",\"output\":\"owl.jpg\"}\n",
+    );
+    let stale = env.run(&["generate", "--from", "assets.jsonl", "--check"]);
+    stale.expect_code(1);
+    let lines: Vec<&str> = stale.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", stale.stdout);
+    assert!(
+        lines[0].starts_with("out of date")
+            && lines[0].contains("line 1")
+            && lines[0].ends_with("hero.jpg")
+    );
+    assert!(
+        lines[1].starts_with("missing")
+            && lines[1].contains("line 3")
+            && lines[1].ends_with("owl.jpg")
+    );
+    assert!(
+        stale.stderr.contains("2 image(s) to pay for"),
+        "{}",
+        stale.stderr
+    );
+    assert!(stale.stderr.contains("estimated cost"), "{}", stale.stderr);
+
+    let json = env.run(&["--json", "generate", "--from", "assets.jsonl", "--check"]);
+    json.expect_code(1);
+    let states: Vec<String> = json
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json")["state"].to_string())
+        .collect();
+    assert_eq!(states, ["\"out of date\"", "\"up to date\"", "\"missing\""]);
+    assert_eq!(env.request_count(), requests, "--check sent a request");
+    assert_eq!(recorded_prompt(&env, "hero.jpg"), "a red fox");
+}
+
+#[test]
+fn check_counts_a_job_submitted_earlier_as_resumable_not_paid() {
+    let env = TestEnv::new();
+    env.run(&["submit", "a fox", "--seed", "5"]).expect_code(0);
+    write(&env, "p.txt", "a fox\n");
+    let run = env.run(&["generate", "--from", "p.txt", "--seed", "5", "--check"]);
+    run.expect_code(1);
+    assert!(run.stdout.starts_with("resumable"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("0 image(s) to pay for"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn two_jobs_writing_one_file_are_refused_naming_both_lines() {
+    let env = TestEnv::new();
+    write(
+        &env,
+        "assets.jsonl",
+        "{\"prompt\":\"a fox\",\"output\":\"hero.jpg\"}\n# a comment\n{\"prompt\":\"a whale\",\"output\":\"hero.jpg\"}\n",
+    );
+    let run = env.run(&["generate", "--from", "assets.jsonl"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains("line 3: writes ./hero.jpg as line 1 does"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.request_count(), 0);
+    // The same request twice is no conflict: it is made once.
+    write(&env, "p.txt", "a fox\na fox\n");
+    let same = env.run(&["generate", "--from", "p.txt"]);
+    same.expect_code(0);
+    assert_eq!(submits(&env), 1);
+}
+
+#[test]
+fn output_paths_that_cannot_be_written_are_refused_before_anything_is_paid() {
+    let env = TestEnv::new();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        env.work().join("nowhere/x.jpg"),
+        env.work().join("dangling.jpg"),
+    )
+    .expect("symlink");
+    std::fs::create_dir(env.work().join("dir.jpg")).expect("mkdir");
+    write(
+        &env,
+        "assets.jsonl",
+        "{\"prompt\":\"a\",\"output\":\"dangling.jpg\"}\n{\"prompt\":\"b\",\"output\":\"dir.jpg\"}\n{\"prompt\":\"c\",\"output\":\"fine.jpg\"}\n",
+    );
+    let run = env.run(&["generate", "--from", "assets.jsonl"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("line 2: ./dir.jpg is a directory"),
+        "{}",
+        run.stderr
+    );
+    #[cfg(unix)]
+    assert!(
+        run.stderr
+            .contains("line 1: ./dangling.jpg is a symbolic link to nothing"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.request_count(), 0);
+
+    #[cfg(unix)]
+    {
+        let single = env.run(&["generate", "a fox", "-o", "dangling.jpg"]);
+        single.expect_code(1);
+        assert!(single.stderr.contains("dangling"), "{}", single.stderr);
+        assert_eq!(env.request_count(), 0);
+    }
+
+    let long = format!("{}.jpg", "x".repeat(300));
+    write(
+        &env,
+        "bad.jsonl",
+        &format!(
+            "{{\"prompt\":\"a\",\"output\":\"{long}\"}}\n{{\"prompt\":\"b\",\"output\":\"nul\\u0000.jpg\"}}\n"
+        ),
+    );
+    let bad = env.run(&["generate", "--from", "bad.jsonl"]);
+    bad.expect_code(2);
+    assert!(
+        bad.stderr
+            .contains("line 1: \"output\" must be at most 255 bytes long"),
+        "{}",
+        bad.stderr
+    );
+    assert!(
+        bad.stderr
+            .contains("line 2: \"output\" must not contain a NUL"),
+        "{}",
+        bad.stderr
+    );
+    let single = env.run(&["generate", "a fox", "-o", &long]);
+    single.expect_code(1);
+    assert!(single.stderr.contains("at most 255"), "{}", single.stderr);
+    assert_eq!(env.request_count(), 0);
+}
+
+#[test]
+fn jsonl_values_follow_the_command_line_rules_and_name_the_field() {
+    let env = TestEnv::new();
+    write(
+        &env,
+        "bad.jsonl",
+        "{\"prompt\":\"a\",\"safety_tolerance\":7}\n{\"prompt\":\"b\",\"format\":\"png\"}\n{\"prompt\":\"c\",\"seed\":-1}\n{\"prompt\":\"d\",\"count\":0}\n{\"prompt\":\"e\",\"model\":\"a/b\"}\n",
+    );
+    let run = env.run(&["generate", "--from", "bad.jsonl"]);
+    run.expect_code(2);
+    for needle in [
+        "line 1: \"safety_tolerance\" must be an integer, one of 1, 2, 3, 4, 5, 6",
+        "line 2: unknown field `format`",
+        "line 3: \"seed\" must be a non-negative integer",
+        "line 4: \"count\" must be an integer from 1 to 10000",
+        "line 5: \"model\" must be a model slug",
+    ] {
+        assert!(run.stderr.contains(needle), "{needle}: {}", run.stderr);
+    }
+    assert_eq!(env.request_count(), 0);
+}
+
+#[test]
+fn a_refused_key_or_no_credits_stops_the_batch_with_its_code() {
+    for (status, code) in [(401, 3), (403, 3), (406, 4)] {
+        let env = TestEnv::new();
+        env.inject(
+            Endpoint::Submit,
+            100,
+            FaultKind::Http {
+                status,
+                body: r#"{"error":"no"}"#.into(),
+                retry_after: None,
+            },
+        );
+        let text: Vec<String> = (0..12).map(|i| format!("prompt {i}")).collect();
+        write(&env, "p.txt", &text.join("\n"));
+        let run = env.run(&["generate", "--from", "p.txt", "--concurrency", "4"]);
+        run.expect_code(code);
+        assert!(submits(&env) <= 4, "{status}: the batch went on submitting");
+        assert!(
+            !run.stderr.contains("may have been"),
+            "{status}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("not submitted"),
+            "{status}: {}",
+            run.stderr
+        );
+    }
+}
