@@ -25,6 +25,9 @@ pub enum Error {
     /// The API answered 406.
     #[error("insufficient credits: {0}")]
     Credits(String),
+    /// Spending would pass `--max-cost` (`max_cost`): nothing more is submitted.
+    #[error("{0}")]
+    CostCap(String),
     /// The job ended FAILED (422); the server's text.
     #[error("the job failed: {0}")]
     JobFailed(String),
@@ -178,7 +181,7 @@ impl Error {
         match self.inner() {
             Self::Usage(_) | Self::ConfigSyntax { .. } => 2,
             Self::MissingKey | Self::KeyRefused(_) => 3,
-            Self::Credits(_) => 4,
+            Self::Credits(_) | Self::CostCap(_) => 4,
             Self::JobFailed(_) | Self::ContentBlocked(_) => 5,
             Self::Timeout(_) => 6,
             Self::NotFound(_) => 7,
@@ -239,6 +242,9 @@ impl Error {
             (Self::Credits(_), _) => Some(
                 "add credits to your Segmind account (segmind.com, Billing), then run the command again"
                     .into(),
+            ),
+            (Self::CostCap(_), _) => Some(
+                "raise --max-cost (or the config key max_cost), or generate fewer images".into(),
             ),
             (Self::ContentBlocked(_), _) => Some(
                 "if the prompt is acceptable, a higher --safety-tolerance (up to 6) may let it through"
@@ -324,7 +330,7 @@ mod tests {
 
     #[test]
     fn every_row_of_the_exit_code_table() {
-        let rows: [(Error, u8); 18] = [
+        let rows: [(Error, u8); 19] = [
             (Error::Other("x".into()), 1),
             (Error::UnknownState("CANCELLED".into()), 1),
             (
@@ -347,6 +353,7 @@ mod tests {
             ),
             (Error::io("x", std::io::Error::other("y")), 1),
             (Error::Credits("x".into()), 4),
+            (Error::CostCap("x".into()), 4),
             (Error::JobFailed("x".into()), 5),
             (Error::Timeout(1), 6),
             (Error::NotFound("x".into()), 7),

@@ -16,5 +16,6 @@ mod metadata;
 mod pipelines;
 mod polling;
 mod security;
+mod spend;
 mod testenv;
 mod usage;
