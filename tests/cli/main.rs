@@ -15,5 +15,6 @@ mod metadata;
 mod pipelines;
 mod polling;
 mod spend;
+mod spend_batch;
 mod testenv;
 mod usage;
