@@ -65,9 +65,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub emulator: bool,
 
-    /// Give up waiting after this many seconds
+    /// Give up waiting after this many seconds (at most a week: results expire after an hour)
     #[arg(long, global = true, value_name = "SECS", default_value_t = 600,
-          value_parser = clap::value_parser!(u64).range(1..))]
+          value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECS))]
     pub timeout: u64,
 
     /// Machine-readable output on stdout, one JSON object per line
@@ -308,6 +308,9 @@ pub struct GenOptions {
     pub dry_run: bool,
 }
 
+/// The largest `--timeout`: a week (larger values would overflow the clock arithmetic).
+pub const MAX_TIMEOUT_SECS: u64 = 7 * 24 * 3600;
+
 /// Options of `status`.
 #[derive(Debug, Args)]
 pub struct StatusArgs {
@@ -320,7 +323,8 @@ pub struct StatusArgs {
     pub wait: bool,
 
     /// How many jobs the list shows
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = 20,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub limit: usize,
 }
 

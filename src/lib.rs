@@ -20,6 +20,7 @@ pub mod options;
 pub mod output;
 pub mod printer;
 pub mod random;
+pub mod redact;
 pub mod report;
 pub mod request;
 pub mod retry;

@@ -38,8 +38,10 @@ pub const DEFAULT_BASE_URL: &str = "https://api.segmind.com";
 pub struct Settings {
     /// The API key, if any was given.
     pub key: Option<ApiKey>,
-    /// API base URL, without a trailing slash.
+    /// API base URL, without a trailing slash and without userinfo (safe to show).
     pub base_url: String,
+    /// The base URL's `user:password@`, sent only as basic auth to the API origin.
+    pub base_userinfo: Option<crate::redact::Userinfo>,
     /// Run against the in-process emulator.
     pub emulator: bool,
     /// `--timeout`.
@@ -63,6 +65,7 @@ impl Settings {
             .clone()
             .or_else(|| config.base_url.clone())
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let (base_url, base_userinfo) = crate::redact::split_userinfo(&base_url);
         let parsed = reqwest::Url::parse(&base_url).map_err(|e| {
             Error::Usage(format!(
                 "invalid value '{base_url}' for '--base-url <URL>': {e} (expected http:// or https://)"
@@ -84,6 +87,7 @@ impl Settings {
         Ok(Self {
             key: args.api_key.clone().or_else(|| config.api_key.clone()),
             base_url: base_url.trim_end_matches('/').to_owned(),
+            base_userinfo,
             emulator: args.emulator,
             timeout: Duration::from_secs(args.timeout),
             started: Instant::now(),

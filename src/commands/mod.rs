@@ -191,7 +191,11 @@ pub async fn connect_with(
         Some(k) => k,
         None => ctx.settings.require_key()?,
     };
-    let client = Client::new(&base_url, key, ctx.settings.backoff, deadline, reporter)?;
+    let userinfo = (!ctx.settings.emulator)
+        .then(|| ctx.settings.base_userinfo.clone())
+        .flatten();
+    let client = Client::new(&base_url, key, ctx.settings.backoff, deadline, reporter)?
+        .with_userinfo(userinfo);
     Ok(Connection {
         client,
         _emulator: emulator,
