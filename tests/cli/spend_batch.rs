@@ -199,3 +199,29 @@ fn a_batch_that_runs_out_of_credits_half_way_keeps_what_it_paid_for() {
     }
     assert!(env.emu.credits().abs() < 1e-9, "{}", env.emu.credits());
 }
+
+#[test]
+fn check_prints_the_estimate_of_the_images_it_would_pay_for() {
+    let env = env_with(|c| c.price = 0.05);
+    prompts(&env, 2);
+    batch(&env, &[]).expect_code(0);
+    // Two up to date, three to pay for, estimated at the $0.05 the journal saw.
+    prompts(&env, 5);
+    let run = env.run(&["generate", "--from", "p.txt", "-o", "out/", "--check"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains(
+            "3 image(s) to pay for, estimated cost: 3 images × $0.05 ≈ $0.15 (estimate: the last cost segflux saw for flux-1.1-pro-ultra)"
+        ),
+        "{}",
+        run.stderr
+    );
+    let json = env.run(&["--json", "generate", "--from", "p.txt", "-o", "out/", "--check"]);
+    let costs: Vec<Value> = json
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json")["estimated_cost"].clone())
+        .collect();
+    assert_eq!(costs, [Value::Null, Value::Null, 0.05.into(), 0.05.into(), 0.05.into()]);
+    assert_eq!(env.emu.count(Endpoint::Submit), 2);
+}
