@@ -32,12 +32,14 @@ use super::intent::{self, Begun};
 use super::job::{self, Destination, WriteOptions};
 use super::{Context, connect_with, cost, generate};
 
+mod budget;
 mod input;
 mod judge;
 mod pace;
 mod plan;
 mod shared;
 
+use budget::{Budget, Spent};
 use judge::State;
 use pace::{Learner, Throttle};
 use plan::Planned;
@@ -56,6 +58,12 @@ enum Outcome {
     Failed {
         id: Option<String>,
         error: Error,
+    },
+    /// Never sent: the batch stopped submitting (`--max-cost`, a 401/403/406), with why and
+    /// the exit code it maps to.
+    NotSubmitted {
+        reason: String,
+        code: u8,
     },
 }
 
@@ -126,20 +134,23 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
     }
     progress.close();
     progress.message(&format!(
-        "generated {}, updated {}, resumed {}, skipped {}, kept {}, failed {} in {:.1}s",
+        "generated {}, updated {}, resumed {}, skipped {}, kept {}, failed {}{} in {:.1}s; {}",
         tally.written,
         tally.updated,
         tally.resumed,
         tally.skipped,
         tally.kept,
         tally.failed,
-        started.elapsed().as_secs_f64()
+        tally.not_submitted_text(),
+        started.elapsed().as_secs_f64(),
+        tally.cost.as_deref().unwrap_or("cost $0.00")
     ));
+    let failed = tally.failed + tally.not_submitted;
     match tally.worst {
         0 => Ok(()),
         code => Err(Error::Batch {
-            failed: tally.failed,
-            total: tally.written + tally.skipped + tally.kept + tally.failed,
+            failed,
+            total: tally.written + tally.skipped + tally.kept + failed,
             code,
         }),
     }
@@ -174,7 +185,11 @@ struct Batch<'a> {
     limiter: Arc<Limiter>,
     /// When waiting for another process's claim gives up.
     deadline: Instant,
-    stop: Mutex<Option<String>>,
+    /// Jobs of the history the plan expects to resume (paid already: outside the budget).
+    resumable: HashMap<(String, u64, String, String), JobRecord>,
+    /// Why nothing more is submitted, and the exit code it maps to.
+    stop: Mutex<Option<(String, u8)>>,
+    budget: Budget,
     force: bool,
     provenance: &'a ProvenanceArgs,
     learner: Learner,
@@ -207,18 +222,22 @@ async fn run_jobs(
         client: &conn.client,
         limiter: limiter.clone(),
         deadline,
+        resumable: resumable_jobs(&conn.client.url("")),
         stop: Mutex::new(None),
+        budget: Budget::new(cost::cap(ctx, args)),
         force: args.force,
         provenance: &args.provenance,
         learner: Learner::seed(todo.iter().map(|p| p.job.request.model.as_str())),
     };
     // Jobs resumed from the history are paid for already: only fresh submits count.
-    let resumable = resumable_jobs(&conn.client.url(""));
-    let fresh = todo
+    let fresh: Vec<_> = todo
         .iter()
         .map(|p| &p.job.request)
-        .filter(|req| !resumable.contains_key(&resume_key(req)));
-    cost::refuse_over_cap(cost::cap(ctx, args), &cost::total(fresh))?;
+        .filter(|req| !b.resumable.contains_key(&resume_key(req)))
+        .collect();
+    let estimate = cost::total(fresh.iter().copied());
+    cost::refuse_over_cap(cost::cap(ctx, args), &estimate)?;
+    cost::check_credits(ctx, b.client, &estimate).await?;
     let mut running: FuturesUnordered<_> = todo
         .iter()
         .map(|p| {
@@ -233,6 +252,7 @@ async fn run_jobs(
     while let Some((p, outcome, wall)) = running.next().await {
         report(ctx, progress, manifest, p, &outcome, wall, tally);
     }
+    tally.cost = Some(b.budget.summary());
     Ok(limiter)
 }
 
@@ -272,13 +292,20 @@ fn history_window_ms() -> u64 {
 
 async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcome {
     let _permit = b.limiter.acquire().await;
-    if let Some(reason) = b.stop.lock().ok().and_then(|s| s.clone()) {
-        return Outcome::Failed {
-            id: None,
-            error: Error::Other(format!("not submitted: {reason}")),
-        };
+    if let Some((reason, code)) = b.stop.lock().ok().and_then(|s| s.clone()) {
+        return Outcome::NotSubmitted { reason, code };
     }
     let req = &p.job.request;
+    // A job the history shows as submitted is paid for already; a fresh one must fit the
+    // budget first (settled at no cost if it turns out to be adopted after all).
+    let mut ticket = if b.resumable.contains_key(&resume_key(req)) {
+        None
+    } else {
+        match b.budget.admit(&req.model).await {
+            Ok(ticket) => Some(ticket),
+            Err(reason) => return stop(b, reason, 4),
+        }
+    };
     let line = progress.job_line(&p.job.file_name);
     // Write-ahead: claimed in the journal before the submit; a job this machine submitted
     // within the hour (an earlier run, or another process right now) is fetched, not paid.
@@ -289,16 +316,29 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
                 (sub.request_id, Instant::now(), false)
             }
             Ok(Begun::Adopted(rec)) => {
+                if let Some(t) = ticket.take() {
+                    b.budget.settle(t, Spent::Known(0.0), false);
+                }
                 let since = Instant::now()
                     .checked_sub(rec.age())
                     .unwrap_or_else(Instant::now);
                 (rec.request_id, since, true)
             }
             Err(error) => {
-                if matches!(error.exit_code(), 3 | 4)
+                let code = error.exit_code();
+                if matches!(code, 3 | 4)
                     && let Ok(mut stop) = b.stop.lock()
                 {
-                    stop.get_or_insert_with(|| error.to_string());
+                    stop.get_or_insert_with(|| (error.one_line(), code));
+                }
+                // A submit whose outcome is unknown may have been billed.
+                let spent = if code == 8 {
+                    Spent::Unknown
+                } else {
+                    Spent::Known(0.0)
+                };
+                if let Some(t) = ticket {
+                    b.budget.settle(t, spent, false);
                 }
                 return Outcome::Failed { id: None, error };
             }
@@ -306,6 +346,10 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
     let result = finish(b, p, &id, since, &line).await;
     drop(line);
     b.ctx.record_done(&id);
+    if let Some(t) = ticket {
+        let (spent, completed) = spent_by(&result);
+        b.budget.settle(t, spent, completed);
+    }
     match result {
         Ok(delivered) => Outcome::Written {
             id,
@@ -316,6 +360,24 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
             id: Some(id.clone()),
             error: error.for_job(&id),
         },
+    }
+}
+
+/// Stops all further submits for `reason` (exit `code`); this job is not submitted.
+fn stop(b: &Batch<'_>, reason: String, code: u8) -> Outcome {
+    if let Ok(mut stop) = b.stop.lock() {
+        stop.get_or_insert_with(|| (reason.clone(), code));
+    }
+    Outcome::NotSubmitted { reason, code }
+}
+
+/// What a submitted job cost, as far as this run knows, and whether it completed: a FAILED
+/// job costs what the API says, 0 when it says nothing (cli.md, "Spend").
+fn spent_by(result: &Result<job::Delivered>) -> (Spent, bool) {
+    match result {
+        Ok(d) => (d.metrics.cost.map_or(Spent::Unknown, Spent::Known), true),
+        Err(e) if e.exit_code() == 5 => (Spent::Known(0.0), false),
+        Err(_) => (Spent::Unknown, false),
     }
 }
 
@@ -372,7 +434,27 @@ struct Tally {
     resumed: usize,
     skipped: usize,
     failed: usize,
+    not_submitted: usize,
     worst: u8,
+    /// What the batch spent, for the summary (`None`: nothing was submitted).
+    cost: Option<String>,
+}
+
+impl Tally {
+    /// Keeps the most severe exit code.
+    fn note(&mut self, code: u8) {
+        if Error::severity(code) > Error::severity(self.worst) {
+            self.worst = code;
+        }
+    }
+
+    /// `, not submitted 3` when jobs were not submitted.
+    fn not_submitted_text(&self) -> String {
+        match self.not_submitted {
+            0 => String::new(),
+            n => format!(", not submitted {n}"),
+        }
+    }
 }
 
 /// Records a finished job: the tally, a progress line, a manifest line, a `--json` line.
@@ -433,12 +515,19 @@ fn report(
                 ),
             )
         }
+        Outcome::NotSubmitted { reason, code } => {
+            tally.not_submitted += 1;
+            tally.note(*code);
+            let mut r = JobReport::new(None, "NOT_SUBMITTED");
+            r.error = Some(reason.clone());
+            (
+                r,
+                format!("not submitted {path} (line {}): {reason}", p.job.line),
+            )
+        }
         Outcome::Failed { id, error } => {
             tally.failed += 1;
-            let code = error.exit_code();
-            if Error::severity(code) > Error::severity(tally.worst) {
-                tally.worst = code;
-            }
+            tally.note(error.exit_code());
             let text = error.render().replace('\n', "; ");
             (
                 JobReport::new(id.as_deref(), "FAILED").failure(error),
@@ -452,7 +541,11 @@ fn report(
     line.wall_time = Some((wall.as_secs_f64() * 1000.0).round() / 1000.0);
     line.line = Some(p.job.line);
     let line = serde_json::to_string(&line).unwrap_or_default();
-    progress.job_done(&message, matches!(outcome, Outcome::Failed { .. }));
+    let bad = matches!(
+        outcome,
+        Outcome::Failed { .. } | Outcome::NotSubmitted { .. }
+    );
+    progress.job_done(&message, bad);
     if let Some(m) = manifest
         && let Ok(mut f) = m.lock()
         && let Err(e) = writeln!(f, "{line}").and_then(|()| f.flush())
