@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)')
             [CompletionResult]::new('emulator', 'emulator', [CompletionResultType]::ParameterValue, 'Run a local emulator of the Segmind v2 API on loopback')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Print the generation record embedded in an image segflux wrote')
+            [CompletionResult]::new('credits', 'credits', [CompletionResultType]::ParameterValue, 'Print the account''s remaining credits and free credits (USD)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Read and write the config file (the key always shown redacted)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -59,6 +60,7 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]')
+            [CompletionResult]::new('--max-cost', '--max-cost', [CompletionResultType]::ParameterName, 'Refuse to spend more than this many US dollars: checked against the estimate before anything is sent, and in a batch against what was spent so far [config: max_cost]')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Prompts to generate: a text file (one prompt per line; blank lines and # comments skipped) or a .jsonl file (one object per line: prompt and any generation option); `-` reads standard input. The command-line options are each line''s defaults')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Images per prompt, with seeds seed, seed+1, …')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Images per prompt, with seeds seed, seed+1, …')
@@ -202,6 +204,26 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             [CompletionResult]::new('--require-key', '--require-key', [CompletionResultType]::ParameterName, 'Accept only this API key [default: any non-empty key]')
             [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Answer 429 beyond this many API requests per minute')
             [CompletionResult]::new('--image-size', '--image-size', [CompletionResultType]::ParameterName, 'Long side of the rendered images in pixels')
+            [CompletionResult]::new('--credits', '--credits', [CompletionResultType]::ParameterName, 'The account''s credits in USD (what `segflux credits` reports; a submit they cannot cover answers 406)')
+            [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'What each completed job costs, in USD (a FAILED job costs nothing)')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Segmind API key (flag beats environment beats config file)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'API base URL')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting after this many seconds')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never')
+            [CompletionResult]::new('--no-metrics-cost', '--no-metrics-cost', [CompletionResultType]::ParameterName, 'Leave `cost` and `remaining_credits` out of finished jobs'' metrics')
+            [CompletionResult]::new('--emulator', '--emulator', [CompletionResultType]::ParameterName, 'Run against the built-in emulator, started in-process on loopback (no key, no network)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout, one JSON object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange on stderr (the key redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each HTTP exchange on stderr (the key redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'segflux;inspect' {
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Segmind API key (flag beats environment beats config file)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'API base URL')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting after this many seconds')
@@ -218,7 +240,7 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'segflux;inspect' {
+        'segflux;credits' {
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Segmind API key (flag beats environment beats config file)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'API base URL')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting after this many seconds')
@@ -357,6 +379,7 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)')
             [CompletionResult]::new('emulator', 'emulator', [CompletionResultType]::ParameterValue, 'Run a local emulator of the Segmind v2 API on loopback')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Print the generation record embedded in an image segflux wrote')
+            [CompletionResult]::new('credits', 'credits', [CompletionResultType]::ParameterValue, 'Print the account''s remaining credits and free credits (USD)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Read and write the config file (the key always shown redacted)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -383,6 +406,9 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             break
         }
         'segflux;help;inspect' {
+            break
+        }
+        'segflux;help;credits' {
             break
         }
         'segflux;help;config' {

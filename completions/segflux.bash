@@ -22,6 +22,9 @@ _segflux() {
             segflux,config)
                 cmd="segflux__subcmd__config"
                 ;;
+            segflux,credits)
+                cmd="segflux__subcmd__credits"
+                ;;
             segflux,emulator)
                 cmd="segflux__subcmd__emulator"
                 ;;
@@ -82,6 +85,9 @@ _segflux() {
             segflux__subcmd__help,config)
                 cmd="segflux__subcmd__help__subcmd__config"
                 ;;
+            segflux__subcmd__help,credits)
+                cmd="segflux__subcmd__help__subcmd__credits"
+                ;;
             segflux__subcmd__help,emulator)
                 cmd="segflux__subcmd__help__subcmd__emulator"
                 ;;
@@ -125,7 +131,7 @@ _segflux() {
 
     case "${cmd}" in
         segflux)
-            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version generate submit status fetch completions man emulator inspect config help"
+            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version generate submit status fetch completions man emulator inspect credits config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -418,8 +424,38 @@ _segflux() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        segflux__subcmd__credits)
+            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         segflux__subcmd__emulator)
-            opts="-q -v -h -V --port --cdn-port --queued-secs --processing-secs --processing-spread --job-log --capacity --require-key --rate-limit --image-size --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --port --cdn-port --queued-secs --processing-secs --processing-spread --job-log --capacity --require-key --rate-limit --image-size --credits --price --no-metrics-cost --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -462,6 +498,14 @@ _segflux() {
                     return 0
                     ;;
                 --image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --credits)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --price)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -527,7 +571,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__generate)
-            opts="-p -o -n -q -v -h -V --aspect-ratio --ar --seed --raw --safety-tolerance --image-prompt --format --model --param --dry-run --output --force --no-metadata --sidecar --from --count --concurrency --manifest --shard --check --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
+            opts="-p -o -n -q -v -h -V --aspect-ratio --ar --seed --raw --safety-tolerance --image-prompt --format --model --param --dry-run --output --force --max-cost --no-metadata --sidecar --from --count --concurrency --manifest --shard --check --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -574,6 +618,10 @@ _segflux() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-cost)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -625,7 +673,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__help)
-            opts="generate submit status fetch completions man emulator inspect config help"
+            opts="generate submit status fetch completions man emulator inspect credits config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -711,6 +759,20 @@ _segflux() {
         segflux__subcmd__help__subcmd__config__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        segflux__subcmd__help__subcmd__credits)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

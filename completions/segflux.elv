@@ -40,6 +40,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand man 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
             cand emulator 'Run a local emulator of the Segmind v2 API on loopback'
             cand inspect 'Print the generation record embedded in an image segflux wrote'
+            cand credits 'Print the account''s remaining credits and free credits (USD)'
             cand config 'Read and write the config file (the key always shown redacted)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -55,6 +56,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand --param 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable'
             cand -o 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]'
             cand --output 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]'
+            cand --max-cost 'Refuse to spend more than this many US dollars: checked against the estimate before anything is sent, and in a batch against what was spent so far [config: max_cost]'
             cand --from 'Prompts to generate: a text file (one prompt per line; blank lines and # comments skipped) or a .jsonl file (one object per line: prompt and any generation option); `-` reads standard input. The command-line options are each line''s defaults'
             cand -n 'Images per prompt, with seeds seed, seed+1, …'
             cand --count 'Images per prompt, with seeds seed, seed+1, …'
@@ -192,6 +194,25 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand --require-key 'Accept only this API key [default: any non-empty key]'
             cand --rate-limit 'Answer 429 beyond this many API requests per minute'
             cand --image-size 'Long side of the rendered images in pixels'
+            cand --credits 'The account''s credits in USD (what `segflux credits` reports; a submit they cannot cover answers 406)'
+            cand --price 'What each completed job costs, in USD (a FAILED job costs nothing)'
+            cand --api-key 'Segmind API key (flag beats environment beats config file)'
+            cand --base-url 'API base URL'
+            cand --timeout 'Give up waiting after this many seconds'
+            cand --color 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never'
+            cand --no-metrics-cost 'Leave `cost` and `remaining_credits` out of finished jobs'' metrics'
+            cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+            cand --json 'Machine-readable output on stdout, one JSON object per line'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Log each HTTP exchange on stderr (the key redacted)'
+            cand --verbose 'Log each HTTP exchange on stderr (the key redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'segflux;inspect'= {
             cand --api-key 'Segmind API key (flag beats environment beats config file)'
             cand --base-url 'API base URL'
             cand --timeout 'Give up waiting after this many seconds'
@@ -207,7 +228,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'segflux;inspect'= {
+        &'segflux;credits'= {
             cand --api-key 'Segmind API key (flag beats environment beats config file)'
             cand --base-url 'API base URL'
             cand --timeout 'Give up waiting after this many seconds'
@@ -334,6 +355,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand man 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
             cand emulator 'Run a local emulator of the Segmind v2 API on loopback'
             cand inspect 'Print the generation record embedded in an image segflux wrote'
+            cand credits 'Print the account''s remaining credits and free credits (USD)'
             cand config 'Read and write the config file (the key always shown redacted)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -352,6 +374,8 @@ set edit:completion:arg-completer[segflux] = {|@words|
         &'segflux;help;emulator'= {
         }
         &'segflux;help;inspect'= {
+        }
+        &'segflux;help;credits'= {
         }
         &'segflux;help;config'= {
             cand set 'Set a key; `segflux config set api_key -` reads the key from stdin'

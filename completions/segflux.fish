@@ -44,6 +44,7 @@ complete -c segflux -n "__fish_segflux_needs_command" -f -a "completions" -d 'Pr
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "man" -d 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "inspect" -d 'Print the generation record embedded in an image segflux wrote'
+complete -c segflux -n "__fish_segflux_needs_command" -f -a "credits" -d 'Print the account\'s remaining credits and free credits (USD)'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "config" -d 'Read and write the config file (the key always shown redacted)'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l ar -l aspect-ratio -d 'Aspect ratio of the image [default: 1:1]' -r -f -a "21:9\t''
@@ -65,6 +66,7 @@ png\t'PNG'"
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l model -d 'Segmind model slug [default: flux-1.1-pro-ultra]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -s p -l param -d 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -s o -l output -d 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]' -r -F
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l max-cost -d 'Refuse to spend more than this many US dollars: checked against the estimate before anything is sent, and in a batch against what was spent so far [config: max_cost]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l from -d 'Prompts to generate: a text file (one prompt per line; blank lines and # comments skipped) or a .jsonl file (one object per line: prompt and any generation option); `-` reads standard input. The command-line options are each line\'s defaults' -r -F
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -s n -l count -d 'Images per prompt, with seeds seed, seed+1, …' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l concurrency -d 'Jobs in flight at once; lowered automatically while the API answers 429' -r
@@ -185,12 +187,15 @@ complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l capacity -d
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l require-key -d 'Accept only this API key [default: any non-empty key]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l rate-limit -d 'Answer 429 beyond this many API requests per minute' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l image-size -d 'Long side of the rendered images in pixels' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l credits -d 'The account\'s credits in USD (what `segflux credits` reports; a submit they cannot cover answers 406)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l price -d 'What each completed job costs, in USD (a FAILED job costs nothing)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l timeout -d 'Give up waiting after this many seconds' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l no-metrics-cost -d 'Leave `cost` and `remaining_credits` out of finished jobs\' metrics'
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l json -d 'Machine-readable output on stdout, one JSON object per line'
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -s q -l quiet -d 'Print nothing on stderr but errors'
@@ -209,6 +214,18 @@ complete -c segflux -n "__fish_segflux_using_subcommand inspect" -s q -l quiet -
 complete -c segflux -n "__fish_segflux_using_subcommand inspect" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
 complete -c segflux -n "__fish_segflux_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c segflux -n "__fish_segflux_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c segflux -n "__fish_segflux_using_subcommand credits" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand credits" -l base-url -d 'API base URL' -r
+complete -c segflux -n "__fish_segflux_using_subcommand credits" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand credits" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
+complete -c segflux -n "__fish_segflux_using_subcommand credits" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+complete -c segflux -n "__fish_segflux_using_subcommand credits" -l json -d 'Machine-readable output on stdout, one JSON object per line'
+complete -c segflux -n "__fish_segflux_using_subcommand credits" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c segflux -n "__fish_segflux_using_subcommand credits" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand credits" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c segflux -n "__fish_segflux_using_subcommand credits" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l timeout -d 'Give up waiting after this many seconds' -r
@@ -279,16 +296,17 @@ complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'Print every key that is set'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect config help" -f -a "generate" -d 'Submit a prompt, wait for the image, download it and print its path'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect config help" -f -a "submit" -d 'Submit a prompt and print its request id at once (fetch the image later)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect config help" -f -a "status" -d 'Print each job\'s state; with no ID, list the jobs this machine submitted'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect config help" -f -a "fetch" -d 'Download a finished job\'s image'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect config help" -f -a "completions" -d 'Print a shell completion script'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect config help" -f -a "man" -d 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect config help" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect config help" -f -a "inspect" -d 'Print the generation record embedded in an image segflux wrote'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect config help" -f -a "config" -d 'Read and write the config file (the key always shown redacted)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "generate" -d 'Submit a prompt, wait for the image, download it and print its path'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "submit" -d 'Submit a prompt and print its request id at once (fetch the image later)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "status" -d 'Print each job\'s state; with no ID, list the jobs this machine submitted'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "fetch" -d 'Download a finished job\'s image'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "completions" -d 'Print a shell completion script'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "man" -d 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "inspect" -d 'Print the generation record embedded in an image segflux wrote'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "credits" -d 'Print the account\'s remaining credits and free credits (USD)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "config" -d 'Read and write the config file (the key always shown redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c segflux -n "__fish_segflux_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Set a key; `segflux config set api_key -` reads the key from stdin'
 complete -c segflux -n "__fish_segflux_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print a key\'s value'
 complete -c segflux -n "__fish_segflux_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'Print every key that is set'

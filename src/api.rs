@@ -11,6 +11,12 @@ use serde_json::Value;
 /// The model segflux uses when none is given.
 pub const DEFAULT_MODEL: &str = "flux-1.1-pro-ultra";
 
+/// The documented list price of one image of [`DEFAULT_MODEL`], in USD: Black Forest Labs'
+/// price for Flux 1.1 Pro Ultra. Segmind publishes no price in its API, and its own may
+/// differ: segflux uses this only as a labelled *estimate* until it has seen a real cost
+/// (segmind-api.md, "Price").
+pub const LIST_PRICE_USD: f64 = 0.06;
+
 /// The aspect ratios flux-1.1-pro-ultra accepts, widest first.
 pub const ASPECT_RATIOS: [&str; 11] = [
     "21:9", "16:9", "3:2", "4:3", "5:4", "1:1", "4:5", "3:4", "2:3", "9:16", "9:21",
@@ -165,6 +171,32 @@ impl Metrics {
             inference_time: get("inference_time"),
             cost: get("cost"),
             remaining_credits: get("remaining_credits"),
+        }
+    }
+}
+
+/// Path of the account's credits endpoint (on the API origin).
+pub const CREDITS_PATH: &str = "/v1/get-user-credits";
+
+/// The answer to [`CREDITS_PATH`]: the account's credits and free credits, in USD. Either
+/// may be missing (unknown, never 0): the shape beyond these two fields is not documented.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Credits {
+    /// Paid credits left.
+    pub credits: Option<f64>,
+    /// Free credits left.
+    #[serde(rename = "free-credits")]
+    pub free_credits: Option<f64>,
+}
+
+impl Credits {
+    /// Reads the two figures out of the body (numbers or numeric strings; `free_credits`
+    /// accepted for `free-credits`).
+    pub fn from_value(v: &Value) -> Self {
+        let get = |k: &str| v.get(k).and_then(value_f64);
+        Self {
+            credits: get("credits"),
+            free_credits: get("free-credits").or_else(|| get("free_credits")),
         }
     }
 }
@@ -351,6 +383,20 @@ mod tests {
         assert_eq!(m.inference_time, Some(13.5));
         assert_eq!(m.cost, Some(0.06));
         assert_eq!(m.remaining_credits, None);
+    }
+
+    #[test]
+    fn credits_read_both_spellings_and_keep_missing_as_unknown() {
+        let c = Credits::from_value(&json!({"credits": 12.5, "free-credits": "0.018"}));
+        assert_eq!((c.credits, c.free_credits), (Some(12.5), Some(0.018)));
+        let c = Credits::from_value(&json!({"free_credits": 1, "x": true}));
+        assert_eq!((c.credits, c.free_credits), (None, Some(1.0)));
+        let wire = serde_json::to_value(Credits {
+            credits: Some(2.0),
+            free_credits: Some(0.5),
+        })
+        .unwrap();
+        assert_eq!(wire, json!({"credits": 2.0, "free-credits": 0.5}));
     }
 
     #[test]

@@ -125,6 +125,8 @@ pub enum Command {
     Emulator(EmulatorArgs),
     /// Print the generation record embedded in an image segflux wrote
     Inspect(InspectArgs),
+    /// Print the account's remaining credits and free credits (USD)
+    Credits,
     /// Read and write the config file (the key always shown redacted)
     #[command(subcommand)]
     Config(ConfigCmd),
@@ -136,7 +138,7 @@ pub enum ConfigCmd {
     /// Set a key; `segflux config set api_key -` reads the key from stdin
     Set {
         /// The key (api_key, base_url, model, aspect_ratio, seed, raw, safety_tolerance,
-        /// image_prompt, format, output)
+        /// image_prompt, format, output, max_cost)
         key: String,
         /// The value (`-`: read from stdin)
         value: String,
@@ -174,6 +176,11 @@ pub struct GenerateArgs {
     /// Overwrite an existing file (in a batch: redo jobs whose file exists)
     #[arg(long, help_heading = "Output")]
     pub force: bool,
+
+    /// Refuse to spend more than this many US dollars: checked against the estimate before
+    /// anything is sent, and in a batch against what was spent so far [config: max_cost]
+    #[arg(long, value_name = "USD", value_parser = crate::options::parse_usd)]
+    pub max_cost: Option<f64>,
 
     /// What the image carries about how it was made
     #[command(flatten)]
@@ -385,6 +392,17 @@ pub struct EmulatorArgs {
     #[arg(long, default_value_t = 256, value_name = "PX",
           value_parser = clap::value_parser!(u32).range(1..=8192))]
     pub image_size: u32,
+    /// The account's credits in USD (what `segflux credits` reports; a submit they cannot
+    /// cover answers 406)
+    #[arg(long, default_value_t = 1000.0, value_name = "USD", value_parser = crate::options::parse_usd)]
+    pub credits: f64,
+    /// What each completed job costs, in USD (a FAILED job costs nothing)
+    #[arg(long, default_value_t = crate::api::LIST_PRICE_USD, value_name = "USD",
+          value_parser = crate::options::parse_usd)]
+    pub price: f64,
+    /// Leave `cost` and `remaining_credits` out of finished jobs' metrics
+    #[arg(long)]
+    pub no_metrics_cost: bool,
 }
 
 pub use crate::options::OWN_PARAMS;

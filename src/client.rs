@@ -99,6 +99,7 @@ enum Call {
     Submit,
     Status,
     Result,
+    Account,
 }
 
 impl Client {
@@ -202,6 +203,18 @@ impl Client {
         let (_, bytes) = self.send(Call::Result, &url, || self.api.get(&url)).await?;
         serde_json::from_slice(&bytes)
             .map_err(|e| Error::Network(format!("the result answer was not valid JSON: {e}")))
+    }
+
+    /// `GET /v1/get-user-credits` on the API origin (the only origin the key goes to):
+    /// the account's credits and free credits.
+    pub async fn credits(&self) -> Result<api::Credits> {
+        let url = self.url(api::CREDITS_PATH);
+        let (_, bytes) = self
+            .send(Call::Account, &url, || self.api.get(&url))
+            .await?;
+        let body: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Network(format!("the credits answer was not valid JSON: {e}")))?;
+        Ok(api::Credits::from_value(&body))
     }
 
     /// Downloads an image without the key: http(s) only, capped size, complete body, retried.
@@ -333,6 +346,7 @@ impl Client {
                 Call::Submit => "submit",
                 Call::Status => "poll",
                 Call::Result => "result fetch",
+                Call::Account => "credits check",
             };
             if self.pause(attempt, hint, what, &text).await.is_err() {
                 return Err(Error::Network(format!(
@@ -431,7 +445,7 @@ impl Client {
 
 /// Whether a status/result body announces a terminal state: a valid payload whatever the code.
 fn is_terminal_payload(call: Call, body: &[u8]) -> bool {
-    call != Call::Submit
+    matches!(call, Call::Status | Call::Result)
         && serde_json::from_slice::<StatusResponse>(body).is_ok_and(|s| s.state().is_terminal())
 }
 

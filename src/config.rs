@@ -55,6 +55,9 @@ pub struct Config {
     /// How many days of jobs the journal keeps (default 90; at least 1).
     #[serde(default)]
     pub history_days: Option<std::num::NonZeroU32>,
+    /// Default for `--max-cost`: the most a `generate` may spend, in USD.
+    #[serde(default, deserialize_with = "options::de::usd")]
+    pub max_cost: Option<f64>,
 }
 
 /// The keys, in the order the struct declares them.
@@ -126,6 +129,7 @@ impl ConfigFile {
         // first, then a string.
         let candidates = [
             value.parse::<i64>().ok().map(toml_edit::value),
+            value.parse::<f64>().ok().map(toml_edit::value),
             value.parse::<bool>().ok().map(toml_edit::value),
             Some(toml_edit::value(value)),
         ];
@@ -300,6 +304,10 @@ mod tests {
         );
         assert!(f.set("seed", "-3").is_err());
         assert!(f.set("base_url", "ftp://x").unwrap_err().contains("http"));
+        assert!(f.set("max_cost", "-1").unwrap_err().contains("US dollars"));
+        f.set("max_cost", "2").unwrap();
+        f.set("max_cost", "2.5").unwrap();
+        assert_eq!(f.get("max_cost").as_deref(), Some("2.5"));
         // A number where a string is wanted is stored as a string.
         f.set("model", "123").unwrap();
         assert_eq!(f.get("model").as_deref(), Some("123"));

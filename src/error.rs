@@ -33,6 +33,9 @@ pub enum Error {
     /// The API answered 406.
     #[error("insufficient credits: {0}")]
     Credits(String),
+    /// Spending would pass `--max-cost` (`max_cost`): nothing more is submitted.
+    #[error("{0}")]
+    CostCap(String),
     /// The job ended FAILED (422); the server's text.
     #[error("the job failed: {0}")]
     JobFailed(String),
@@ -183,7 +186,7 @@ impl Error {
         match self.inner() {
             Self::Usage(_) | Self::ConfigSyntax { .. } => 2,
             Self::MissingKey | Self::InvalidKey { .. } | Self::KeyRefused(_) => 3,
-            Self::Credits(_) => 4,
+            Self::Credits(_) | Self::CostCap(_) => 4,
             Self::JobFailed(_) | Self::ContentBlocked(_) => 5,
             Self::Timeout(_) => 6,
             Self::NotFound(_) => 7,
@@ -247,6 +250,9 @@ impl Error {
             (Self::Credits(_), _) => Some(
                 "add credits to your Segmind account (segmind.com, Billing), then run the command again"
                     .into(),
+            ),
+            (Self::CostCap(_), _) => Some(
+                "raise --max-cost (or the config key max_cost), or generate fewer images".into(),
             ),
             (Self::ContentBlocked(_), _) => Some(
                 "if the prompt is acceptable, a higher --safety-tolerance (up to 6) may let it through"
@@ -332,7 +338,7 @@ mod tests {
 
     #[test]
     fn every_row_of_the_exit_code_table() {
-        let rows: [(Error, u8); 19] = [
+        let rows: [(Error, u8); 20] = [
             (Error::Other("x".into()), 1),
             (Error::UnknownState("CANCELLED".into()), 1),
             (
@@ -362,6 +368,7 @@ mod tests {
             ),
             (Error::io("x", std::io::Error::other("y")), 1),
             (Error::Credits("x".into()), 4),
+            (Error::CostCap("x".into()), 4),
             (Error::JobFailed("x".into()), 5),
             (Error::Timeout(1), 6),
             (Error::NotFound("x".into()), 7),

@@ -24,4 +24,5 @@ pub mod report;
 pub mod request;
 pub mod retry;
 pub mod settings;
+pub mod spend;
 pub mod wait;

@@ -211,6 +211,20 @@ pub fn parse_http_url(s: &str) -> Result<String, String> {
     }
 }
 
+/// What an amount of money must be.
+pub const USD_RULE: &str = "must be a non-negative amount of US dollars, e.g. 2.50";
+
+/// `--max-cost` and other amounts: a non-negative, finite number of US dollars (`0.5`,
+/// `$0.50`).
+pub fn parse_usd(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let t = t.strip_prefix('$').unwrap_or(t);
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(USD_RULE.into()),
+    }
+}
+
 /// Serde adapters that apply the parse functions above to values read from files, so a
 /// config key or a JSONL field obeys exactly the rule of its flag.
 pub mod de {
@@ -229,6 +243,14 @@ pub mod de {
     pub fn model<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
         let s = String::deserialize(d)?;
         super::parse_model(&s)
+            .map(Some)
+            .map_err(serde::de::Error::custom)
+    }
+
+    /// An amount of US dollars, as [`super::parse_usd`] checks it (a number in a file).
+    pub fn usd<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        let v = f64::deserialize(d)?;
+        super::parse_usd(&v.to_string())
             .map(Some)
             .map_err(serde::de::Error::custom)
     }

@@ -1,9 +1,11 @@
-//! Where an image goes and how it gets there: target resolution, the image check (and
-//! jpg/png conversion), and the one atomic write.
+//! Where an image goes and how it gets there: target resolution, the image check (without a
+//! full decode, `output/check.rs`) and jpg/png conversion, and the one atomic write.
 //!
 //! Writes go to a temporary file in the target directory that is renamed into place only after
 //! the bytes were fully received and decoded as the expected format, so an interrupted or
 //! failed run never leaves a partial file (the temporary file is removed when dropped).
+
+mod check;
 
 use std::io::{Cursor, Write as _};
 use std::path::{Path, PathBuf};
@@ -152,16 +154,19 @@ pub struct CheckedImage {
     pub converted: bool,
 }
 
-/// Decodes `bytes` fully (a truncated or non-image body fails here) and converts them to
-/// `want` when the server sent the other of jpg / png.
+/// Checks `bytes` to their last block without a full decode (a truncated or non-image body
+/// fails here; see [`check`]) and converts them to `want` when the server sent the other of
+/// jpg / png, the one case that decodes every pixel.
 pub fn check_image(bytes: Vec<u8>, want: ImageFormat) -> Result<CheckedImage, String> {
     let got = image::guess_format(&bytes)
         .ok()
         .filter(|f| matches!(f, Codec::Jpeg | Codec::Png))
         .ok_or_else(|| describe_non_image(&bytes))?;
-    let img = image::load_from_memory_with_format(&bytes, got)
-        .map_err(|e| format!("the downloaded image is damaged: {e}"))?;
-    let (width, height) = (img.width(), img.height());
+    let (width, height) = if got == Codec::Jpeg {
+        check::jpeg(&bytes)?
+    } else {
+        check::png(&bytes)?
+    };
     let want_codec = match want {
         ImageFormat::Jpg => Codec::Jpeg,
         ImageFormat::Png => Codec::Png,
@@ -174,6 +179,9 @@ pub fn check_image(bytes: Vec<u8>, want: ImageFormat) -> Result<CheckedImage, St
             converted: false,
         });
     }
+    let img = image::load_from_memory_with_format(&bytes, got)
+        .map_err(|e| format!("the downloaded image is damaged: {e}"))?;
+    drop(bytes);
     let mut out = Cursor::new(Vec::new());
     let encoded = match want {
         ImageFormat::Jpg => {

@@ -31,6 +31,9 @@ pub async fn run(ctx: &Context, args: &EmulatorArgs) -> Result<()> {
         required_key: args.require_key.clone(),
         rate_limit_per_minute: args.rate_limit,
         image_long_side: args.image_size,
+        credits: args.credits,
+        price: args.price,
+        metrics_cost: !args.no_metrics_cost,
         ..EmulatorConfig::default()
     };
     let addr = |port| SocketAddr::from((Ipv4Addr::LOCALHOST, port));

@@ -20,7 +20,7 @@ use crate::output::{self, Target};
 use crate::request::{GenerationRequest, random_seed};
 
 use super::job::{self, Destination, WriteOptions};
-use super::{Context, connect};
+use super::{Context, connect, cost};
 
 /// A validated generate: the request and where its image goes.
 #[derive(Debug)]
@@ -40,9 +40,15 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
     }
     let prompt = read_prompt(args.prompt.as_deref().unwrap_or("-"))?;
     let plan = plan(ctx, prompt, &args)?;
+    let cap = cost::cap(ctx, &args);
     if args.gen_opts.dry_run {
-        dry_run(ctx, &plan.request);
-        return Ok(());
+        dry_run(ctx, &plan.request, cost::estimate_of(&plan.request));
+        let total = cost::total([&plan.request]);
+        cost::show_estimate(ctx, &total);
+        return cost::refuse_over_cap(cap, &total);
+    }
+    if cap.is_some() {
+        cost::refuse_over_cap(cap, &cost::total([&plan.request]))?;
     }
     let conn = connect(ctx).await?;
     output::ensure_writable(&plan.target.dir())?;
@@ -152,8 +158,9 @@ pub fn default_format(ctx: &Context) -> ImageFormat {
     ctx.settings.config.format.unwrap_or(ImageFormat::Jpg)
 }
 
-/// Prints the exact request `--dry-run` would have sent.
-pub fn dry_run(ctx: &Context, req: &GenerationRequest) {
+/// Prints the exact request `--dry-run` would have sent (with `--json`, and the estimate of
+/// its cost).
+pub fn dry_run(ctx: &Context, req: &GenerationRequest, estimate: Option<crate::spend::Estimate>) {
     let base = if ctx.settings.emulator {
         "http://127.0.0.1:PORT (the built-in emulator)"
     } else {
@@ -170,6 +177,8 @@ pub fn dry_run(ctx: &Context, req: &GenerationRequest) {
             "seed": req.seed,
             "prompt_hash": req.prompt_hash(),
             "file_name": req.file_name(),
+            "estimated_cost": estimate.map(|e| e.usd),
+            "estimate_source": estimate.map(|e| e.source.as_str()),
         }));
     } else {
         p.result(&format!("POST {url}"));

@@ -61,6 +61,7 @@ fn human_lines(rec: &GenerationRecord) -> Vec<String> {
     }
     put("request_id", Some(rec.request_id.clone().into()));
     put("created", rec.created.clone().map(Value::from));
+    put("cost", rec.cost.map(|c| crate::spend::usd(c).into()));
     put("generator", Some(rec.generator.clone().into()));
     put("truncated", rec.truncated.then_some(Value::Bool(true)));
     let width = pairs

@@ -168,6 +168,7 @@ pub async fn deliver(
                 r.output_url = Some(u.clone());
             }
             r.inference_time = metrics.inference_time;
+            r.cost = metrics.cost.or(r.cost);
             if let Some(t) = finished_after {
                 r.finished_after = Some(t.as_secs_f64());
             }
@@ -189,6 +190,14 @@ pub async fn deliver_image(
     let (bytes, output_url) = match image {
         ImageRef::Url(url) => (client.download(&url).await?, Some(url)),
         ImageRef::Inline(bytes) => (bytes, None),
+    };
+    // A cost the API reported before the write goes into the image's record.
+    let opts = &WriteOptions {
+        record: GenerationRecord {
+            cost: metrics.cost.or(opts.record.cost),
+            ..opts.record.clone()
+        },
+        ..opts.clone()
     };
     let mut delivered = write_image(ctx, bytes, dest, opts)?;
     delivered.output_url = output_url;
@@ -308,11 +317,9 @@ fn done_line(m: &Metrics, elapsed: Option<f64>) -> String {
     if let Some(t) = m.inference_time {
         let _ = write!(line, ", inference {t:.1}s");
     }
-    if let Some(c) = m.cost {
-        let _ = write!(line, ", cost {c}");
-    }
+    let _ = write!(line, ", {}", super::cost::cost_text(m.cost));
     if let Some(r) = m.remaining_credits {
-        let _ = write!(line, ", {r} credits left");
+        let _ = write!(line, ", {} credits left", crate::spend::usd(r));
     }
     line
 }

@@ -7,6 +7,8 @@
 mod batch;
 mod completions;
 mod config;
+mod cost;
+mod credits;
 mod emulator;
 mod fetch;
 mod generate;
@@ -211,5 +213,6 @@ pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
         Command::Emulator(args) => emulator::run(&ctx, &args).await,
         Command::Config(cmd) => config::run(&ctx, &cmd),
         Command::Inspect(args) => inspect::run(&ctx, &args),
+        Command::Credits => credits::run(&ctx).await,
     }
 }

@@ -13,7 +13,8 @@ pub async fn run(ctx: &Context, args: SubmitArgs) -> Result<()> {
     let format = args.gen_opts.format.unwrap_or_else(|| default_format(ctx));
     let req = build_request(ctx, prompt, &args.gen_opts, format);
     if args.gen_opts.dry_run {
-        dry_run(ctx, &req);
+        dry_run(ctx, &req, super::cost::estimate_of(&req));
+        super::cost::show_estimate(ctx, &super::cost::total([&req]));
         return Ok(());
     }
     let conn = connect(ctx).await?;

@@ -1,5 +1,5 @@
 //! The API origin's endpoints: the gate every API request passes (rate limit, then key),
-//! submit, status and result, with the bodies and codes of the spec's "Endpoints" and
+//! submit, status, result and the account's credits, with the bodies and codes of the spec's "Endpoints" and
 //! "Error codes" sections. Bodies are the shared `crate::api` types, serialized.
 
 use std::sync::Arc;
@@ -16,11 +16,12 @@ use tokio::time::Instant;
 use super::faults::{OutputShape, Stage};
 use super::job::{Job, NewJob};
 use super::render::Format;
-use super::state::{COST_PER_JOB, Shared};
+use super::state::Shared;
 use super::validate::validate;
 use super::{Endpoint, FaultKind, cdn};
 use crate::api::{
-    API_KEY_HEADER, JobState, Metrics, StatusResponse, SubmitResponse, result_path, status_path,
+    API_KEY_HEADER, Credits, JobState, Metrics, StatusResponse, SubmitResponse, result_path,
+    status_path,
 };
 
 /// A JSON answer.
@@ -99,7 +100,7 @@ pub(crate) fn submit(shared: &Arc<Shared>, model: &str, body: Option<&Value>) ->
     };
     let now = Instant::now();
     let mut state = shared.lock();
-    if !state.can_afford_job() {
+    if !state.can_afford_job(config.price, now) {
         return error(StatusCode::NOT_ACCEPTABLE, "Insufficient credits");
     }
     let fault = state.faults.take(Endpoint::Submit, Stage::JobCreated);
@@ -147,7 +148,7 @@ pub(crate) fn status(shared: &Shared, id: &str) -> Response {
     let config = &shared.config;
     let now = Instant::now();
     let mut state = shared.lock();
-    let credits = state.credits();
+    let credits = config.metrics_cost.then(|| state.credits(now).0);
     let Some(job) = state.live_job_mut(id, config.retention, now) else {
         return request_not_found();
     };
@@ -163,7 +164,7 @@ pub(crate) fn result(shared: &Shared, id: &str) -> Response {
     let config = &shared.config;
     let now = Instant::now();
     let mut state = shared.lock();
-    let credits = state.credits();
+    let credits = config.metrics_cost.then(|| state.credits(now).0);
     let Some(job) = state.live_job_mut(id, config.retention, now) else {
         return request_not_found();
     };
@@ -195,10 +196,11 @@ pub(crate) fn result(shared: &Shared, id: &str) -> Response {
 
 /// The status body of `job` at `now` and its HTTP code (422 when FAILED). `running_metrics`:
 /// send an empty `metrics` object while the job is not finished (the status endpoint does,
-/// the result endpoint does not).
+/// the result endpoint does not). `credits`: the account's balance, when `metrics` report
+/// the cost (`EmulatorConfig::metrics_cost`); `None` leaves both out.
 fn job_body(
     job: &Job,
-    credits: f64,
+    credits: Option<f64>,
     now: Instant,
     running_metrics: bool,
 ) -> (StatusCode, StatusResponse) {
@@ -217,8 +219,8 @@ fn job_body(
         JobState::Completed => {
             let metrics = Metrics {
                 inference_time: job.inference_secs(),
-                cost: Some(COST_PER_JOB),
-                remaining_credits: Some(credits),
+                cost: credits.map(|_| job.charged.unwrap_or(job.price)),
+                remaining_credits: credits,
             };
             body.metrics = serde_json::to_value(metrics).ok();
             StatusCode::OK
@@ -229,6 +231,16 @@ fn job_body(
         }
     };
     (code, body)
+}
+
+/// `GET /v1/get-user-credits`: the account's balance and free credits now.
+pub(crate) fn credits(shared: &Shared) -> Response {
+    let (credits, free) = shared.lock().credits(Instant::now());
+    let answer = Credits {
+        credits: Some(credits),
+        free_credits: Some(free),
+    };
+    json_response(StatusCode::OK, &answer)
 }
 
 /// The `output` of a completed job in `shape`.

@@ -67,6 +67,10 @@ pub(crate) struct Job {
     result_fetches: u32,
     /// Rendered images, cached per [`Format::index`].
     images: [Option<Bytes>; 2],
+    /// What the job costs if it completes (set by the account at submit).
+    pub price: f64,
+    /// What the account charged once the job ended (its `credits_deduction`).
+    pub charged: Option<f64>,
 }
 
 impl Job {
@@ -97,6 +101,8 @@ impl Job {
             polls: 0,
             result_fetches: 0,
             images: [None, None],
+            price: 0.0,
+            charged: None,
         }
     }
 

@@ -9,6 +9,7 @@
 //! endpoints in `api_routes` and `cdn`. The emulator speaks the wire types of [`crate::api`], depends on nothing else in
 //! the crate, and never prints.
 
+mod account;
 mod api_routes;
 mod cdn;
 mod faults;
@@ -63,9 +64,18 @@ pub struct EmulatorConfig {
     pub image_long_side: u32,
     /// The model slugs `POST /v2/{model}` knows; any other is a 404.
     pub models: Vec<String>,
-    /// The account's starting credits (default 1000). Each accepted submit costs
-    /// [`COST_PER_JOB`]; a submit the account cannot pay for is a 406.
+    /// The account's starting credits in USD (default 1000). Each job that completes costs
+    /// `price` (a FAILED job costs nothing); a submit the account cannot pay for, with the
+    /// prices of its running jobs held, is a 406. `GET /v1/get-user-credits` reports it.
     pub credits: f64,
+    /// The account's free credits in USD (default 0), spent before `credits`.
+    pub free_credits: f64,
+    /// What one completed job costs, in USD (default [`COST_PER_JOB`], the list price of the
+    /// default model).
+    pub price: f64,
+    /// Whether a finished job's `metrics` carry `cost` and `remaining_credits` (default on;
+    /// Segmind's own answers are not documented to, so tests turn it off).
+    pub metrics_cost: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -89,6 +99,9 @@ impl Default for EmulatorConfig {
             .map(String::from)
             .to_vec(),
             credits: 1000.0,
+            free_credits: 0.0,
+            price: COST_PER_JOB,
+            metrics_cost: true,
         }
     }
 }
@@ -112,6 +125,8 @@ pub enum Endpoint {
     Status,
     /// `GET /v2/requests/{id}` on the API origin.
     Result,
+    /// `GET /v1/get-user-credits` on the API origin.
+    Credits,
     /// `GET /images/{id}.{jpg|png}` on the CDN origin.
     Download,
     /// Anything else, on either origin.
@@ -270,9 +285,20 @@ impl Emulator {
         self.shared.lock().peak_processing(Instant::now())
     }
 
-    /// The account's credits now.
+    /// The account's credits now (jobs completed by now are charged).
     pub fn credits(&self) -> f64 {
-        self.shared.lock().credits()
+        self.shared.lock().credits(Instant::now()).0
+    }
+
+    /// The account's free credits now.
+    pub fn free_credits(&self) -> f64 {
+        self.shared.lock().credits(Instant::now()).1
+    }
+
+    /// Sets the account's credits now (a test hook: e.g. an account that runs dry half-way
+    /// through a batch). Jobs already running keep their held price.
+    pub fn set_credits(&self, credits: f64) {
+        self.shared.lock().set_credits(credits, Instant::now());
     }
 
     /// Stops both listeners and every open connection; the same as dropping the handle.

@@ -100,6 +100,7 @@ enum Route {
     Submit(String),
     Status(String),
     Result(String),
+    Credits,
     Download { id: String, ext: String },
     ApiOther,
     CdnOther,
@@ -114,6 +115,9 @@ impl Route {
     }
 
     fn api(method: &Method, path: &str) -> Option<Self> {
+        if path == crate::api::CREDITS_PATH {
+            return (*method == Method::GET).then_some(Self::Credits);
+        }
         let segments: Vec<&str> = path.strip_prefix("/v2/")?.split('/').collect();
         let route = match segments.as_slice() {
             ["requests", id] => Self::Result((*id).to_owned()),
@@ -146,6 +150,7 @@ impl Route {
             Self::Submit(_) => Endpoint::Submit,
             Self::Status(_) => Endpoint::Status,
             Self::Result(_) => Endpoint::Result,
+            Self::Credits => Endpoint::Credits,
             Self::Download { .. } => Endpoint::Download,
             Self::ApiOther | Self::CdnOther => Endpoint::Other,
         }
@@ -196,7 +201,7 @@ fn dispatch(
 ) -> Response {
     if matches!(
         route,
-        Route::Submit(_) | Route::Status(_) | Route::Result(_) | Route::ApiOther
+        Route::Submit(_) | Route::Status(_) | Route::Result(_) | Route::Credits | Route::ApiOther
     ) && let Some(refusal) = api_routes::gate(shared, headers)
     {
         return refusal;
@@ -205,6 +210,7 @@ fn dispatch(
         Route::Submit(model) => api_routes::submit(shared, model, body),
         Route::Status(id) => api_routes::status(shared, id),
         Route::Result(id) => api_routes::result(shared, id),
+        Route::Credits => api_routes::credits(shared),
         Route::Download { id, ext } => cdn::download(shared, id, ext),
         Route::ApiOther => api_routes::not_found(),
         Route::CdnOther => cdn::not_found(),
@@ -304,6 +310,8 @@ mod tests {
         assert_eq!(api(&post, "/v2/requests/abc"), Route::ApiOther);
         assert_eq!(api(&get, "/v2/requests//status"), Route::ApiOther);
         assert_eq!(api(&get, "/v1/flux-dev"), Route::ApiOther);
+        assert_eq!(api(&get, "/v1/get-user-credits"), Route::Credits);
+        assert_eq!(api(&post, "/v1/get-user-credits"), Route::ApiOther);
         let cdn = |p: &str| Route::classify(Origin::Cdn, &get, p);
         assert_eq!(
             cdn("/images/abc.png"),

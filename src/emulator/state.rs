@@ -1,5 +1,5 @@
 //! The emulator's mutable world behind one lock: the job table, the worker schedule, the
-//! account's credits, the rate-limit window, the request log and the fault queue; and
+//! account (see `account`), the rate-limit window, the request log and the fault queue; and
 //! [`Shared`], what the server tasks and the `Emulator` handle hold. No I/O here.
 //!
 //! Scheduling happens once, at submit: with a capacity, a min-heap of the instants each
@@ -12,12 +12,14 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::account::Account;
 use super::faults::FaultQueue;
 use super::job::{Job, NewJob, fresh_id};
 use super::{EmulatorConfig, JobInfo, LoggedRequest};
 
-/// What one accepted submit costs, in credits.
-pub const COST_PER_JOB: f64 = 0.06;
+/// What one completed job costs by default, in USD (the list price of the default model;
+/// see `EmulatorConfig::price`).
+pub const COST_PER_JOB: f64 = crate::api::LIST_PRICE_USD;
 
 /// The rate limit's sliding window.
 const WINDOW: Duration = Duration::from_mins(1);
@@ -36,7 +38,7 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub fn new(config: EmulatorConfig, api_url: String, cdn_url: String, cdn_port: u16) -> Self {
-        let state = Mutex::new(State::new(config.credits));
+        let state = Mutex::new(State::new(config.credits, config.free_credits));
         Self {
             config,
             api_url,
@@ -75,7 +77,7 @@ pub(crate) struct State {
     busy_until: BinaryHeap<Reverse<Instant>>,
     /// Workers taken by jobs that never finish.
     held_forever: usize,
-    credits: f64,
+    account: Account,
     /// Admission times of the API requests in the rate-limit window.
     window: VecDeque<Instant>,
     peak_in_flight: usize,
@@ -84,13 +86,13 @@ pub(crate) struct State {
 }
 
 impl State {
-    fn new(credits: f64) -> Self {
+    fn new(credits: f64, free_credits: f64) -> Self {
         Self {
             jobs: Vec::new(),
             index: HashMap::new(),
             busy_until: BinaryHeap::new(),
             held_forever: 0,
-            credits,
+            account: Account::new(credits, free_credits),
             window: VecDeque::new(),
             peak_in_flight: 0,
             log: Vec::new(),
@@ -98,20 +100,23 @@ impl State {
         }
     }
 
-    /// The account's credits.
-    pub fn credits(&self) -> f64 {
-        self.credits
+    /// The account's credits and free credits at `now` (jobs ended by then are charged).
+    pub fn credits(&mut self, now: Instant) -> (f64, f64) {
+        self.account.credits(&mut self.jobs, now)
     }
 
-    /// Whether the account can pay for one more job.
-    pub fn can_afford_job(&self) -> bool {
-        self.credits + 1e-9 >= COST_PER_JOB
+    /// Sets the account's balance (a test hook).
+    pub fn set_credits(&mut self, credits: f64, now: Instant) {
+        self.account.set_balance(&mut self.jobs, credits, now);
     }
 
-    /// Bills, schedules and stores a new job; returns its id.
+    /// Whether the account can pay for one more job of `price` at `now`.
+    pub fn can_afford_job(&mut self, price: f64, now: Instant) -> bool {
+        self.account.can_afford(&mut self.jobs, price, now)
+    }
+
+    /// Schedules and stores a new job, holding its price on the account; returns its id.
     pub fn create_job(&mut self, config: &EmulatorConfig, new: NewJob, now: Instant) -> String {
-        // Rounded to 1e-4 so the figures the status shows stay tidy after many submits.
-        self.credits = ((self.credits - COST_PER_JOB) * 10_000.0).round() / 10_000.0;
         let busy = (!new.never_finishes()).then(|| {
             config.processing
                 + config
@@ -127,7 +132,10 @@ impl State {
             }
         };
         self.index.insert(id.clone(), self.jobs.len());
-        self.jobs.push(Job::new(id.clone(), new, now, start, end));
+        let mut job = Job::new(id.clone(), new, now, start, end);
+        job.price = config.price;
+        self.account.open(self.jobs.len());
+        self.jobs.push(job);
         id
     }
 
@@ -289,23 +297,41 @@ mod tests {
     }
 
     #[test]
-    fn each_job_is_billed_and_scheduled_after_its_queue_time() {
-        let mut state = State::new(0.12);
+    fn each_job_is_scheduled_after_its_queue_time_and_billed_when_it_completes() {
+        let mut state = State::new(0.12, 0.0);
         let t0 = Instant::now();
         let id = state.create_job(&config(None), new_job("a cat"), t0);
         let job = state.job(&id).unwrap();
         assert_eq!(job.state_at(t0 + 99 * MS), JobState::Queued);
         assert_eq!(job.state_at(t0 + 100 * MS), JobState::Processing);
         assert_eq!(job.state_at(t0 + 1100 * MS), JobState::Completed);
-        assert!(state.can_afford_job());
+        // Held, not yet charged: one more job still fits, a third does not.
+        assert!(state.can_afford_job(COST_PER_JOB, t0));
+        assert!((state.credits(t0).0 - 0.12).abs() < 1e-9);
         state.create_job(&config(None), new_job("a dog"), t0);
-        assert!(!state.can_afford_job());
-        assert!(state.credits().abs() < 1e-9);
+        assert!(!state.can_afford_job(COST_PER_JOB, t0));
+        assert!((state.credits(t0 + 1100 * MS).0).abs() < 1e-9);
+        assert_eq!(state.job(&id).unwrap().charged, Some(COST_PER_JOB));
+    }
+
+    #[test]
+    fn a_failed_job_costs_nothing_and_free_credits_go_first() {
+        let mut state = State::new(1.0, 0.1);
+        let t0 = Instant::now();
+        let failed = state.create_job(&config(None), new_job("x #fail"), t0);
+        state.create_job(&config(None), new_job("a cat"), t0);
+        state.create_job(&config(None), new_job("a dog"), t0);
+        let (balance, free) = state.credits(t0 + 2000 * MS);
+        assert!((balance - 0.98).abs() < 1e-9, "{balance}");
+        assert!(free.abs() < 1e-9, "{free}");
+        assert_eq!(state.job(&failed).unwrap().charged, Some(0.0));
+        state.set_credits(0.05, t0 + 2000 * MS);
+        assert!(!state.can_afford_job(COST_PER_JOB, t0 + 2000 * MS));
     }
 
     #[test]
     fn capacity_queues_extra_jobs_first_come_first_served() {
-        let mut state = State::new(10.0);
+        let mut state = State::new(10.0, 0.0);
         let t0 = Instant::now();
         let cfg = config(Some(2));
         let ids: Vec<String> = (0..4)
@@ -327,7 +353,7 @@ mod tests {
 
     #[test]
     fn without_capacity_every_job_runs_at_once() {
-        let mut state = State::new(10.0);
+        let mut state = State::new(10.0, 0.0);
         let t0 = Instant::now();
         for _ in 0..5 {
             state.create_job(&config(None), new_job("p"), t0);
@@ -339,7 +365,7 @@ mod tests {
 
     #[test]
     fn a_never_ending_job_keeps_its_worker() {
-        let mut state = State::new(10.0);
+        let mut state = State::new(10.0, 0.0);
         let t0 = Instant::now();
         let cfg = config(Some(1));
         let never = state.create_job(&cfg, new_job("#never"), t0);
@@ -354,7 +380,7 @@ mod tests {
 
     #[test]
     fn the_rate_window_slides() {
-        let mut state = State::new(1.0);
+        let mut state = State::new(1.0, 0.0);
         let t0 = Instant::now();
         assert_eq!(state.admit(2, t0), Ok(()));
         assert_eq!(state.admit(2, t0 + 10 * MS), Ok(()));
@@ -365,7 +391,7 @@ mod tests {
 
     #[test]
     fn retention_and_poll_expiry_hide_a_job() {
-        let mut state = State::new(1.0);
+        let mut state = State::new(1.0, 0.0);
         let t0 = Instant::now();
         let mut job = new_job("p");
         job.expire_after_polls = Some(1);

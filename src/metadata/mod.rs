@@ -56,6 +56,9 @@ pub struct GenerationRecord {
     /// When segflux wrote the image, ISO 8601 UTC (`2025-06-01T12:00:00Z`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
+    /// What the job cost in USD, as the API reported it before the image was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
     /// The tool and version that wrote the record.
     #[serde(default)]
     pub generator: String,
@@ -96,6 +99,7 @@ impl GenerationRecord {
             params: Map::new(),
             request_id: request_id.to_owned(),
             created: None,
+            cost: None,
             generator: GENERATOR.to_owned(),
             truncated: false,
             v: RECORD_VERSION,
@@ -157,6 +161,7 @@ impl GenerationRecord {
         for (k, v) in &self.params {
             put(&a1111_key(k), Some(value_text(v)));
         }
+        put("Cost", self.cost.map(|c| format!("${c}")));
         put("Request id", Some(self.request_id.clone()));
         put("Generator", Some(self.generator.clone()));
         kv

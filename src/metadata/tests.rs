@@ -103,6 +103,30 @@ fn the_parameters_text_reads_like_a1111() {
 }
 
 #[test]
+fn a_known_cost_is_carried_by_both_formats_and_the_xmp_packet() {
+    let r = GenerationRecord {
+        cost: Some(0.055),
+        ..record("a lighthouse")
+    };
+    for format in [ImageFormat::Png, ImageFormat::Jpg] {
+        let plain = if format == ImageFormat::Png {
+            png()
+        } else {
+            jpg()
+        };
+        let out = embed(&plain, format, &r).unwrap();
+        assert_eq!(read(&out).unwrap().cost, Some(0.055), "{format:?}");
+    }
+    assert_eq!(xmp::parse(&xmp::packet(&r)).unwrap().cost, Some(0.055));
+    assert!(
+        r.parameters().contains("Cost: $0.055"),
+        "{}",
+        r.parameters()
+    );
+    assert!(!record("x").to_json().contains("cost"));
+}
+
+#[test]
 fn timestamps_are_iso_8601_utc() {
     assert_eq!(utc_timestamp(0), "1970-01-01T00:00:00Z");
     assert_eq!(utc_timestamp(951_782_400), "2000-02-29T00:00:00Z");

@@ -4,7 +4,7 @@
 //! (the prompt), `xmp:CreatorTool` (segflux and its version), `xmp:CreateDate`. The rest are
 //! simple properties in segflux's own namespace [`NS`] (prefix `segflux`): `RequestId`,
 //! `Model`, `Seed`, `AspectRatio`, `Raw`, `SafetyTolerance`, `ImagePrompt`, `Params` (the
-//! other parameters as compact JSON), `Truncated`, `RecordVersion`.
+//! other parameters as compact JSON), `Cost` (USD), `Truncated`, `RecordVersion`.
 //!
 //! The reader is a real XML parser (roxmltree, with a cap on the number of nodes so a hostile
 //! packet cannot take memory): it finds the properties by namespace, written as elements (as
@@ -51,6 +51,7 @@ pub fn packet(rec: &GenerationRecord) -> String {
         "segflux:Params",
         (!rec.params.is_empty()).then(|| Value::Object(rec.params.clone()).to_string()),
     );
+    simple("segflux:Cost", rec.cost.map(|c| c.to_string()));
     simple("segflux:Truncated", rec.truncated.then(|| flag(true)));
     simple("segflux:RecordVersion", Some(rec.v.to_string()));
     format!(
@@ -108,6 +109,7 @@ pub fn parse(xml: &str) -> Option<GenerationRecord> {
         params,
         request_id: text("RequestId")?,
         created: props.get(NS_XMP, "CreateDate"),
+        cost: text("Cost").and_then(|c| c.trim().parse().ok()),
         generator: props.get(NS_XMP, "CreatorTool").unwrap_or_default(),
         truncated: flag("Truncated").unwrap_or(false),
         v: number("RecordVersion")

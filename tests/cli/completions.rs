@@ -46,6 +46,7 @@ fn checked_in_man_pages_are_current() {
         "config",
         "completions",
         "emulator",
+        "credits",
     ] {
         pages.push((Some(c), format!("segflux-{c}.1")));
     }

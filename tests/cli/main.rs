@@ -14,5 +14,6 @@ mod jobs;
 mod metadata;
 mod pipelines;
 mod polling;
+mod spend;
 mod testenv;
 mod usage;

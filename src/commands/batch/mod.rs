@@ -29,7 +29,7 @@ use crate::printer::BatchProgress;
 use crate::wait;
 
 use super::job::{self, Destination, WriteOptions};
-use super::{Context, connect_with, generate};
+use super::{Context, connect_with, cost, generate};
 
 mod input;
 mod judge;
@@ -67,10 +67,16 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
         ));
     }
     if args.gen_opts.dry_run {
+        let mut estimates = crate::spend::Estimates::default();
+        let mut total = crate::spend::Total::default();
         for p in plan.jobs()? {
-            generate::dry_run(ctx, &p.job.request);
+            let req = &p.job.request;
+            let estimate = estimates.get(&req.model);
+            generate::dry_run(ctx, req, estimate);
+            total.add(&req.model, estimate);
         }
-        return Ok(());
+        cost::show_estimate(ctx, &total);
+        return cost::refuse_over_cap(cost::cap(ctx, args), &total);
     }
     if args.batch.check {
         let resumable = resumable_jobs(ctx.settings.base_url.trim_end_matches('/'));
@@ -202,6 +208,12 @@ async fn run_jobs(
         provenance: &args.provenance,
         learner: Learner::seed(todo.iter().map(|p| p.job.request.model.as_str())),
     };
+    // Jobs resumed from the history are paid for already: only fresh submits count.
+    let fresh = todo
+        .iter()
+        .map(|p| &p.job.request)
+        .filter(|req| !b.resumable.contains_key(&resume_key(req)));
+    cost::refuse_over_cap(cost::cap(ctx, args), &cost::total(fresh))?;
     let mut running: FuturesUnordered<_> = todo
         .iter()
         .map(|p| {

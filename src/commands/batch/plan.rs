@@ -235,7 +235,8 @@ pub(super) fn check(
 ) -> Result<()> {
     let p = &ctx.printer;
     let mut t = Tally::default();
-    let mut models: HashMap<String, usize> = HashMap::new();
+    let mut estimates = crate::spend::Estimates::default();
+    let mut cost = crate::spend::Total::default();
     for job in plan.jobs()? {
         t.jobs += 1;
         let resumes = job.state.runs() && resumable(&job);
@@ -245,11 +246,13 @@ pub(super) fn check(
             job.state.label()
         };
         let req = &job.job.request;
+        let pays = job.state.runs() && !resumes;
+        let estimate = pays.then(|| estimates.get(&req.model)).flatten();
         if p.is_json() {
             p.json_line(&json!({
                 "line": job.job.line, "path": job.path.display().to_string(), "state": label,
                 "prompt_hash": req.prompt_hash(), "seed": req.seed, "model": req.model,
-                "format": req.format.ext(),
+                "format": req.format.ext(), "estimated_cost": estimate.map(|e| e.usd),
             }));
         }
         match job.state {
@@ -268,7 +271,7 @@ pub(super) fn check(
         t.not_up_to_date += 1;
         if !resumes {
             t.to_pay += 1;
-            *models.entry(req.model.clone()).or_default() += 1;
+            cost.add(&req.model, estimate);
         }
         if !p.is_json() {
             p.result(&format!(
@@ -278,19 +281,13 @@ pub(super) fn check(
             ));
         }
     }
-    let cost = models
-        .iter()
-        .map(|(m, n)| {
-            cost_estimate(ctx, m).map(|c| c * f64::from(u32::try_from(*n).unwrap_or(u32::MAX)))
-        })
-        .sum::<Option<f64>>();
-    let cost = cost.map_or_else(
-        || "estimated cost unknown".to_owned(),
-        |c| format!("≈ ${c:.2}"),
-    );
     p.info(&format!(
-        "{} of {} jobs not up to date ({} kept); {} image(s) to pay for, {cost}",
-        t.not_up_to_date, t.jobs, t.kept, t.to_pay
+        "{} of {} jobs not up to date ({} kept); {} image(s) to pay for, {}",
+        t.not_up_to_date,
+        t.jobs,
+        t.kept,
+        t.to_pay,
+        cost.describe()
     ));
     if t.not_up_to_date == 0 {
         Ok(())
@@ -300,11 +297,4 @@ pub(super) fn check(
             t.not_up_to_date, t.jobs, plan.name
         )))
     }
-}
-
-/// HOOK for the spend work (contract: "Spend", the estimate of a job not yet run): the
-/// estimated cost in USD of one job of `model`. Unknown until the estimate lands; `--check`
-/// then says "estimated cost unknown", never an invented figure.
-fn cost_estimate(_ctx: &Context, _model: &str) -> Option<f64> {
-    None
 }

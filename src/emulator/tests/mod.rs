@@ -4,6 +4,7 @@
 //! transition. Helpers live here, the tests in `jobs` (the happy path and the timeline),
 //! `errors` (4xx answers) and `faults` (fault injection).
 
+mod account;
 mod errors;
 mod faults;
 mod jobs;

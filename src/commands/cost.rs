@@ -1,0 +1,55 @@
+//! Spend in the commands (cli.md, "Spend"): the cap a run is held to, the estimate that
+//! `--dry-run` shows, the `--max-cost` refusal before anything is sent, recording a finished
+//! job's cost, and the cost part of the done line.
+//!
+//! The figures and the rules live in [`crate::spend`]; this file only connects them to the
+//! command line, the printer and the journal.
+
+use crate::cli::GenerateArgs;
+use crate::error::Result;
+use crate::request::GenerationRequest;
+use crate::spend::{self, Estimate, Total, usd};
+
+use super::Context;
+
+/// The cap of this run: `--max-cost`, else the config file's `max_cost`.
+pub fn cap(ctx: &Context, args: &GenerateArgs) -> Option<f64> {
+    args.max_cost.or(ctx.settings.config.max_cost)
+}
+
+/// The estimated total of `requests` (the jobs this run would pay for).
+pub fn total<'a>(requests: impl IntoIterator<Item = &'a GenerationRequest>) -> Total {
+    let mut estimates = spend::Estimates::default();
+    let mut total = Total::default();
+    for req in requests {
+        total.add(&req.model, estimates.get(&req.model));
+    }
+    total
+}
+
+/// Shows the estimate on stderr (after a `--dry-run`, or `--check`).
+pub fn show_estimate(ctx: &Context, total: &Total) {
+    ctx.printer.info(&total.describe());
+}
+
+/// Refuses, before anything is sent, when the estimate of the jobs to submit exceeds the cap
+/// (exit 4). Jobs of unknown cost do not count: they are run to learn the price.
+pub fn refuse_over_cap(cap: Option<f64>, total: &Total) -> Result<()> {
+    match cap {
+        Some(cap) => spend::check_cap(total, cap),
+        None => Ok(()),
+    }
+}
+
+/// The estimate of one request, for the `--dry-run` JSON line.
+pub fn estimate_of(req: &GenerationRequest) -> Option<Estimate> {
+    spend::estimate(&req.model)
+}
+
+/// The cost part of a done line: `cost $0.06`, or `cost unknown`.
+pub fn cost_text(cost: Option<f64>) -> String {
+    match cost {
+        Some(c) => format!("cost {}", usd(c)),
+        None => "cost unknown".to_owned(),
+    }
+}
