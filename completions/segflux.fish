@@ -26,7 +26,7 @@ end
 
 complete -c segflux -n "__fish_segflux_needs_command" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_needs_command" -l base-url -d 'API base URL' -r
-complete -c segflux -n "__fish_segflux_needs_command" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_needs_command" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
 complete -c segflux -n "__fish_segflux_needs_command" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"
@@ -74,7 +74,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand generate" -l manifest -d
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l shard -d 'Process only the K-th of N deterministic slices of the jobs (1-based), e.g. 2/4' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l base-url -d 'API base URL' -r
-complete -c segflux -n "__fish_segflux_using_subcommand generate" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"
@@ -110,7 +110,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand submit" -l model -d 'Seg
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -s p -l param -d 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable' -r
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l base-url -d 'API base URL' -r
-complete -c segflux -n "__fish_segflux_using_subcommand submit" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"
@@ -125,7 +125,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand submit" -s V -l version 
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l limit -d 'How many jobs the list shows' -r
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l base-url -d 'API base URL' -r
-complete -c segflux -n "__fish_segflux_using_subcommand status" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand status" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"
@@ -139,7 +139,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand status" -s V -l version 
 complete -c segflux -n "__fish_segflux_using_subcommand fetch" -s o -l output -d 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]' -r -F
 complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l base-url -d 'API base URL' -r
-complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand fetch" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"
@@ -155,7 +155,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand fetch" -s h -l help -d '
 complete -c segflux -n "__fish_segflux_using_subcommand fetch" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand completions" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand completions" -l base-url -d 'API base URL' -r
-complete -c segflux -n "__fish_segflux_using_subcommand completions" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand completions" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand completions" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"
@@ -167,7 +167,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand completions" -s h -l hel
 complete -c segflux -n "__fish_segflux_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand man" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand man" -l base-url -d 'API base URL' -r
-complete -c segflux -n "__fish_segflux_using_subcommand man" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand man" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand man" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"
@@ -186,12 +186,12 @@ complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l job-log -d 
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l capacity -d 'Jobs processed at once; further jobs wait QUEUED [default: unlimited]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l require-key -d 'Accept only this API key [default: any non-empty key]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l rate-limit -d 'Answer 429 beyond this many API requests per minute' -r
-complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l image-size -d 'Long side of the rendered images in pixels' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l image-size -d 'Size of the rendered images: `real` (the real service\'s, about 4 MP: 2048x2048 at 1:1, 2752x1536 at 16:9), `small` (long side 256 px, for fast tests) or a long side in pixels' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l credits -d 'The account\'s credits in USD (what `segflux credits` reports; a submit they cannot cover answers 406)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l price -d 'What each completed job costs, in USD (a FAILED job costs nothing)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l base-url -d 'API base URL' -r
-complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"
@@ -204,7 +204,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand emulator" -s h -l help -
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand inspect" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand inspect" -l base-url -d 'API base URL' -r
-complete -c segflux -n "__fish_segflux_using_subcommand inspect" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand inspect" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand inspect" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"
@@ -216,7 +216,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand inspect" -s h -l help -d
 complete -c segflux -n "__fish_segflux_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand credits" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand credits" -l base-url -d 'API base URL' -r
-complete -c segflux -n "__fish_segflux_using_subcommand credits" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand credits" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand credits" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"
@@ -228,7 +228,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand credits" -s h -l help -d
 complete -c segflux -n "__fish_segflux_using_subcommand credits" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l base-url -d 'API base URL' -r
-complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"
@@ -245,7 +245,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_s
 complete -c segflux -n "__fish_segflux_using_subcommand config; and not __fish_seen_subcommand_from set get list path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -l base-url -d 'API base URL' -r
-complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"
@@ -257,7 +257,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -l base-url -d 'API base URL' -r
-complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"
@@ -269,7 +269,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -l base-url -d 'API base URL' -r
-complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"
@@ -281,7 +281,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -l base-url -d 'API base URL' -r
-complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Give up waiting after this many seconds' -r
+complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
 always\t'Always'
 never\t'Never'"

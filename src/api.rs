@@ -283,12 +283,15 @@ pub fn value_text(v: &Value) -> String {
     }
 }
 
+/// A server's figure, only when it is a finite number (`"NaN"`, `"inf"` and `1e999` parse as
+/// floats, and would panic the duration arithmetic they feed).
 fn value_f64(v: &Value) -> Option<f64> {
-    match v {
+    let n = match v {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
-    }
+    };
+    n.filter(|n: &f64| n.is_finite() && n.abs() < 1e12)
 }
 
 #[cfg(test)]
@@ -383,6 +386,20 @@ mod tests {
         assert_eq!(m.inference_time, Some(13.5));
         assert_eq!(m.cost, Some(0.06));
         assert_eq!(m.remaining_credits, None);
+    }
+
+    #[test]
+    fn figures_that_are_not_finite_numbers_are_unknown() {
+        for bad in [
+            json!("NaN"),
+            json!("inf"),
+            json!("-inf"),
+            json!("1e999"),
+            json!(1e300),
+        ] {
+            let m = Metrics::from_value(Some(&json!({ "inference_time": bad })));
+            assert_eq!(m.inference_time, None, "{bad}");
+        }
     }
 
     #[test]

@@ -65,9 +65,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub emulator: bool,
 
-    /// Give up waiting after this many seconds
+    /// Give up waiting after this many seconds (at most a week: results expire after an hour)
     #[arg(long, global = true, value_name = "SECS", default_value_t = 600,
-          value_parser = clap::value_parser!(u64).range(1..))]
+          value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECS))]
     pub timeout: u64,
 
     /// Machine-readable output on stdout, one JSON object per line
@@ -308,6 +308,9 @@ pub struct GenOptions {
     pub dry_run: bool,
 }
 
+/// The largest `--timeout`: a week (larger values would overflow the clock arithmetic).
+pub const MAX_TIMEOUT_SECS: u64 = 7 * 24 * 3600;
+
 /// Options of `status`.
 #[derive(Debug, Args)]
 pub struct StatusArgs {
@@ -320,7 +323,8 @@ pub struct StatusArgs {
     pub wait: bool,
 
     /// How many jobs the list shows
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = 20,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub limit: usize,
 }
 
@@ -388,9 +392,10 @@ pub struct EmulatorArgs {
     /// Answer 429 beyond this many API requests per minute
     #[arg(long, value_name = "N")]
     pub rate_limit: Option<u32>,
-    /// Long side of the rendered images in pixels
-    #[arg(long, default_value_t = 256, value_name = "PX",
-          value_parser = clap::value_parser!(u32).range(1..=8192))]
+    /// Size of the rendered images: `real` (the real service's, about 4 MP: 2048x2048 at 1:1,
+    /// 2752x1536 at 16:9), `small` (long side 256 px, for fast tests) or a long side in pixels
+    #[arg(long, default_value = "real", value_name = "real|small|PX",
+          env = crate::settings::env::EMULATOR_IMAGE_SIZE, value_parser = parse_image_size)]
     pub image_size: u32,
     /// The account's credits in USD (what `segflux credits` reports; a submit they cannot
     /// cover answers 406)
@@ -403,6 +408,20 @@ pub struct EmulatorArgs {
     /// Leave `cost` and `remaining_credits` out of finished jobs' metrics
     #[arg(long)]
     pub no_metrics_cost: bool,
+}
+
+/// An emulator image size: `real` is [`crate::emulator::REAL_SIZE`], `small` a 256 px long
+/// side, a number that long side (16 to 8192).
+pub fn parse_image_size(s: &str) -> Result<u32, String> {
+    match s {
+        "real" => Ok(crate::emulator::REAL_SIZE),
+        "small" => Ok(256),
+        _ => s
+            .parse()
+            .ok()
+            .filter(|n| (16..=8192).contains(n))
+            .ok_or_else(|| "expected real, small or a number of pixels from 16 to 8192".to_owned()),
+    }
 }
 
 pub use crate::options::OWN_PARAMS;

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::api::{self, ErrorBody, StatusResponse, SubmitResponse};
 use crate::error::{Error, Result};
+use crate::redact::{Redactor, Userinfo, split_userinfo};
 use crate::report::Reporter;
 use crate::retry::{self, Backoff, Method, Outcome, Verdict};
 
@@ -28,15 +29,34 @@ pub const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
 pub struct ApiKey(String);
 
 impl ApiKey {
-    /// Wraps a key; `None` when it is empty or blank.
+    /// Wraps a key; `None` when it is blank or cannot be sent (see [`ApiKey::parse`]).
     pub fn new(key: &str) -> Option<Self> {
-        let key = key.trim();
-        (!key.is_empty()).then(|| Self(key.to_owned()))
+        Self::parse(key).ok()
     }
 
-    /// [`ApiKey::new`] for a value read from a flag or a file: a usage error when blank.
+    /// Checks a key as read from a flag, the environment or a file (surrounding whitespace,
+    /// such as a file's newline, is dropped): an error saying what is wrong, never the key,
+    /// unless it is printable ASCII without spaces, all an HTTP header carries unaltered.
     pub fn parse(key: &str) -> std::result::Result<Self, String> {
-        Self::new(key).ok_or_else(|| "the key is empty".to_owned())
+        let key = key.trim();
+        if key.is_empty() {
+            return Err("the key is empty".to_owned());
+        }
+        let Some((i, c)) = key.chars().enumerate().find(|(_, c)| !c.is_ascii_graphic()) else {
+            return Ok(Self(key.to_owned()));
+        };
+        let what = if c.is_whitespace() {
+            "a space"
+        } else if c.is_control() {
+            "a control character"
+        } else {
+            "a non-ASCII character"
+        };
+        Err(format!(
+            "the key contains {what} (character {} of {}); a key is printable ASCII without spaces",
+            i + 1,
+            key.chars().count()
+        ))
     }
 
     /// The secret itself, for the one header that carries it.
@@ -79,6 +99,8 @@ pub struct Client {
     cdn: reqwest::Client,
     base: String,
     key: ApiKey,
+    userinfo: Option<Userinfo>,
+    redactor: Redactor,
     backoff: Backoff,
     deadline: Instant,
     reporter: Arc<dyn Reporter>,
@@ -142,18 +164,34 @@ impl Client {
                 context: "cannot start the HTTP client".into(),
                 source,
             })?;
+        // The userinfo never becomes part of a URL segflux shows: it goes as basic auth.
+        let (base, userinfo) = split_userinfo(base.trim_end_matches('/'));
+        let redactor = Redactor::new(Some(key.expose()), userinfo.as_ref());
         Ok(Self {
             api,
             cdn,
-            base: base.trim_end_matches('/').to_owned(),
+            base,
             key,
+            userinfo,
+            redactor,
             backoff,
             deadline,
             reporter,
         })
     }
 
-    /// The URL of `path` on the API origin.
+    /// Sends `userinfo` as basic auth to the API origin (the base URL's `user:password@`),
+    /// and redacts it wherever server text is shown.
+    #[must_use]
+    pub fn with_userinfo(mut self, userinfo: Option<Userinfo>) -> Self {
+        if userinfo.is_some() {
+            self.redactor = Redactor::new(Some(self.key.expose()), userinfo.as_ref());
+            self.userinfo = userinfo;
+        }
+        self
+    }
+
+    /// The URL of `path` on the API origin (never with the base URL's userinfo).
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -230,19 +268,19 @@ impl Client {
         loop {
             attempt += 1;
             let started = Instant::now();
-            self.reporter.http(&format!("> GET {url} (no key)"));
+            self.log(&format!("> GET {url} (no key)"));
             let (outcome, err) = match self.download_once(&parsed).await {
                 Ok(bytes) => {
-                    self.reporter.http(&format!(
+                    self.log(&format!(
                         "< 200 {} bytes in {} ms",
                         bytes.len(),
                         started.elapsed().as_millis()
                     ));
                     return Ok(bytes);
                 }
-                Err(e) => e,
+                Err((outcome, err)) => (outcome, self.redactor.text(&err).into_owned()),
             };
-            self.reporter.http(&format!("< {err}"));
+            self.log(&format!("< {err}"));
             if retry::classify(Method::Get, outcome) != Verdict::Retry {
                 return Err(Error::Download(err));
             }
@@ -330,7 +368,7 @@ impl Client {
                 Err(failed) => failed,
             };
             if !matches!(outcome, Outcome::Status(_)) {
-                self.reporter.http(&format!("< {text}"));
+                self.log(&format!("< {text}"));
             }
             match retry::classify(method, outcome) {
                 Verdict::Fail => return Err(http_error(outcome, &text)),
@@ -367,42 +405,48 @@ impl Client {
         make: &impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<(StatusCode, Vec<u8>), (Outcome, HeaderMap, String)> {
         let started = Instant::now();
-        self.reporter
-            .http(&format!("> {verb} {url} (x-api-key: redacted)"));
+        self.log(&format!("> {verb} {url} (x-api-key: redacted)"));
         // Each call is bounded by what is left of --timeout (at least 1 s, at most 60 s).
         let budget = self
             .deadline
             .saturating_duration_since(Instant::now())
             .clamp(Duration::from_secs(1), Duration::from_mins(1));
-        let resp = make()
-            .headers(self.key_header())
-            .timeout(budget)
-            .send()
-            .await
-            .map_err(|e| (transport_outcome(&e), HeaderMap::new(), describe(&e)))?;
+        let mut request = make().headers(self.key_header()).timeout(budget);
+        if let Some(u) = &self.userinfo {
+            request = request.basic_auth(&u.user, u.password.as_deref());
+        }
+        let redact = |text: String| self.redactor.text(&text).into_owned();
+        let resp = request.send().await.map_err(|e| {
+            (
+                transport_outcome(&e),
+                HeaderMap::new(),
+                redact(describe(&e)),
+            )
+        })?;
         let status = resp.status();
         let headers = resp.headers().clone();
         let body = match resp.bytes().await {
-            Ok(body) => body,
+            // Where server text enters: the key and the userinfo go before anything reads it.
+            Ok(body) => self.redactor.bytes(&body).into_owned(),
             Err(e) => {
                 let text = format!("the answer broke off: {}", describe(&e));
-                return Err((Outcome::LostAfterSend, headers, text));
+                return Err((Outcome::LostAfterSend, headers, redact(text)));
             }
         };
-        self.reporter.http(&format!(
+        self.log(&format!(
             "< {status} {} bytes in {} ms",
             body.len(),
             started.elapsed().as_millis()
         ));
         if is_terminal_payload(call, &body) {
-            return Ok((status, body.to_vec()));
+            return Ok((status, body));
         }
         if !status.is_success() {
             let text = error_text(status, &headers, &body);
             return Err((Outcome::Status(status.as_u16()), headers, text));
         }
         match serde_json::from_slice::<Value>(&body) {
-            Ok(_) => Ok((status, body.to_vec())),
+            Ok(_) => Ok((status, body)),
             // A proxy's garbage: as good as no answer at all.
             Err(e) => {
                 let text = format!("the answer ({status}) was not valid JSON: {e}");
@@ -428,9 +472,15 @@ impl Client {
         if Instant::now() + delay >= self.deadline {
             return Err(());
         }
-        self.reporter.retry(what, reason, delay);
+        self.reporter
+            .retry(what, &self.redactor.text(reason), delay);
         tokio::time::sleep(delay).await;
         Ok(())
+    }
+
+    /// A `-v` line, redacted (a URL from a server's answer may quote the key).
+    fn log(&self, line: &str) {
+        self.reporter.http(&self.redactor.text(line));
     }
 
     fn key_header(&self) -> HeaderMap {

@@ -19,14 +19,6 @@ pub enum Error {
     /// No API key anywhere (flag, environment, config file).
     #[error("no API key")]
     MissingKey,
-    /// The key was read but cannot be sent as it is (checked before any request).
-    #[error("the API key from {origin} is not valid: {reason}")]
-    InvalidKey {
-        /// Where it came from: `--api-key`, `SEGMIND_API_KEY` or the config file.
-        origin: String,
-        /// What is wrong with it (never the key itself).
-        reason: String,
-    },
     /// The API answered 401 / 403: the server's text (redacted).
     #[error("the API refused the key ({0})")]
     KeyRefused(String),
@@ -116,6 +108,9 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// `--check` found jobs not up to date (each is listed, and with `--json` has its line).
+    #[error("{0}")]
+    NotUpToDate(String),
     /// Anything else.
     #[error("{0}")]
     Other(String),
@@ -185,7 +180,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self.inner() {
             Self::Usage(_) | Self::ConfigSyntax { .. } => 2,
-            Self::MissingKey | Self::InvalidKey { .. } | Self::KeyRefused(_) => 3,
+            Self::MissingKey | Self::KeyRefused(_) => 3,
             Self::Credits(_) | Self::CostCap(_) => 4,
             Self::JobFailed(_) | Self::ContentBlocked(_) => 5,
             Self::Timeout(_) => 6,
@@ -198,6 +193,7 @@ impl Error {
             | Self::UnknownState(_)
             | Self::Io { .. }
             | Self::Http { .. }
+            | Self::NotUpToDate(_)
             | Self::Other(_)
             | Self::Job { .. } => 1,
         }
@@ -241,10 +237,6 @@ impl Error {
             ),
             (Self::KeyRefused(_), _) => Some(
                 "check the key in SEGMIND_API_KEY, --api-key or the config file (`segflux config path`)"
-                    .into(),
-            ),
-            (Self::InvalidKey { .. }, _) => Some(
-                "a Segmind key is printable ASCII without spaces: copy it again from segmind.com (API Keys)"
                     .into(),
             ),
             (Self::Credits(_), _) => Some(
@@ -338,7 +330,7 @@ mod tests {
 
     #[test]
     fn every_row_of_the_exit_code_table() {
-        let rows: [(Error, u8); 20] = [
+        let rows: [(Error, u8); 19] = [
             (Error::Other("x".into()), 1),
             (Error::UnknownState("CANCELLED".into()), 1),
             (
@@ -351,13 +343,6 @@ mod tests {
             (Error::Usage("x".into()), 2),
             (Error::MissingKey, 3),
             (Error::KeyRefused("x".into()), 3),
-            (
-                Error::InvalidKey {
-                    origin: "x".into(),
-                    reason: "y".into(),
-                },
-                3,
-            ),
             (Error::ContentBlocked("x".into()), 5),
             (
                 Error::ImageWrite {

@@ -137,6 +137,20 @@ impl JobReport {
     }
 }
 
+/// The JSON objects of a run that ended with `e`, so that with `--json` a script never has
+/// only an exit code: one per job in flight for an interrupt, none for a batch (each of its
+/// jobs has its line already), else one, with the request id when the error has one.
+pub fn failure_reports(e: &Error) -> Vec<JobReport> {
+    match e.inner() {
+        Error::Batch { .. } | Error::NotUpToDate(_) => Vec::new(),
+        Error::Interrupted { ids, .. } if !ids.is_empty() => ids
+            .iter()
+            .map(|id| JobReport::new(Some(id), "FAILED").failure(e))
+            .collect(),
+        _ => vec![JobReport::new(None, "FAILED").failure(e)],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

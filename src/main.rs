@@ -55,7 +55,14 @@ fn main() -> ExitCode {
 fn report(e: &Error, ctx: Option<&Context>) -> ExitCode {
     let text = e.render();
     match ctx {
-        Some(ctx) => ctx.printer.error(&text),
+        Some(ctx) => {
+            if ctx.printer.is_json() {
+                for r in segflux::job_report::failure_reports(e) {
+                    ctx.printer.json_line(&r);
+                }
+            }
+            ctx.printer.error(&text);
+        }
         None => eprintln_safe(&text),
     }
     ExitCode::from(e.exit_code())
@@ -89,35 +96,44 @@ fn usage_line(e: &clap::Error) -> String {
         Some(ContextValue::Number(n)) => Some(n.to_string()),
         _ => None,
     };
-    let arg = text(ContextKind::InvalidArg).unwrap_or_default();
-    let value = text(ContextKind::InvalidValue).unwrap_or_default();
+    let name = text(ContextKind::InvalidArg).unwrap_or_default();
+    let mut value = text(ContextKind::InvalidValue).unwrap_or_default();
+    if name.starts_with("--api-key") && !value.is_empty() {
+        // The rejected value is (nearly) the key: never echo it.
+        "(redacted)".clone_into(&mut value);
+    }
+    let arg = if name.starts_with("--api-key") {
+        format!("'{name}' (or {})", segflux::settings::env::API_KEY)
+    } else {
+        format!("'{name}'")
+    };
     let mut line = match e.kind() {
         ErrorKind::InvalidValue if value.is_empty() => {
-            format!("a value is required for '{arg}' but none was supplied")
+            format!("a value is required for {arg} but none was supplied")
         }
-        ErrorKind::InvalidValue => format!("invalid value '{value}' for '{arg}'"),
+        ErrorKind::InvalidValue => format!("invalid value '{value}' for {arg}"),
         ErrorKind::ValueValidation => {
             let why = std::error::Error::source(e).map_or_else(String::new, |s| format!(": {s}"));
-            format!("invalid value '{value}' for '{arg}'{why}")
+            format!("invalid value '{value}' for {arg}{why}")
         }
         ErrorKind::MissingRequiredArgument => {
-            format!("the following required arguments were not provided: {arg}")
+            format!("the following required arguments were not provided: {name}")
         }
-        ErrorKind::UnknownArgument => format!("unexpected argument '{arg}' found"),
+        ErrorKind::UnknownArgument => format!("unexpected argument {arg} found"),
         ErrorKind::InvalidSubcommand => format!(
             "unrecognized subcommand '{}'",
             text(ContextKind::InvalidSubcommand).unwrap_or_default()
         ),
         ErrorKind::ArgumentConflict => match text(ContextKind::PriorArg) {
-            Some(prior) if prior != arg => {
-                format!("the argument '{arg}' cannot be used with '{prior}'")
+            Some(prior) if prior != name => {
+                format!("the argument {arg} cannot be used with '{prior}'")
             }
-            _ => format!("the argument '{arg}' cannot be used multiple times"),
+            _ => format!("the argument {arg} cannot be used multiple times"),
         },
-        ErrorKind::NoEquals => format!("equal sign is needed when assigning values to '{arg}'"),
-        ErrorKind::TooManyValues => format!("unexpected value '{value}' for '{arg}' found"),
+        ErrorKind::NoEquals => format!("equal sign is needed when assigning values to {arg}"),
+        ErrorKind::TooManyValues => format!("unexpected value '{value}' for {arg} found"),
         ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
-            format!("wrong number of values for '{arg}'")
+            format!("wrong number of values for {arg}")
         }
         ErrorKind::MissingSubcommand => format!(
             "'{}' requires a subcommand",
@@ -179,6 +195,11 @@ mod tests {
         assert!(
             seed.starts_with("error: invalid value 'abc' for '--seed <N>': "),
             "{seed}"
+        );
+        let key = line(&["--api-key", "sk-secret\u{1}x", "status"]);
+        assert_eq!(
+            key,
+            "error: invalid value '(redacted)' for '--api-key <KEY>' (or SEGMIND_API_KEY): the key contains a control character (character 10 of 11); a key is printable ASCII without spaces"
         );
         for l in [ar, seed] {
             assert_eq!(l.lines().count(), 1, "{l}");

@@ -21,6 +21,9 @@ pub mod env {
     pub const CONFIG_DIR: &str = "SEGFLUX_CONFIG_DIR";
     /// Overrides the data directory (job history).
     pub const DATA_DIR: &str = "SEGFLUX_DATA_DIR";
+    /// The built-in emulator's image size (`real`, `small` or pixels; `--emulator` and
+    /// `segflux emulator`); tests set `small`.
+    pub const EMULATOR_IMAGE_SIZE: &str = "SEGFLUX_EMULATOR_IMAGE_SIZE";
     /// Test-only: poll every this many milliseconds instead of the adaptive schedule.
     pub const TEST_POLL_MS: &str = "SEGFLUX_TEST_POLL_MS";
     /// Test-only: `1` makes every retry delay zero (the server's Retry-After included).
@@ -38,8 +41,10 @@ pub const DEFAULT_BASE_URL: &str = "https://api.segmind.com";
 pub struct Settings {
     /// The API key, if any was given.
     pub key: Option<ApiKey>,
-    /// API base URL, without a trailing slash.
+    /// API base URL, without a trailing slash and without userinfo (safe to show).
     pub base_url: String,
+    /// The base URL's `user:password@`, sent only as basic auth to the API origin.
+    pub base_userinfo: Option<crate::redact::Userinfo>,
     /// Run against the in-process emulator.
     pub emulator: bool,
     /// `--timeout`.
@@ -63,6 +68,7 @@ impl Settings {
             .clone()
             .or_else(|| config.base_url.clone())
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let (base_url, base_userinfo) = crate::redact::split_userinfo(&base_url);
         let parsed = reqwest::Url::parse(&base_url).map_err(|e| {
             Error::Usage(format!(
                 "invalid value '{base_url}' for '--base-url <URL>': {e} (expected http:// or https://)"
@@ -84,6 +90,7 @@ impl Settings {
         Ok(Self {
             key: args.api_key.clone().or_else(|| config.api_key.clone()),
             base_url: base_url.trim_end_matches('/').to_owned(),
+            base_userinfo,
             emulator: args.emulator,
             timeout: Duration::from_secs(args.timeout),
             started: Instant::now(),
@@ -91,6 +98,19 @@ impl Settings {
             poll_override,
             config,
         })
+    }
+
+    /// The image size of the `--emulator` emulator: `SEGFLUX_EMULATOR_IMAGE_SIZE`, else real.
+    pub fn emulator_image_size() -> Result<u32> {
+        match std::env::var(env::EMULATOR_IMAGE_SIZE) {
+            Ok(v) => crate::cli::parse_image_size(&v).map_err(|e| {
+                Error::Usage(format!(
+                    "invalid value '{v}' for '{}': {e}",
+                    env::EMULATOR_IMAGE_SIZE
+                ))
+            }),
+            Err(_) => Ok(crate::emulator::REAL_SIZE),
+        }
     }
 
     /// When waiting gives up.

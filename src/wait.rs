@@ -102,8 +102,11 @@ where
     loop {
         let now = TokioInstant::now();
         if polled && now >= deadline {
-            let waited = deadline.saturating_duration_since(submitted).as_secs();
-            return Err(Error::Timeout(waited.max(1)));
+            // Rounded up: `--timeout 10` counts from the start of the run, a little before
+            // the submit, and must not read "gave up after 9 s".
+            let waited = deadline.saturating_duration_since(submitted);
+            let secs = waited.as_secs() + u64::from(waited.subsec_nanos() > 0);
+            return Err(Error::Timeout(secs.max(1)));
         }
         let delay_now = delay.min(deadline.saturating_duration_since(now));
         if !delay_now.is_zero() {

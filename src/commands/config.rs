@@ -69,6 +69,12 @@ fn known(key: &str) -> Result<()> {
 fn shown(key: &str, value: &str) -> String {
     if key == "api_key" {
         "(redacted)".to_owned()
+    } else if key == "base_url" {
+        // Its `user:password@` is a secret like the key.
+        match crate::redact::split_userinfo(value) {
+            (url, Some(_)) => url.replacen("://", "://[redacted]@", 1),
+            (url, None) => url,
+        }
     } else {
         value.to_owned()
     }

@@ -54,7 +54,11 @@ async fn fetch(
         Err(Error::NotFound(_)) => {
             // The request record is gone, but the image file outlives it: use the saved URL.
             let Some(url) = saved_url else {
-                return Err(expired(id));
+                return Err(if rec.is_some() {
+                    expired(id)
+                } else {
+                    unknown(id)
+                });
             };
             let image = ImageRef::Url(url);
             return job::deliver_image(ctx, client, id, image, Metrics::default(), dest, opts)
@@ -88,6 +92,13 @@ async fn fetch(
         opts,
     )
     .await
+}
+
+/// A 404 for an id this machine never submitted: it may never have existed.
+fn unknown(id: &str) -> Error {
+    Error::NotFound(format!(
+        "the API does not know request {id}: check the id (`segflux status` lists this machine's jobs); a job submitted elsewhere is kept for 1 hour"
+    ))
 }
 
 fn expired(id: &str) -> Error {

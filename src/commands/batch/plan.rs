@@ -70,10 +70,13 @@ impl Plan {
         let request = generate::build_request(ctx, String::new(), &args.gen_opts, format);
         let (name, source) = match (&args.batch.from, &args.prompt) {
             (Some(from), _) => (from.display().to_string(), Source::from_file(from)?),
-            (None, Some(prompt)) => (
-                "-".to_owned(),
-                Source::Prompt(generate::read_prompt(prompt)?.replace('\n', " ")),
-            ),
+            (None, Some(prompt)) => {
+                check_seed_range(ctx, args)?;
+                (
+                    "-".to_owned(),
+                    Source::Prompt(generate::read_prompt(prompt)?.replace('\n', " ")),
+                )
+            }
             (None, None) => return Err(Error::Usage("a PROMPT or --from FILE is required".into())),
         };
         let jsonl = args.batch.from.is_some()
@@ -292,9 +295,23 @@ pub(super) fn check(
     if t.not_up_to_date == 0 {
         Ok(())
     } else {
-        Err(Error::Other(format!(
+        Err(Error::NotUpToDate(format!(
             "{} of {} jobs are not up to date with {}",
             t.not_up_to_date, t.jobs, plan.name
         )))
+    }
+}
+
+/// `--seed S -n N` numbers the seeds S..S+N-1: they must stay within the seed range (else
+/// the overflow would be blamed on a line of `--from '-'`).
+fn check_seed_range(ctx: &Context, args: &GenerateArgs) -> Result<()> {
+    let count = u64::from(args.batch.count);
+    match generate::default_seed(ctx, &args.gen_opts) {
+        Some(seed) if seed.checked_add(count - 1).is_none() => Err(Error::Usage(format!(
+            "invalid value '{seed}' for '--seed <N>': with -n {count} the seeds {seed}..{seed}+{} pass the largest seed, {}",
+            count - 1,
+            u64::MAX
+        ))),
+        _ => Ok(()),
     }
 }
