@@ -203,7 +203,7 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Jobs processed at once; further jobs wait QUEUED [default: unlimited]')
             [CompletionResult]::new('--require-key', '--require-key', [CompletionResultType]::ParameterName, 'Accept only this API key [default: any non-empty key]')
             [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Answer 429 beyond this many API requests per minute')
-            [CompletionResult]::new('--image-size', '--image-size', [CompletionResultType]::ParameterName, 'Long side of the rendered images in pixels')
+            [CompletionResult]::new('--image-size', '--image-size', [CompletionResultType]::ParameterName, 'Size of the rendered images: `real` (the real service''s, about 4 MP: 2048x2048 at 1:1, 2752x1536 at 16:9), `small` (long side 256 px, for fast tests) or a long side in pixels')
             [CompletionResult]::new('--credits', '--credits', [CompletionResultType]::ParameterName, 'The account''s credits in USD (what `segflux credits` reports; a submit they cannot cover answers 406)')
             [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'What each completed job costs, in USD (a FAILED job costs nothing)')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Segmind API key (flag beats environment beats config file)')

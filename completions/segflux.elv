@@ -193,7 +193,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand --capacity 'Jobs processed at once; further jobs wait QUEUED [default: unlimited]'
             cand --require-key 'Accept only this API key [default: any non-empty key]'
             cand --rate-limit 'Answer 429 beyond this many API requests per minute'
-            cand --image-size 'Long side of the rendered images in pixels'
+            cand --image-size 'Size of the rendered images: `real` (the real service''s, about 4 MP: 2048x2048 at 1:1, 2752x1536 at 16:9), `small` (long side 256 px, for fast tests) or a long side in pixels'
             cand --credits 'The account''s credits in USD (what `segflux credits` reports; a submit they cannot cover answers 406)'
             cand --price 'What each completed job costs, in USD (a FAILED job costs nothing)'
             cand --api-key 'Segmind API key (flag beats environment beats config file)'

@@ -186,7 +186,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l job-log -d 
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l capacity -d 'Jobs processed at once; further jobs wait QUEUED [default: unlimited]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l require-key -d 'Accept only this API key [default: any non-empty key]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l rate-limit -d 'Answer 429 beyond this many API requests per minute' -r
-complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l image-size -d 'Long side of the rendered images in pixels' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l image-size -d 'Size of the rendered images: `real` (the real service\'s, about 4 MP: 2048x2048 at 1:1, 2752x1536 at 16:9), `small` (long side 256 px, for fast tests) or a long side in pixels' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l credits -d 'The account\'s credits in USD (what `segflux credits` reports; a submit they cannot cover answers 406)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l price -d 'What each completed job costs, in USD (a FAILED job costs nothing)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r

@@ -392,9 +392,10 @@ pub struct EmulatorArgs {
     /// Answer 429 beyond this many API requests per minute
     #[arg(long, value_name = "N")]
     pub rate_limit: Option<u32>,
-    /// Long side of the rendered images in pixels
-    #[arg(long, default_value_t = 256, value_name = "PX",
-          value_parser = clap::value_parser!(u32).range(1..=8192))]
+    /// Size of the rendered images: `real` (the real service's, about 4 MP: 2048x2048 at 1:1,
+    /// 2752x1536 at 16:9), `small` (long side 256 px, for fast tests) or a long side in pixels
+    #[arg(long, default_value = "real", value_name = "real|small|PX",
+          env = crate::settings::env::EMULATOR_IMAGE_SIZE, value_parser = parse_image_size)]
     pub image_size: u32,
     /// The account's credits in USD (what `segflux credits` reports; a submit they cannot
     /// cover answers 406)
@@ -407,6 +408,20 @@ pub struct EmulatorArgs {
     /// Leave `cost` and `remaining_credits` out of finished jobs' metrics
     #[arg(long)]
     pub no_metrics_cost: bool,
+}
+
+/// An emulator image size: `real` is [`crate::emulator::REAL_SIZE`], `small` a 256 px long
+/// side, a number that long side (16 to 8192).
+pub fn parse_image_size(s: &str) -> Result<u32, String> {
+    match s {
+        "real" => Ok(crate::emulator::REAL_SIZE),
+        "small" => Ok(256),
+        _ => s
+            .parse()
+            .ok()
+            .filter(|n| (16..=8192).contains(n))
+            .ok_or_else(|| "expected real, small or a number of pixels from 16 to 8192".to_owned()),
+    }
 }
 
 pub use crate::options::OWN_PARAMS;

@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod emulator;
 pub mod error;
+pub mod glyphs;
 pub mod history;
 pub mod job_report;
 pub mod limiter;

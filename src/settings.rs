@@ -21,6 +21,9 @@ pub mod env {
     pub const CONFIG_DIR: &str = "SEGFLUX_CONFIG_DIR";
     /// Overrides the data directory (job history).
     pub const DATA_DIR: &str = "SEGFLUX_DATA_DIR";
+    /// The built-in emulator's image size (`real`, `small` or pixels; `--emulator` and
+    /// `segflux emulator`); tests set `small`.
+    pub const EMULATOR_IMAGE_SIZE: &str = "SEGFLUX_EMULATOR_IMAGE_SIZE";
     /// Test-only: poll every this many milliseconds instead of the adaptive schedule.
     pub const TEST_POLL_MS: &str = "SEGFLUX_TEST_POLL_MS";
     /// Test-only: `1` makes every retry delay zero (the server's Retry-After included).
@@ -95,6 +98,19 @@ impl Settings {
             poll_override,
             config,
         })
+    }
+
+    /// The image size of the `--emulator` emulator: `SEGFLUX_EMULATOR_IMAGE_SIZE`, else real.
+    pub fn emulator_image_size() -> Result<u32> {
+        match std::env::var(env::EMULATOR_IMAGE_SIZE) {
+            Ok(v) => crate::cli::parse_image_size(&v).map_err(|e| {
+                Error::Usage(format!(
+                    "invalid value '{v}' for '{}': {e}",
+                    env::EMULATOR_IMAGE_SIZE
+                ))
+            }),
+            Err(_) => Ok(crate::emulator::REAL_SIZE),
+        }
     }
 
     /// When waiting gives up.

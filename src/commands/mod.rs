@@ -174,7 +174,11 @@ pub async fn connect_with(
     deadline: std::time::Instant,
 ) -> Result<Connection> {
     let (emulator, base_url, key) = if ctx.settings.emulator {
-        let emu = Emulator::start(EmulatorConfig::default())
+        let config = EmulatorConfig {
+            image_long_side: crate::settings::Settings::emulator_image_size()?,
+            ..EmulatorConfig::default()
+        };
+        let emu = Emulator::start(config)
             .await
             .map_err(|e| Error::io("cannot start the built-in emulator", e))?;
         let base = emu.base_url();

@@ -3,6 +3,8 @@
 //! the API's retention, as the spec reports output files do. Also the per-job image cache
 //! shared with the result endpoint's inline (base64) outputs.
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -52,6 +54,25 @@ pub(crate) fn download(shared: &Shared, id: &str, ext: &str) -> Response {
             .into_response(),
         Err(message) => (StatusCode::INTERNAL_SERVER_ERROR, message).into_response(),
     }
+}
+
+/// Renders job `id`'s image for a download of `ext` on the blocking pool when it is not cached
+/// yet, so a download that comes before the submit's prerender finished (a job with no
+/// processing time) does not render a 4 MP image on the runtime's thread.
+pub(crate) async fn warm(shared: &Arc<Shared>, id: &str, ext: &str) {
+    let Some(format) = Format::from_ext(ext) else {
+        return;
+    };
+    let cached = shared
+        .lock()
+        .job(id)
+        .is_none_or(|job| job.image(format).is_some());
+    if cached {
+        return;
+    }
+    let (shared, id) = (Arc::clone(shared), id.to_owned());
+    // A failure here shows again, and is answered, at the download.
+    let _ = tokio::task::spawn_blocking(move || image(&shared, &id, format)).await;
 }
 
 /// Job `id`'s image in `format`, rendered on first use and cached. Rendering happens outside

@@ -15,6 +15,7 @@ mod cdn;
 mod faults;
 mod job;
 mod render;
+mod scene;
 mod server;
 mod state;
 mod validate;
@@ -39,6 +40,10 @@ pub use faults::{Fault, FaultKind, OutputShape};
 pub use job::{FAIL_MESSAGE, FAIL_TRIGGER, NEVER_TRIGGER};
 pub use state::COST_PER_JOB;
 
+/// [`EmulatorConfig::image_long_side`] for images at the real service's sizes: about 4 MP per
+/// aspect ratio, 2048×2048 at 1:1, 2752×1536 at 16:9 (what `segflux emulator` serves).
+pub const REAL_SIZE: u32 = render::REAL_SIZE;
+
 /// How an emulator behaves: its timeline, limits, account and image size.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmulatorConfig {
@@ -60,7 +65,8 @@ pub struct EmulatorConfig {
     /// Admitted API-origin requests per sliding 60 s window; beyond it the answer is 429
     /// with `Retry-After`. `None` is unlimited.
     pub rate_limit_per_minute: Option<u32>,
-    /// Long side of the rendered image in pixels (default 256).
+    /// Long side of the rendered image in pixels (default 256, small for tests), or
+    /// [`REAL_SIZE`] for the real service's sizes (about 4 MP per aspect ratio).
     pub image_long_side: u32,
     /// The model slugs `POST /v2/{model}` knows; any other is a 404.
     pub models: Vec<String>,

@@ -1,11 +1,16 @@
-//! The emulator's stand-in images: real JPEG or PNG bytes, a two-colour gradient crossed by
-//! bands, whose colours come from a SHA-256 of the prompt and seed, so the same job always
-//! yields the same bytes and different prompts or seeds differ. Pure: no state, no I/O.
+//! The emulator's stand-in images: real JPEG or PNG bytes at the real service's sizes (about
+//! 4 MP, see [`size`]) or a small test size, showing a landscape whose colours come from a
+//! SHA-256 of the prompt and seed, with the prompt's words drawn on it (`scene`), so the same
+//! job always yields the same bytes, different prompts or seeds differ, and a person sees
+//! which prompt an image answers. Formats and sizes live here. Pure: no state, no I/O.
 
 use std::io::Cursor;
 
-use image::{ImageFormat, Rgb, RgbImage};
-use sha2::{Digest, Sha256};
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+use image::{ExtendedColorType, ImageEncoder as _};
+
+use super::scene;
 
 /// An image format the emulator serves (the model's `output_format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,8 +72,56 @@ pub(crate) fn dimensions((w, h): (u32, u32), long: u32) -> (u32, u32) {
     if w >= h { (long, short) } else { (short, long) }
 }
 
-/// Renders the image of (`prompt`, `seed`) at `aspect` with long side `long`, encoded as
-/// `format`.
+/// The `long` value that asks for the real service's sizes (see [`size`]).
+pub(crate) const REAL_SIZE: u32 = 0;
+
+/// What Flux 1.1 Pro Ultra returns per aspect ratio (landscape side; portrait is the same
+/// swapped): about 4 megapixels, each side a multiple of 32.
+const REAL_SIZES: [((u32, u32), (u32, u32)); 6] = [
+    ((21, 9), (3136, 1344)),
+    ((16, 9), (2752, 1536)),
+    ((3, 2), (2496, 1664)),
+    ((4, 3), (2368, 1792)),
+    ((5, 4), (2304, 1856)),
+    ((1, 1), (2048, 2048)),
+];
+
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "the value is clamped to 1..=512 first"
+)]
+/// The size of an image at `aspect`: the real service's (about 4 MP) when `long` is
+/// [`REAL_SIZE`], else long side `long` (see [`dimensions`]).
+pub(crate) fn size(aspect: (u32, u32), long: u32) -> (u32, u32) {
+    if long != REAL_SIZE {
+        return dimensions(aspect, long);
+    }
+    for &(ratio, (w, h)) in &REAL_SIZES {
+        if aspect == ratio {
+            return (w, h);
+        }
+        if aspect == (ratio.1, ratio.0) {
+            return (h, w);
+        }
+    }
+    // A ratio the table lacks: about 4 MP, each side a multiple of 32, the nearest ratio.
+    let ratio = f64::from(aspect.0.max(1)) / f64::from(aspect.1.max(1));
+    let round = |v: f64| ((v / 32.0).round().clamp(1.0, 512.0) as u32) * 32;
+    let height = round((2048.0 * 2048.0 / ratio).sqrt());
+    (height.saturating_sub(64)..=height + 64)
+        .step_by(32)
+        .map(|h| (round(f64::from(h) * ratio), h))
+        .min_by(|a, b| {
+            let off = |(w, h): (u32, u32)| (f64::from(w) / f64::from(h) / ratio - 1.0).abs();
+            off(*a).total_cmp(&off(*b))
+        })
+        .unwrap_or((2048, 2048))
+}
+
+/// Renders the image of (`prompt`, `seed`) at `aspect`, sized by [`size`], encoded as
+/// `format`: a landscape in colours taken from a hash of prompt and seed, the prompt's words
+/// across the middle and the seed and size along the bottom.
 pub(crate) fn render(
     prompt: &str,
     seed: u64,
@@ -76,39 +129,29 @@ pub(crate) fn render(
     long: u32,
     format: Format,
 ) -> Result<Vec<u8>, image::ImageError> {
-    let digest = Sha256::new()
-        .chain_update(prompt.as_bytes())
-        .chain_update(seed.to_le_bytes())
-        .finalize();
-    let colour = |i: usize| [digest[i], digest[i + 1], digest[i + 2]].map(u32::from);
-    let (left, right, band) = (colour(0), colour(3), colour(6));
-    let bands = 3 + u32::from(digest[9] % 6);
-    let (width, height) = dimensions(aspect, long);
-    let img = RgbImage::from_fn(width, height, |x, y| {
-        let t = x * 255 / (width - 1).max(1);
-        let striped = (y * bands / height) % 2 == 1;
-        Rgb([0, 1, 2].map(|c| {
-            let base = (left[c] * (255 - t) + right[c] * t) / 255;
-            let mixed = if striped {
-                (base * 3 + band[c]) / 4
-            } else {
-                base
-            };
-            u8::try_from(mixed).unwrap_or(u8::MAX)
-        }))
-    });
+    let (width, height) = size(aspect, long);
+    let mut img = scene::landscape(prompt, seed, width, height);
+    scene::caption(&mut img, prompt, seed);
     let mut out = Cursor::new(Vec::new());
-    let encoding = match format {
-        Format::Jpg => ImageFormat::Jpeg,
-        Format::Png => ImageFormat::Png,
-    };
-    img.write_to(&mut out, encoding)?;
+    match format {
+        Format::Jpg => JpegEncoder::new_with_quality(&mut out, 90).write_image(
+            img.as_raw(),
+            width,
+            height,
+            ExtendedColorType::Rgb8,
+        )?,
+        Format::Png => {
+            PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
+                .write_image(img.as_raw(), width, height, ExtendedColorType::Rgb8)?;
+        }
+    }
     Ok(out.into_inner())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::ImageFormat;
 
     #[test]
     fn dimensions_follow_the_aspect_ratio() {
@@ -118,6 +161,25 @@ mod tests {
         assert_eq!(dimensions((21, 9), 256), (256, 110));
         assert_eq!(dimensions((21, 9), 1), (1, 1));
         assert_eq!(dimensions((4, 3), 0), (1, 1));
+    }
+
+    #[test]
+    fn real_sizes_are_about_4_mp_at_the_right_ratio_in_multiples_of_32() {
+        assert_eq!(size((1, 1), REAL_SIZE), (2048, 2048));
+        assert_eq!(size((16, 9), REAL_SIZE), (2752, 1536));
+        assert_eq!(size((9, 16), REAL_SIZE), (1536, 2752));
+        for ratio in crate::api::ASPECT_RATIOS.iter().chain(&["7:3", "1:2"]) {
+            let (a, b) = ratio.split_once(':').unwrap();
+            let aspect = (a.parse().unwrap(), b.parse().unwrap());
+            let (w, h) = size(aspect, REAL_SIZE);
+            assert!(w % 32 == 0 && h % 32 == 0, "{ratio}: {w}x{h}");
+            let mp = f64::from(w * h) / 1e6;
+            assert!((3.9..4.5).contains(&mp), "{ratio}: {mp} MP");
+            let want = f64::from(aspect.0) / f64::from(aspect.1);
+            let err = (f64::from(w) / f64::from(h) / want - 1.0).abs();
+            assert!(err < 0.01, "{ratio}: {w}x{h} is off by {err}");
+        }
+        assert_eq!(size((16, 9), 256), (256, 144));
     }
 
     #[test]

@@ -175,6 +175,9 @@ async fn front(State(ctx): State<Ctx>, req: Request) -> Response {
         .lock()
         .faults
         .take(route.endpoint(), Stage::Arrival);
+    if let Route::Download { id, ext } = &route {
+        cdn::warm(&ctx.shared, id, ext).await;
+    }
     let answer = || dispatch(&ctx.shared, &route, &parts.headers, body.as_ref());
     let response = match fault {
         None => answer(),

@@ -14,6 +14,7 @@ mod generate;
 mod hostile;
 mod jobs;
 mod metadata;
+mod pictures;
 mod pipelines;
 mod polling;
 mod security;

@@ -69,6 +69,7 @@ impl TestEnv {
             .env("SEGMIND_API_KEY", CANARY_KEY)
             .env("SEGFLUX_TEST_POLL_MS", "20")
             .env("SEGFLUX_TEST_NO_RETRY_DELAY", "1")
+            .env("SEGFLUX_EMULATOR_IMAGE_SIZE", "small")
             .current_dir(self.work())
             .stdin(Stdio::null());
         c
