@@ -19,5 +19,6 @@ mod pipelines;
 mod polling;
 mod security;
 mod spend;
+mod spend_batch;
 mod testenv;
 mod usage;

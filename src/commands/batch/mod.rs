@@ -31,11 +31,13 @@ use crate::wait;
 use super::job::{self, Destination, WriteOptions};
 use super::{Context, connect_with, cost, generate};
 
+mod budget;
 mod input;
 mod judge;
 mod pace;
 mod plan;
 
+use budget::{Budget, Spent};
 use judge::State;
 use pace::{Learner, Throttle};
 use plan::Planned;
@@ -54,6 +56,12 @@ enum Outcome {
     Failed {
         id: Option<String>,
         error: Error,
+    },
+    /// Never sent: the batch stopped submitting (`--max-cost`, a 401/403/406), with why and
+    /// the exit code it maps to.
+    NotSubmitted {
+        reason: String,
+        code: u8,
     },
 }
 
@@ -123,20 +131,23 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
     }
     progress.close();
     progress.message(&format!(
-        "generated {}, updated {}, resumed {}, skipped {}, kept {}, failed {} in {:.1}s",
+        "generated {}, updated {}, resumed {}, skipped {}, kept {}, failed {}{} in {:.1}s; {}",
         tally.written,
         tally.updated,
         tally.resumed,
         tally.skipped,
         tally.kept,
         tally.failed,
-        started.elapsed().as_secs_f64()
+        tally.not_submitted_text(),
+        started.elapsed().as_secs_f64(),
+        tally.cost.as_deref().unwrap_or("cost $0.00")
     ));
+    let failed = tally.failed + tally.not_submitted;
     match tally.worst {
         0 => Ok(()),
         code => Err(Error::Batch {
-            failed: tally.failed,
-            total: tally.written + tally.skipped + tally.kept + tally.failed,
+            failed,
+            total: tally.written + tally.skipped + tally.kept + failed,
             code,
         }),
     }
@@ -170,7 +181,9 @@ struct Batch<'a> {
     client: &'a Client,
     limiter: Arc<Limiter>,
     resumable: HashMap<(String, u64, String, String), JobRecord>,
-    stop: Mutex<Option<String>>,
+    /// Why nothing more is submitted, and the exit code it maps to.
+    stop: Mutex<Option<(String, u8)>>,
+    budget: Budget,
     force: bool,
     provenance: &'a ProvenanceArgs,
     learner: Learner,
@@ -204,16 +217,20 @@ async fn run_jobs(
         limiter: limiter.clone(),
         resumable: resumable_jobs(&conn.client.url("")),
         stop: Mutex::new(None),
+        budget: Budget::new(cost::cap(ctx, args)),
         force: args.force,
         provenance: &args.provenance,
         learner: Learner::seed(todo.iter().map(|p| p.job.request.model.as_str())),
     };
     // Jobs resumed from the history are paid for already: only fresh submits count.
-    let fresh = todo
+    let fresh: Vec<_> = todo
         .iter()
         .map(|p| &p.job.request)
-        .filter(|req| !b.resumable.contains_key(&resume_key(req)));
-    cost::refuse_over_cap(cost::cap(ctx, args), &cost::total(fresh))?;
+        .filter(|req| !b.resumable.contains_key(&resume_key(req)))
+        .collect();
+    let estimate = cost::total(fresh.iter().copied());
+    cost::refuse_over_cap(cost::cap(ctx, args), &estimate)?;
+    cost::check_credits(ctx, b.client, &estimate).await?;
     let mut running: FuturesUnordered<_> = todo
         .iter()
         .map(|p| {
@@ -228,6 +245,7 @@ async fn run_jobs(
     while let Some((p, outcome, wall)) = running.next().await {
         report(ctx, progress, manifest, p, &outcome, wall, tally);
     }
+    tally.cost = Some(b.budget.summary());
     Ok(limiter)
 }
 
@@ -267,14 +285,19 @@ fn history_window_ms() -> u64 {
 
 async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcome {
     let _permit = b.limiter.acquire().await;
-    if let Some(reason) = b.stop.lock().ok().and_then(|s| s.clone()) {
-        return Outcome::Failed {
-            id: None,
-            error: Error::Other(format!("not submitted: {reason}")),
-        };
+    if let Some((reason, code)) = b.stop.lock().ok().and_then(|s| s.clone()) {
+        return Outcome::NotSubmitted { reason, code };
     }
     let req = &p.job.request;
     let resumed = b.resumable.get(&resume_key(req));
+    // A resumed job is paid for already; a fresh one must fit the budget first.
+    let ticket = match resumed {
+        Some(_) => None,
+        None => match b.budget.admit(&req.model).await {
+            Ok(ticket) => Some(ticket),
+            Err(reason) => return stop(b, reason, 4),
+        },
+    };
     let line = progress.job_line(&p.job.file_name);
     let (id, since) = match resumed {
         Some(rec) => {
@@ -292,10 +315,20 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
                 (sub.request_id, Instant::now())
             }
             Err(error) => {
-                if matches!(error.exit_code(), 3 | 4)
+                let code = error.exit_code();
+                if matches!(code, 3 | 4)
                     && let Ok(mut stop) = b.stop.lock()
                 {
-                    stop.get_or_insert_with(|| error.one_line());
+                    stop.get_or_insert_with(|| (error.one_line(), code));
+                }
+                // A submit whose outcome is unknown may have been billed.
+                let spent = if code == 8 {
+                    Spent::Unknown
+                } else {
+                    Spent::Known(0.0)
+                };
+                if let Some(t) = ticket {
+                    b.budget.settle(t, spent, false);
                 }
                 return Outcome::Failed { id: None, error };
             }
@@ -304,6 +337,10 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
     let result = finish(b, p, &id, since, &line).await;
     drop(line);
     b.ctx.record_done(&id);
+    if let Some(t) = ticket {
+        let (spent, completed) = spent_by(&result);
+        b.budget.settle(t, spent, completed);
+    }
     match result {
         Ok(delivered) => Outcome::Written {
             id,
@@ -314,6 +351,24 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
             id: Some(id.clone()),
             error: error.for_job(&id),
         },
+    }
+}
+
+/// Stops all further submits for `reason` (exit `code`); this job is not submitted.
+fn stop(b: &Batch<'_>, reason: String, code: u8) -> Outcome {
+    if let Ok(mut stop) = b.stop.lock() {
+        stop.get_or_insert_with(|| (reason.clone(), code));
+    }
+    Outcome::NotSubmitted { reason, code }
+}
+
+/// What a submitted job cost, as far as this run knows, and whether it completed: a FAILED
+/// job costs what the API says, 0 when it says nothing (cli.md, "Spend").
+fn spent_by(result: &Result<job::Delivered>) -> (Spent, bool) {
+    match result {
+        Ok(d) => (d.metrics.cost.map_or(Spent::Unknown, Spent::Known), true),
+        Err(e) if e.exit_code() == 5 => (Spent::Known(0.0), false),
+        Err(_) => (Spent::Unknown, false),
     }
 }
 
@@ -364,7 +419,27 @@ struct Tally {
     resumed: usize,
     skipped: usize,
     failed: usize,
+    not_submitted: usize,
     worst: u8,
+    /// What the batch spent, for the summary (`None`: nothing was submitted).
+    cost: Option<String>,
+}
+
+impl Tally {
+    /// Keeps the most severe exit code.
+    fn note(&mut self, code: u8) {
+        if Error::severity(code) > Error::severity(self.worst) {
+            self.worst = code;
+        }
+    }
+
+    /// `, not submitted 3` when jobs were not submitted.
+    fn not_submitted_text(&self) -> String {
+        match self.not_submitted {
+            0 => String::new(),
+            n => format!(", not submitted {n}"),
+        }
+    }
 }
 
 /// Records a finished job: the tally, a progress line, a manifest line, a `--json` line.
@@ -425,12 +500,19 @@ fn report(
                 ),
             )
         }
+        Outcome::NotSubmitted { reason, code } => {
+            tally.not_submitted += 1;
+            tally.note(*code);
+            let mut r = JobReport::new(None, "NOT_SUBMITTED");
+            r.error = Some(reason.clone());
+            (
+                r,
+                format!("not submitted {path} (line {}): {reason}", p.job.line),
+            )
+        }
         Outcome::Failed { id, error } => {
             tally.failed += 1;
-            let code = error.exit_code();
-            if Error::severity(code) > Error::severity(tally.worst) {
-                tally.worst = code;
-            }
+            tally.note(error.exit_code());
             let text = error.render().replace('\n', "; ");
             (
                 JobReport::new(id.as_deref(), "FAILED").failure(error),
@@ -444,7 +526,11 @@ fn report(
     line.wall_time = Some((wall.as_secs_f64() * 1000.0).round() / 1000.0);
     line.line = Some(p.job.line);
     let line = serde_json::to_string(&line).unwrap_or_default();
-    progress.job_done(&message, matches!(outcome, Outcome::Failed { .. }));
+    let bad = matches!(
+        outcome,
+        Outcome::Failed { .. } | Outcome::NotSubmitted { .. }
+    );
+    progress.job_done(&message, bad);
     if let Some(m) = manifest
         && let Ok(mut f) = m.lock()
         && let Err(e) = writeln!(f, "{line}").and_then(|()| f.flush())
