@@ -18,6 +18,10 @@ use crate::redact::{Redactor, Userinfo, split_userinfo};
 use crate::report::Reporter;
 use crate::retry::{self, Backoff, Method, Outcome, Verdict};
 
+mod history;
+
+pub use history::HistoryQuery;
+
 /// The user agent on every request.
 pub const USER_AGENT: &str = concat!("segflux/", env!("CARGO_PKG_VERSION"));
 
@@ -124,6 +128,7 @@ enum Call {
     Submit,
     Status,
     Result,
+    History,
     Account,
 }
 
@@ -417,6 +422,7 @@ impl Client {
                 Call::Submit => "submit",
                 Call::Status => "poll",
                 Call::Result => "result fetch",
+                Call::History => "request-history read",
                 Call::Account => "credits check",
             };
             if self.pause(attempt, hint, what, &text).await.is_err() {

@@ -14,11 +14,12 @@ use crate::api;
 use crate::cli::{GenOptions, GenerateArgs, ImageFormat};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::History;
+use crate::history::{Adopt, History};
 use crate::metadata::GenerationRecord;
 use crate::output::{self, Target};
 use crate::request::{GenerationRequest, random_seed};
 
+use super::intent::{self, Begun};
 use super::job::{self, Destination, WriteOptions};
 use super::{Context, connect, cost};
 
@@ -58,10 +59,32 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
         output::refuse_existing(&output::sidecar_path(&plan.path), plan.force)?;
     }
     let submitted_at = Instant::now();
-    let id = job::submit_and_record(ctx, &conn.client, &plan.request)
-        .await?
-        .request_id;
-    job::announce(ctx, &plan.request, &id);
+    // Write-ahead (see `intent`): the same job being submitted or run right now by another
+    // segflux process is waited for and adopted, not paid twice.
+    let deadline = ctx.settings.deadline();
+    let (id, submitted_at) = match intent::begin(
+        ctx,
+        &conn.client,
+        &plan.request,
+        Adopt::Unfinished,
+        deadline,
+    )
+    .await?
+    {
+        Begun::New(sub) => {
+            job::announce(ctx, &plan.request, &sub.request_id);
+            (sub.request_id, submitted_at)
+        }
+        Begun::Adopted(rec) => {
+            ctx.printer.info(&format!(
+                "adopted {} (submitted {}s ago by another segflux run): not paying twice",
+                rec.request_id,
+                rec.age().as_secs()
+            ));
+            let since = job::submitted_at(Some(&rec));
+            (rec.request_id, since)
+        }
+    };
     finish(ctx, &conn.client, &plan, &id, submitted_at)
         .await
         .map_err(|e| e.for_job(&id))

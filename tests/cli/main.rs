@@ -13,6 +13,7 @@ mod faults;
 mod generate;
 mod hostile;
 mod jobs;
+mod journal;
 mod metadata;
 mod pictures;
 mod pipelines;

@@ -216,12 +216,23 @@ fn check_prints_the_estimate_of_the_images_it_would_pay_for() {
         "{}",
         run.stderr
     );
-    let json = env.run(&["--json", "generate", "--from", "p.txt", "-o", "out/", "--check"]);
+    let json = env.run(&[
+        "--json", "generate", "--from", "p.txt", "-o", "out/", "--check",
+    ]);
     let costs: Vec<Value> = json
         .stdout
         .lines()
         .map(|l| serde_json::from_str::<Value>(l).expect("json")["estimated_cost"].clone())
         .collect();
-    assert_eq!(costs, [Value::Null, Value::Null, 0.05.into(), 0.05.into(), 0.05.into()]);
+    assert_eq!(
+        costs,
+        [
+            Value::Null,
+            Value::Null,
+            0.05.into(),
+            0.05.into(),
+            0.05.into()
+        ]
+    );
     assert_eq!(env.emu.count(Endpoint::Submit), 2);
 }

@@ -20,7 +20,7 @@ use futures_util::stream::FuturesUnordered;
 use crate::cli::{GenerateArgs, ProvenanceArgs};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::{History, JobRecord};
+use crate::history::{Adopt, History, JobRecord};
 use crate::job_report::JobReport;
 use crate::limiter::Limiter;
 use crate::metadata::GenerationRecord;
@@ -28,6 +28,7 @@ use crate::output;
 use crate::printer::BatchProgress;
 use crate::wait;
 
+use super::intent::{self, Begun};
 use super::job::{self, Destination, WriteOptions};
 use super::{Context, connect_with, cost, generate};
 
@@ -36,6 +37,7 @@ mod input;
 mod judge;
 mod pace;
 mod plan;
+mod shared;
 
 use budget::{Budget, Spent};
 use judge::State;
@@ -93,6 +95,7 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
         });
     }
     output::ensure_writable(&plan.dir)?;
+    shared::sweep(ctx, &plan.dir);
     let manifest = open_manifest(args.batch.manifest.as_deref())?;
     let started = Instant::now();
     let progress = ctx.printer.batch_progress(total);
@@ -180,6 +183,9 @@ struct Batch<'a> {
     ctx: &'a Context,
     client: &'a Client,
     limiter: Arc<Limiter>,
+    /// When waiting for another process's claim gives up.
+    deadline: Instant,
+    /// Jobs of the history the plan expects to resume (paid already: outside the budget).
     resumable: HashMap<(String, u64, String, String), JobRecord>,
     /// Why nothing more is submitted, and the exit code it maps to.
     stop: Mutex<Option<(String, u8)>>,
@@ -215,6 +221,7 @@ async fn run_jobs(
         ctx,
         client: &conn.client,
         limiter: limiter.clone(),
+        deadline,
         resumable: resumable_jobs(&conn.client.url("")),
         stop: Mutex::new(None),
         budget: Budget::new(cost::cap(ctx, args)),
@@ -289,30 +296,33 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
         return Outcome::NotSubmitted { reason, code };
     }
     let req = &p.job.request;
-    let resumed = b.resumable.get(&resume_key(req));
-    // A resumed job is paid for already; a fresh one must fit the budget first.
-    let ticket = match resumed {
-        Some(_) => None,
-        None => match b.budget.admit(&req.model).await {
+    // A job the history shows as submitted is paid for already; a fresh one must fit the
+    // budget first (settled at no cost if it turns out to be adopted after all).
+    let mut ticket = if b.resumable.contains_key(&resume_key(req)) {
+        None
+    } else {
+        match b.budget.admit(&req.model).await {
             Ok(ticket) => Some(ticket),
             Err(reason) => return stop(b, reason, 4),
-        },
+        }
     };
     let line = progress.job_line(&p.job.file_name);
-    let (id, since) = match resumed {
-        Some(rec) => {
-            b.ctx.record_submit(&rec.request_id);
-            (
-                rec.request_id.clone(),
-                Instant::now()
-                    .checked_sub(rec.age())
-                    .unwrap_or_else(Instant::now),
-            )
-        }
-        None => match job::submit_and_record(b.ctx, b.client, req).await {
-            Ok(sub) => {
+    // Write-ahead: claimed in the journal before the submit; a job this machine submitted
+    // within the hour (an earlier run, or another process right now) is fetched, not paid.
+    let (id, since, resumed) =
+        match intent::begin(b.ctx, b.client, req, Adopt::Recent, b.deadline).await {
+            Ok(Begun::New(sub)) => {
                 b.limiter.accepted();
-                (sub.request_id, Instant::now())
+                (sub.request_id, Instant::now(), false)
+            }
+            Ok(Begun::Adopted(rec)) => {
+                if let Some(t) = ticket.take() {
+                    b.budget.settle(t, Spent::Known(0.0), false);
+                }
+                let since = Instant::now()
+                    .checked_sub(rec.age())
+                    .unwrap_or_else(Instant::now);
+                (rec.request_id, since, true)
             }
             Err(error) => {
                 let code = error.exit_code();
@@ -332,8 +342,7 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
                 }
                 return Outcome::Failed { id: None, error };
             }
-        },
-    };
+        };
     let result = finish(b, p, &id, since, &line).await;
     drop(line);
     b.ctx.record_done(&id);
@@ -345,7 +354,7 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
         Ok(delivered) => Outcome::Written {
             id,
             delivered,
-            resumed: resumed.is_some(),
+            resumed,
         },
         Err(error) => Outcome::Failed {
             id: Some(id.clone()),
@@ -392,7 +401,7 @@ async fn finish(
     let record = GenerationRecord::from_body(id, Some(&req.model), &req.body());
     // An out-of-date file is replaced only now, after the new image was verified.
     let opts = WriteOptions::new(b.force || p.state.replaces(), b.provenance, record);
-    let delivered = job::deliver(
+    let delivered = match job::deliver(
         b.ctx,
         b.client,
         id,
@@ -401,7 +410,13 @@ async fn finish(
         &dest,
         &opts,
     )
-    .await?;
+    .await
+    {
+        Ok(delivered) => delivered,
+        // Two processes running one job (one adopted it): the first to write wins, and the
+        // other finds this very job's image in place.
+        Err(e) => shared::written_by_job(&p.path, id, finished.status.metrics.as_ref()).ok_or(e)?,
+    };
     b.learner.learn(
         model,
         finished.finished_after.map(|d| d.as_secs_f64()),
