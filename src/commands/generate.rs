@@ -90,14 +90,25 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
         .map_err(|e| e.for_job(&id))
 }
 
-/// The prompt, read from stdin for `-` (one trailing newline dropped); empty is a usage error.
+/// The largest prompt read from stdin, in bytes.
+pub const MAX_PROMPT_BYTES: u64 = 1024 * 1024;
+
+/// The prompt, read from stdin for `-` (one trailing newline dropped, at most
+/// [`MAX_PROMPT_BYTES`]); empty, or holding a character the generation record cannot carry
+/// exactly, is a usage error.
 pub fn read_prompt(arg: &str) -> Result<String> {
     let mut prompt = arg.to_owned();
     if prompt == "-" {
         prompt.clear();
         std::io::stdin()
+            .take(MAX_PROMPT_BYTES + 1)
             .read_to_string(&mut prompt)
             .map_err(|e| Error::Usage(format!("cannot read the prompt from stdin: {e}")))?;
+        if prompt.len() as u64 > MAX_PROMPT_BYTES {
+            return Err(Error::Usage(format!(
+                "invalid value for '<PROMPT>': the prompt on stdin is longer than {MAX_PROMPT_BYTES} bytes"
+            )));
+        }
         if prompt.ends_with('\n') {
             prompt.pop();
             if prompt.ends_with('\r') {
@@ -110,6 +121,8 @@ pub fn read_prompt(arg: &str) -> Result<String> {
             "invalid value for '<PROMPT>': the prompt is empty".into(),
         ));
     }
+    crate::metadata::representable(&prompt)
+        .map_err(|why| Error::Usage(format!("invalid value for '<PROMPT>': {why}")))?;
     Ok(prompt)
 }
 
@@ -129,6 +142,7 @@ fn plan(ctx: &Context, prompt: String, args: &GenerateArgs) -> Result<Plan> {
     };
     let request = build_request(ctx, prompt, &args.gen_opts, format);
     let path = target.path(&request.file_name());
+    super::job::check_path_representable(ctx, &path)?;
     Ok(Plan {
         request,
         target,

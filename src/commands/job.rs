@@ -265,12 +265,24 @@ pub fn report_delivered(
 ) {
     let p = &ctx.printer;
     p.info(&done_line(&d.metrics, elapsed));
-    let path = d.path.display().to_string();
     if p.is_json() {
         p.json_line(&delivered_report(id, d, rec));
     } else {
-        p.result(&path);
+        p.result_path(&d.path);
     }
+}
+
+/// With `--json` the path goes into a JSON string, which cannot carry a name that is not
+/// UTF-8: such a path is refused before anything is paid for (without `--json` it is printed
+/// as its raw bytes).
+pub fn check_path_representable(ctx: &Context, path: &std::path::Path) -> Result<()> {
+    if ctx.printer.is_json() && path.to_str().is_none() {
+        return Err(Error::Usage(format!(
+            "invalid value '{}' for '--output <PATH>': with --json the path must be UTF-8 (a JSON string cannot name this file exactly)",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 /// The `--json` / manifest object of a delivered image.

@@ -6,6 +6,7 @@
 )]
 
 mod batch;
+mod bounded;
 mod completions;
 mod config;
 mod faults;
