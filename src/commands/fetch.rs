@@ -19,6 +19,7 @@ pub async fn run(ctx: &Context, args: FetchArgs) -> Result<()> {
     let dest = destination(&target, rec.as_ref(), id);
     output::ensure_writable(&target.dir())?;
     if let Destination::File { path, .. } = &dest {
+        job::check_path_representable(ctx, path)?;
         output::refuse_existing(path, args.force)?;
         if args.provenance.sidecar {
             output::refuse_existing(&output::sidecar_path(path), args.force)?;
@@ -31,10 +32,12 @@ pub async fn run(ctx: &Context, args: FetchArgs) -> Result<()> {
     );
     let opts = WriteOptions::new(args.force, &args.provenance, record);
     let conn = connect(ctx).await?;
-    fetch(ctx, &conn.client, id, rec.as_ref(), &dest, &args, &opts)
+    let mut delivered = fetch(ctx, &conn.client, id, rec.as_ref(), &dest, &args, &opts)
         .await
-        .map(|d| job::report_delivered(ctx, id, &d, rec.as_ref(), None))
-        .map_err(|e| e.for_job(id))
+        .map_err(|e| e.for_job(id))?;
+    super::cost::fill_from_record(&conn.client, id, &mut delivered.metrics).await;
+    job::report_delivered(ctx, id, &delivered, rec.as_ref(), None);
+    Ok(())
 }
 
 async fn fetch(

@@ -13,7 +13,9 @@ mod emulator;
 mod fetch;
 mod generate;
 mod inspect;
+mod intent;
 mod job;
+mod reconcile;
 mod status;
 mod submit;
 

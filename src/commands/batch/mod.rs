@@ -20,7 +20,7 @@ use futures_util::stream::FuturesUnordered;
 use crate::cli::{GenerateArgs, ProvenanceArgs};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::{History, JobRecord};
+use crate::history::{Adopt, History, JobRecord};
 use crate::job_report::JobReport;
 use crate::limiter::Limiter;
 use crate::metadata::GenerationRecord;
@@ -28,6 +28,7 @@ use crate::output;
 use crate::printer::BatchProgress;
 use crate::wait;
 
+use super::intent::{self, Begun};
 use super::job::{self, Destination, WriteOptions};
 use super::{Context, connect_with, cost, generate};
 
@@ -36,11 +37,14 @@ mod input;
 mod judge;
 mod pace;
 mod plan;
+mod shared;
+mod spend;
 
 use budget::{Budget, Spent};
 use judge::State;
 use pace::{Learner, Throttle};
 use plan::Planned;
+use spend::{Uncosted, costs_after, spent_by, stop};
 
 /// How one job ended.
 #[derive(Debug)]
@@ -93,6 +97,7 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
         });
     }
     output::ensure_writable(&plan.dir)?;
+    shared::sweep(ctx, &plan.dir);
     let manifest = open_manifest(args.batch.manifest.as_deref())?;
     let started = Instant::now();
     let progress = ctx.printer.batch_progress(total);
@@ -180,6 +185,9 @@ struct Batch<'a> {
     ctx: &'a Context,
     client: &'a Client,
     limiter: Arc<Limiter>,
+    /// When waiting for another process's claim gives up.
+    deadline: Instant,
+    /// Jobs of the history the plan expects to resume (paid already: outside the budget).
     resumable: HashMap<(String, u64, String, String), JobRecord>,
     /// Why nothing more is submitted, and the exit code it maps to.
     stop: Mutex<Option<(String, u8)>>,
@@ -215,6 +223,7 @@ async fn run_jobs(
         ctx,
         client: &conn.client,
         limiter: limiter.clone(),
+        deadline,
         resumable: resumable_jobs(&conn.client.url("")),
         stop: Mutex::new(None),
         budget: Budget::new(cost::cap(ctx, args)),
@@ -242,9 +251,11 @@ async fn run_jobs(
             }
         })
         .collect();
+    let since_ms = crate::history::now_ms();
     while let Some((p, outcome, wall)) = running.next().await {
         report(ctx, progress, manifest, p, &outcome, wall, tally);
     }
+    costs_after(&b, since_ms, progress, manifest, tally).await;
     tally.cost = Some(b.budget.summary());
     Ok(limiter)
 }
@@ -289,30 +300,33 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
         return Outcome::NotSubmitted { reason, code };
     }
     let req = &p.job.request;
-    let resumed = b.resumable.get(&resume_key(req));
-    // A resumed job is paid for already; a fresh one must fit the budget first.
-    let ticket = match resumed {
-        Some(_) => None,
-        None => match b.budget.admit(&req.model).await {
+    // A job the history shows as submitted is paid for already; a fresh one must fit the
+    // budget first (settled at no cost if it turns out to be adopted after all).
+    let mut ticket = if b.resumable.contains_key(&resume_key(req)) {
+        None
+    } else {
+        match b.budget.admit(&req.model).await {
             Ok(ticket) => Some(ticket),
             Err(reason) => return stop(b, reason, 4),
-        },
+        }
     };
     let line = progress.job_line(&p.job.file_name);
-    let (id, since) = match resumed {
-        Some(rec) => {
-            b.ctx.record_submit(&rec.request_id);
-            (
-                rec.request_id.clone(),
-                Instant::now()
-                    .checked_sub(rec.age())
-                    .unwrap_or_else(Instant::now),
-            )
-        }
-        None => match job::submit_and_record(b.ctx, b.client, req).await {
-            Ok(sub) => {
+    // Write-ahead: claimed in the journal before the submit; a job this machine submitted
+    // within the hour (an earlier run, or another process right now) is fetched, not paid.
+    let (id, since, resumed) =
+        match intent::begin(b.ctx, b.client, req, Adopt::Recent, b.deadline).await {
+            Ok(Begun::New(sub)) => {
                 b.limiter.accepted();
-                (sub.request_id, Instant::now())
+                (sub.request_id, Instant::now(), false)
+            }
+            Ok(Begun::Adopted(rec)) => {
+                if let Some(t) = ticket.take() {
+                    b.budget.settle(t, Spent::Known(0.0), false);
+                }
+                let since = Instant::now()
+                    .checked_sub(rec.age())
+                    .unwrap_or_else(Instant::now);
+                (rec.request_id, since, true)
             }
             Err(error) => {
                 let code = error.exit_code();
@@ -332,12 +346,18 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
                 }
                 return Outcome::Failed { id: None, error };
             }
-        },
-    };
-    let result = finish(b, p, &id, since, &line).await;
+        };
+    let mut result = finish(b, p, &id, since, &line).await;
     drop(line);
     b.ctx.record_done(&id);
     if let Some(t) = ticket {
+        // The job that learns its model's price asks the request history when the result
+        // said nothing (one job: the rest of the batch waits for this price).
+        if t.learning()
+            && let Ok(d) = &mut result
+        {
+            cost::fill_from_record(b.client, &id, &mut d.metrics).await;
+        }
         let (spent, completed) = spent_by(&result);
         b.budget.settle(t, spent, completed);
     }
@@ -345,30 +365,12 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
         Ok(delivered) => Outcome::Written {
             id,
             delivered,
-            resumed: resumed.is_some(),
+            resumed,
         },
         Err(error) => Outcome::Failed {
             id: Some(id.clone()),
             error: error.for_job(&id),
         },
-    }
-}
-
-/// Stops all further submits for `reason` (exit `code`); this job is not submitted.
-fn stop(b: &Batch<'_>, reason: String, code: u8) -> Outcome {
-    if let Ok(mut stop) = b.stop.lock() {
-        stop.get_or_insert_with(|| (reason.clone(), code));
-    }
-    Outcome::NotSubmitted { reason, code }
-}
-
-/// What a submitted job cost, as far as this run knows, and whether it completed: a FAILED
-/// job costs what the API says, 0 when it says nothing (cli.md, "Spend").
-fn spent_by(result: &Result<job::Delivered>) -> (Spent, bool) {
-    match result {
-        Ok(d) => (d.metrics.cost.map_or(Spent::Unknown, Spent::Known), true),
-        Err(e) if e.exit_code() == 5 => (Spent::Known(0.0), false),
-        Err(_) => (Spent::Unknown, false),
     }
 }
 
@@ -392,7 +394,7 @@ async fn finish(
     let record = GenerationRecord::from_body(id, Some(&req.model), &req.body());
     // An out-of-date file is replaced only now, after the new image was verified.
     let opts = WriteOptions::new(b.force || p.state.replaces(), b.provenance, record);
-    let delivered = job::deliver(
+    let delivered = match job::deliver(
         b.ctx,
         b.client,
         id,
@@ -401,7 +403,13 @@ async fn finish(
         &dest,
         &opts,
     )
-    .await?;
+    .await
+    {
+        Ok(delivered) => delivered,
+        // Two processes running one job (one adopted it): the first to write wins, and the
+        // other finds this very job's image in place.
+        Err(e) => shared::written_by_job(&p.path, id, finished.status.metrics.as_ref()).ok_or(e)?,
+    };
     b.learner.learn(
         model,
         finished.finished_after.map(|d| d.as_secs_f64()),
@@ -423,6 +431,8 @@ struct Tally {
     worst: u8,
     /// What the batch spent, for the summary (`None`: nothing was submitted).
     cost: Option<String>,
+    /// Jobs written whose result carried no cost.
+    uncosted: Vec<Uncosted>,
 }
 
 impl Tally {
@@ -471,6 +481,15 @@ fn report(
             };
             if !ctx.printer.is_json() {
                 ctx.printer.result(&path);
+            }
+            if delivered.metrics.cost.is_none() {
+                tally.uncosted.push(Uncosted {
+                    id: id.clone(),
+                    model: req.model.clone(),
+                    path: path.clone(),
+                    line: p.job.line,
+                    resumed: *resumed,
+                });
             }
             (
                 {
@@ -531,6 +550,16 @@ fn report(
         Outcome::Failed { .. } | Outcome::NotSubmitted { .. }
     );
     progress.job_done(&message, bad);
+    write_line(ctx, progress, manifest, &line);
+}
+
+/// Appends `line` to the manifest and, with `--json`, prints it.
+fn write_line(
+    ctx: &Context,
+    progress: &BatchProgress,
+    manifest: Option<&Mutex<std::fs::File>>,
+    line: &str,
+) {
     if let Some(m) = manifest
         && let Ok(mut f) = m.lock()
         && let Err(e) = writeln!(f, "{line}").and_then(|()| f.flush())
@@ -538,6 +567,6 @@ fn report(
         progress.message(&format!("warning: cannot write the manifest: {e}"));
     }
     if ctx.printer.is_json() {
-        ctx.printer.result(&line);
+        ctx.printer.result(line);
     }
 }
