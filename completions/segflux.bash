@@ -571,7 +571,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__generate)
-            opts="-p -o -n -q -v -h -V --aspect-ratio --ar --seed --raw --safety-tolerance --image-prompt --format --model --param --dry-run --output --force --max-cost --no-metadata --sidecar --from --count --concurrency --manifest --shard --check --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
+            opts="-p -o -n -q -v -h -V --aspect-ratio --ar --seed --raw --safety-tolerance --image-prompt --format --model --param --dry-run --output --force --max-cost --no-metadata --sidecar --preview --no-preview --open --from --count --concurrency --manifest --shard --check --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -65,7 +65,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand generate" -l format -d '
 png\t'PNG'"
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l model -d 'Segmind model slug [default: flux-1.1-pro-ultra]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -s p -l param -d 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable' -r
-complete -c segflux -n "__fish_segflux_using_subcommand generate" -s o -l output -d 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]' -r -F
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -s o -l output -d 'A file path, or a directory (existing, or ending in `/`) to write into; `-` writes the image to stdout (not to a terminal, not with --json or in a batch) [default: .]' -r -F
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l max-cost -d 'Refuse to spend more than this many US dollars: checked against the estimate before anything is sent, and in a batch against what was spent so far [config: max_cost]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l from -d 'Prompts to generate: a text file (one prompt per line; blank lines and # comments skipped) or a .jsonl file (one object per line: prompt and any generation option); `-` reads standard input. The command-line options are each line\'s defaults' -r -F
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -s n -l count -d 'Images per prompt, with seeds seed, seed+1, …' -r
@@ -83,6 +83,9 @@ complete -c segflux -n "__fish_segflux_using_subcommand generate" -l dry-run -d 
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l force -d 'Overwrite an existing file (in a batch: redo jobs whose file exists)'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l no-metadata -d 'Do not embed the generation record (prompt, seed, model, options, request id) in the image; the file is then exactly the image the API sent'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l sidecar -d 'Also write the generation record as pretty JSON beside the image, named like the image plus `.json` (`42-ef3ec516c4be.jpg.json`)'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l preview -d 'Show the image in the terminal once written (kitty, iTerm2, sixel or half blocks) [default: on when stdout and stderr are terminals, off in CI, with -q or --json; config: preview]'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l no-preview -d 'Do not show the image in the terminal'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l open -d 'Open the written image in the system\'s image viewer (returns at once)'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l check -d 'Send nothing: list each job whose file is missing or out of date, count the images a run would pay for; exit 0 when everything is up to date, 1 otherwise (a CI gate)'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l json -d 'Machine-readable output on stdout, one JSON object per line'

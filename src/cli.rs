@@ -169,7 +169,8 @@ pub struct GenerateArgs {
     #[command(flatten)]
     pub gen_opts: GenOptions,
 
-    /// A file path, or a directory (existing, or ending in `/`) to write into [default: .]
+    /// A file path, or a directory (existing, or ending in `/`) to write into; `-` writes the
+    /// image to stdout (not to a terminal, not with --json or in a batch) [default: .]
     #[arg(short, long, value_name = "PATH", help_heading = "Output")]
     pub output: Option<PathBuf>,
 
@@ -186,9 +187,30 @@ pub struct GenerateArgs {
     #[command(flatten)]
     pub provenance: ProvenanceArgs,
 
+    /// Seeing the image once written
+    #[command(flatten)]
+    pub view: ViewArgs,
+
     /// Batch mode
     #[command(flatten)]
     pub batch: BatchArgs,
+}
+
+/// Seeing the image a single `generate` wrote.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct ViewArgs {
+    /// Show the image in the terminal once written (kitty, iTerm2, sixel or half blocks)
+    /// [default: on when stdout and stderr are terminals, off in CI, with -q or --json;
+    /// config: preview]
+    #[arg(long, overrides_with = "no_preview")]
+    pub preview: bool,
+    /// Do not show the image in the terminal
+    #[arg(long, overrides_with = "preview")]
+    pub no_preview: bool,
+    /// Open the written image in the system's image viewer (returns at once)
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// Options of batch generation (`generate` only).

@@ -19,6 +19,7 @@ pub mod limiter;
 pub mod metadata;
 pub mod options;
 pub mod output;
+pub mod preview;
 pub mod printer;
 pub mod random;
 pub mod redact;

@@ -16,6 +16,7 @@ mod inspect;
 mod job;
 mod status;
 mod submit;
+mod view;
 
 use std::sync::{Arc, Mutex};
 

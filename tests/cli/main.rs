@@ -16,6 +16,7 @@ mod metadata;
 mod pictures;
 mod pipelines;
 mod polling;
+mod pty;
 mod security;
 mod spend;
 mod testenv;
