@@ -122,11 +122,16 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
         }
         'segflux;status' {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many jobs the list shows')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'List only jobs in this state (QUEUED, PROCESSING, COMPLETED, FAILED, SUBMITTING, …)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'List only jobs of this model')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'List only jobs submitted within this long (e.g. 90s, 30m, 2h, 7d)')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'List only jobs whose prompt contains this text (case-insensitive)')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Segmind API key (flag beats environment beats config file)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'API base URL')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting after this many seconds (at most a week: results expire after an hour)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Block until each job is COMPLETED or FAILED')
+            [CompletionResult]::new('--reconcile', '--reconcile', [CompletionResultType]::ParameterName, 'Look up every uncertain job (a submit sent by a run that was stopped before the answer) in Segmind''s request history: adopt it, or mark it NOT_SUBMITTED; sends no submit')
             [CompletionResult]::new('--emulator', '--emulator', [CompletionResultType]::ParameterName, 'Run against the built-in emulator, started in-process on loopback (no key, no network)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout, one JSON object per line')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')

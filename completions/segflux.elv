@@ -116,11 +116,16 @@ set edit:completion:arg-completer[segflux] = {|@words|
         }
         &'segflux;status'= {
             cand --limit 'How many jobs the list shows'
+            cand --state 'List only jobs in this state (QUEUED, PROCESSING, COMPLETED, FAILED, SUBMITTING, …)'
+            cand --model 'List only jobs of this model'
+            cand --since 'List only jobs submitted within this long (e.g. 90s, 30m, 2h, 7d)'
+            cand --search 'List only jobs whose prompt contains this text (case-insensitive)'
             cand --api-key 'Segmind API key (flag beats environment beats config file)'
             cand --base-url 'API base URL'
             cand --timeout 'Give up waiting after this many seconds (at most a week: results expire after an hour)'
             cand --color 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never'
             cand --wait 'Block until each job is COMPLETED or FAILED'
+            cand --reconcile 'Look up every uncertain job (a submit sent by a run that was stopped before the answer) in Segmind''s request history: adopt it, or mark it NOT_SUBMITTED; sends no submit'
             cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
             cand --json 'Machine-readable output on stdout, one JSON object per line'
             cand -q 'Print nothing on stderr but errors'

@@ -126,6 +126,10 @@ complete -c segflux -n "__fish_segflux_using_subcommand submit" -s v -l verbose 
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l limit -d 'How many jobs the list shows' -r
+complete -c segflux -n "__fish_segflux_using_subcommand status" -l state -d 'List only jobs in this state (QUEUED, PROCESSING, COMPLETED, FAILED, SUBMITTING, …)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand status" -l model -d 'List only jobs of this model' -r
+complete -c segflux -n "__fish_segflux_using_subcommand status" -l since -d 'List only jobs submitted within this long (e.g. 90s, 30m, 2h, 7d)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand status" -l search -d 'List only jobs whose prompt contains this text (case-insensitive)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
@@ -133,6 +137,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand status" -l color -d 'Col
 always\t'Always'
 never\t'Never'"
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l wait -d 'Block until each job is COMPLETED or FAILED'
+complete -c segflux -n "__fish_segflux_using_subcommand status" -l reconcile -d 'Look up every uncertain job (a submit sent by a run that was stopped before the answer) in Segmind\'s request history: adopt it, or mark it NOT_SUBMITTED; sends no submit'
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
 complete -c segflux -n "__fish_segflux_using_subcommand status" -l json -d 'Machine-readable output on stdout, one JSON object per line'
 complete -c segflux -n "__fish_segflux_using_subcommand status" -s q -l quiet -d 'Print nothing on stderr but errors'

@@ -4,6 +4,8 @@
 //! status and result bodies, the job states, and the many shapes an image model's `output`
 //! can take. Parsing is liberal (unknown keys are ignored, numbers may arrive as strings).
 
+pub mod history;
+
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -18,8 +18,15 @@ use crate::redact::{Redactor, Userinfo, split_userinfo};
 use crate::report::Reporter;
 use crate::retry::{self, Backoff, Method, Outcome, Verdict};
 
+mod history;
+
+pub use history::HistoryQuery;
+
 /// The user agent on every request.
 pub const USER_AGENT: &str = concat!("segflux/", env!("CARGO_PKG_VERSION"));
+
+/// Largest answer to a submit, a status poll or an account call, in bytes.
+pub const MAX_ANSWER_BYTES: usize = 1024 * 1024;
 
 /// Largest image accepted, in bytes.
 pub const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
@@ -121,7 +128,38 @@ enum Call {
     Submit,
     Status,
     Result,
+    History,
     Account,
+}
+
+impl Call {
+    /// The largest answer read: a result may carry the image itself in base64.
+    fn max_answer_bytes(self) -> usize {
+        match self {
+            Self::Result => usize::try_from(MAX_IMAGE_BYTES * 2).unwrap_or(usize::MAX),
+            Self::Submit | Self::Status | Self::Account => MAX_ANSWER_BYTES,
+        }
+    }
+}
+
+/// Reads an answer's body, refusing one longer than `max` before holding more of it.
+async fn read_capped(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>, String> {
+    let too_long = || format!("the answer is longer than {max} bytes; refusing to read it");
+    if resp.content_length().is_some_and(|n| n > max as u64) {
+        return Err(too_long());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .map_err(|e| format!("the answer broke off: {}", describe(&e)))?
+    {
+        if body.len() + chunk.len() > max {
+            return Err(too_long());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 impl Client {
@@ -384,6 +422,7 @@ impl Client {
                 Call::Submit => "submit",
                 Call::Status => "poll",
                 Call::Result => "result fetch",
+                Call::History => "request-history read",
                 Call::Account => "credits check",
             };
             if self.pause(attempt, hint, what, &text).await.is_err() {
@@ -425,13 +464,10 @@ impl Client {
         })?;
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = match resp.bytes().await {
+        let body = match read_capped(resp, call.max_answer_bytes()).await {
             // Where server text enters: the key and the userinfo go before anything reads it.
             Ok(body) => self.redactor.bytes(&body).into_owned(),
-            Err(e) => {
-                let text = format!("the answer broke off: {}", describe(&e));
-                return Err((Outcome::LostAfterSend, headers, redact(text)));
-            }
+            Err(text) => return Err((Outcome::LostAfterSend, headers, redact(text))),
         };
         self.log(&format!(
             "< {status} {} bytes in {} ms",

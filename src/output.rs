@@ -6,6 +6,9 @@
 //! failed run never leaves a partial file (the temporary file is removed when dropped).
 
 mod check;
+mod leftovers;
+
+pub use leftovers::{sweep_leftovers, tag_temp_files};
 
 use std::io::{Cursor, Write as _};
 use std::path::{Path, PathBuf};
@@ -218,7 +221,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> std::io::Result<(
         _ => Path::new("."),
     };
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".segflux-").suffix(".part");
+    let prefix = leftovers::temp_prefix();
+    builder.prefix(&prefix).suffix(".part");
     // tempfile creates 0600; an image is an ordinary file (0666 less the umask, as `>` makes).
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));

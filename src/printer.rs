@@ -79,6 +79,22 @@ impl Printer {
         out.flush()
     }
 
+    /// A path on one stdout line, exactly as it is on disk (on Unix its raw bytes, so a name
+    /// that is not UTF-8 is printed as the file is named, not as a lossy look-alike).
+    pub fn result_path(&self, path: &std::path::Path) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt as _;
+            let mut out = std::io::stdout().lock();
+            let _ = out
+                .write_all(path.as_os_str().as_bytes())
+                .and_then(|()| out.write_all(b"\n"))
+                .and_then(|()| out.flush());
+        }
+        #[cfg(not(unix))]
+        self.result(&path.display().to_string());
+    }
+
     /// One JSON object on one stdout line (a [`crate::job_report::JobReport`], or a `Value`).
     pub fn json_line(&self, value: &impl serde::Serialize) {
         self.result(&serde_json::to_string(value).unwrap_or_default());

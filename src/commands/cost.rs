@@ -6,7 +6,8 @@
 //! command line, the printer and the journal.
 
 use crate::cli::GenerateArgs;
-use crate::error::Result;
+use crate::client::Client;
+use crate::error::{Error, Result};
 use crate::request::GenerationRequest;
 use crate::spend::{self, Estimate, Total, usd};
 
@@ -38,6 +39,41 @@ pub fn refuse_over_cap(cap: Option<f64>, total: &Total) -> Result<()> {
     match cap {
         Some(cap) => spend::check_cap(total, cap),
         None => Ok(()),
+    }
+}
+
+/// A batch of more than this many jobs to submit checks the account's credits first.
+pub const CREDITS_CHECK_OVER: usize = 10;
+
+/// Before a batch of more than [`CREDITS_CHECK_OVER`] jobs to submit: refuses (exit 4,
+/// nothing submitted) when the known estimate exceeds the account's credits and free credits.
+/// A failed check is a warning, not a stop: the API answers 406 anyway when credits run out.
+pub async fn check_credits(ctx: &Context, client: &Client, total: &Total) -> Result<()> {
+    if total.images <= CREDITS_CHECK_OVER || total.known() == 0 {
+        return Ok(());
+    }
+    let credits = match client.credits().await {
+        Ok(c) => c,
+        Err(e) => {
+            ctx.printer.info(&format!(
+                "warning: cannot check the account's credits ({}); going on",
+                e.one_line()
+            ));
+            return Ok(());
+        }
+    };
+    let Some(left) = credits
+        .credits
+        .map(|c| c + credits.free_credits.unwrap_or(0.0))
+    else {
+        return Ok(());
+    };
+    match total.figures() {
+        Some(figures) if total.usd > left + 1e-9 => Err(Error::Credits(format!(
+            "{figures}, over the {} of credits left",
+            usd(left)
+        ))),
+        _ => Ok(()),
     }
 }
 

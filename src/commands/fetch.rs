@@ -19,6 +19,7 @@ pub async fn run(ctx: &Context, args: FetchArgs) -> Result<()> {
     let dest = destination(&target, rec.as_ref(), id);
     output::ensure_writable(&target.dir())?;
     if let Destination::File { path, .. } = &dest {
+        job::check_path_representable(ctx, path)?;
         output::refuse_existing(path, args.force)?;
         if args.provenance.sidecar {
             output::refuse_existing(&output::sidecar_path(path), args.force)?;

@@ -14,11 +14,12 @@ use crate::api;
 use crate::cli::{GenOptions, GenerateArgs, ImageFormat};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::History;
+use crate::history::{Adopt, History};
 use crate::metadata::GenerationRecord;
 use crate::output::{self, Target};
 use crate::request::{GenerationRequest, random_seed};
 
+use super::intent::{self, Begun};
 use super::job::{self, Destination, WriteOptions};
 use super::{Context, connect, cost};
 
@@ -65,23 +66,56 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
         output::refuse_existing(&output::sidecar_path(&plan.path), plan.force)?;
     }
     let submitted_at = Instant::now();
-    let id = job::submit_and_record(ctx, &conn.client, &plan.request)
-        .await?
-        .request_id;
-    job::announce(ctx, &plan.request, &id);
+    // Write-ahead (see `intent`): the same job being submitted or run right now by another
+    // segflux process is waited for and adopted, not paid twice.
+    let deadline = ctx.settings.deadline();
+    let (id, submitted_at) = match intent::begin(
+        ctx,
+        &conn.client,
+        &plan.request,
+        Adopt::Unfinished,
+        deadline,
+    )
+    .await?
+    {
+        Begun::New(sub) => {
+            job::announce(ctx, &plan.request, &sub.request_id);
+            (sub.request_id, submitted_at)
+        }
+        Begun::Adopted(rec) => {
+            ctx.printer.info(&format!(
+                "adopted {} (submitted {}s ago by another segflux run): not paying twice",
+                rec.request_id,
+                rec.age().as_secs()
+            ));
+            let since = job::submitted_at(Some(&rec));
+            (rec.request_id, since)
+        }
+    };
     finish(ctx, &conn.client, &plan, &id, submitted_at)
         .await
         .map_err(|e| e.for_job(&id))
 }
 
-/// The prompt, read from stdin for `-` (one trailing newline dropped); empty is a usage error.
+/// The largest prompt read from stdin, in bytes.
+pub const MAX_PROMPT_BYTES: u64 = 1024 * 1024;
+
+/// The prompt, read from stdin for `-` (one trailing newline dropped, at most
+/// [`MAX_PROMPT_BYTES`]); empty, or holding a character the generation record cannot carry
+/// exactly, is a usage error.
 pub fn read_prompt(arg: &str) -> Result<String> {
     let mut prompt = arg.to_owned();
     if prompt == "-" {
         prompt.clear();
         std::io::stdin()
+            .take(MAX_PROMPT_BYTES + 1)
             .read_to_string(&mut prompt)
             .map_err(|e| Error::Usage(format!("cannot read the prompt from stdin: {e}")))?;
+        if prompt.len() as u64 > MAX_PROMPT_BYTES {
+            return Err(Error::Usage(format!(
+                "invalid value for '<PROMPT>': the prompt on stdin is longer than {MAX_PROMPT_BYTES} bytes"
+            )));
+        }
         if prompt.ends_with('\n') {
             prompt.pop();
             if prompt.ends_with('\r') {
@@ -94,6 +128,8 @@ pub fn read_prompt(arg: &str) -> Result<String> {
             "invalid value for '<PROMPT>': the prompt is empty".into(),
         ));
     }
+    crate::metadata::representable(&prompt)
+        .map_err(|why| Error::Usage(format!("invalid value for '<PROMPT>': {why}")))?;
     Ok(prompt)
 }
 
@@ -121,6 +157,7 @@ fn plan(ctx: &Context, prompt: String, args: &GenerateArgs, to_stdout: bool) -> 
     };
     let request = build_request(ctx, prompt, &args.gen_opts, format);
     let path = target.path(&request.file_name());
+    super::job::check_path_representable(ctx, &path)?;
     Ok(Plan {
         request,
         target,

@@ -11,11 +11,27 @@ use crate::metadata::{self, GenerationRecord};
 
 use super::Context;
 
+/// Reads at most [`crate::client::MAX_IMAGE_BYTES`]: `inspect /dev/zero` must not read forever.
+fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let max = crate::client::MAX_IMAGE_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(std::io::Error::other(format!(
+            "larger than {max} bytes, more than any image segflux writes"
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Runs `inspect`.
 pub fn run(ctx: &Context, args: &InspectArgs) -> Result<()> {
     let path = &args.file;
     let bytes =
-        std::fs::read(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+        read_capped(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
     if !metadata::is_image(&bytes) {
         return Err(Error::Other(format!(
             "{} is not a JPEG or PNG image",

@@ -12,7 +12,7 @@ use crate::api::{self, ImageRef, Metrics};
 use crate::cli::{ImageFormat, ProvenanceArgs};
 use crate::client::{Client, Submitted};
 use crate::error::{Error, Result};
-use crate::history::{History, JobRecord, now_ms};
+use crate::history::{Adopt, History, JobRecord, now_ms};
 use crate::job_report::JobReport;
 use crate::metadata::{self, GenerationRecord};
 use crate::output;
@@ -20,47 +20,23 @@ use crate::request::GenerationRequest;
 use crate::wait;
 
 use super::Context;
+use super::intent::Begun;
 
-/// Submits `req`, remembers the id for Ctrl-C, and writes the history entry before returning.
+/// Submits `req` as a new job (never adopting another), journaled write-ahead: the intent
+/// before the submit, the id the moment it is answered (see [`super::intent`]).
 pub async fn submit_and_record(
     ctx: &Context,
     client: &Client,
     req: &GenerationRequest,
 ) -> Result<Submitted> {
-    let body = req.body();
-    // Counted while unanswered, so Ctrl-C can say a submit may have been accepted.
-    let counter = &ctx.submitting;
-    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let sent = client.submit(&req.model, &body).await;
-    counter.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-    let sub = sent?;
-    let id = &sub.request_id;
-    ctx.record_submit(id);
-    let rec = JobRecord {
-        api: Some(client.url("")),
-        request_id: id.clone(),
-        model: req.model.clone(),
-        params: body,
-        seed: req.seed,
-        prompt_hash: req.prompt_hash(),
-        format: req.format.ext().to_owned(),
-        submitted_ms: now_ms(),
-        state: "QUEUED".into(),
-        output_url: None,
-        path: None,
-        error: None,
-        inference_time: None,
-        finished_after: None,
-        cost: None,
-    };
-    if let Some(h) = History::open()
-        && let Err(e) = h.save(&rec)
-    {
-        ctx.printer.info(&format!(
-            "warning: cannot record {id} in the job history: {e}"
-        ));
+    let deadline = ctx.settings.deadline();
+    match super::intent::begin(ctx, client, req, Adopt::Never, deadline).await? {
+        Begun::New(sub) => Ok(sub),
+        Begun::Adopted(rec) => Err(Error::Other(format!(
+            "internal error: {} was adopted where a new submit was asked for",
+            rec.request_id
+        ))),
     }
-    Ok(sub)
 }
 
 /// Tells the user a job was accepted (single-job commands; a batch shows its own lines).
@@ -309,12 +285,24 @@ pub fn report_delivered(
         p.info("wrote the image to standard output");
         return;
     }
-    let path = d.path.display().to_string();
     if p.is_json() {
         p.json_line(&delivered_report(id, d, rec));
     } else {
-        p.result(&path);
+        p.result_path(&d.path);
     }
+}
+
+/// With `--json` the path goes into a JSON string, which cannot carry a name that is not
+/// UTF-8: such a path is refused before anything is paid for (without `--json` it is printed
+/// as its raw bytes).
+pub fn check_path_representable(ctx: &Context, path: &std::path::Path) -> Result<()> {
+    if ctx.printer.is_json() && path.to_str().is_none() {
+        return Err(Error::Usage(format!(
+            "invalid value '{}' for '--output <PATH>': with --json the path must be UTF-8 (a JSON string cannot name this file exactly)",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 /// The `--json` / manifest object of a delivered image.

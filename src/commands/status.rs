@@ -16,8 +16,12 @@ use super::{Context, connect, job};
 
 /// Runs `status`.
 pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
+    if args.reconcile {
+        let conn = connect(ctx).await?;
+        return super::reconcile::run(ctx, &conn.client).await;
+    }
     if args.ids.is_empty() {
-        list(ctx, args.limit);
+        list(ctx, &query(&args));
         return Ok(());
     }
     let conn = connect(ctx).await?;
@@ -114,18 +118,34 @@ fn print_line(
     ctx.printer.result(&line);
 }
 
+/// The list's filter from `--limit`, `--state`, `--model`, `--since` and `--search`.
+fn query(args: &StatusArgs) -> Query {
+    let age_ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+    Query {
+        state: args.state.clone(),
+        model: args.model.clone(),
+        since_ms: args
+            .since
+            .map(|d| crate::history::now_ms().saturating_sub(age_ms(d))),
+        search: args.search.clone(),
+        limit: args.limit,
+    }
+}
+
 /// The history as an aligned table, newest first.
-fn list(ctx: &Context, limit: usize) {
+fn list(ctx: &Context, query: &Query) {
     let Some(history) = History::open() else {
         ctx.printer
             .info("no data directory on this platform: no job history");
         return;
     };
-    let query = Query {
-        limit,
-        ..Query::default()
-    };
-    let records = match history.query(&query) {
+    let uncertain = history.uncertain_count();
+    if uncertain > 0 {
+        ctx.printer.info(&format!(
+            "warning: {uncertain} job(s) uncertain (a submit sent by a run stopped before the answer); run: segflux status --reconcile"
+        ));
+    }
+    let records = match history.query(query) {
         Ok(records) => records,
         Err(e) => {
             ctx.printer.info(&format!("warning: {e}"));
@@ -134,7 +154,8 @@ fn list(ctx: &Context, limit: usize) {
     };
     if ctx.printer.is_json() {
         for r in &records {
-            let mut report = JobReport::new(Some(&r.request_id), &r.state).record(Some(r));
+            let mut report = JobReport::new(r.has_id().then_some(r.request_id.as_str()), &r.state)
+                .record(Some(r));
             report.prompt = Some(r.prompt().to_owned());
             report.inference_time = r.inference_time;
             report.error.clone_from(&r.error);
@@ -153,7 +174,11 @@ fn list(ctx: &Context, limit: usize) {
         .iter()
         .map(|r| {
             [
-                r.request_id.clone(),
+                if r.has_id() {
+                    r.request_id.clone()
+                } else {
+                    "-".into()
+                },
                 r.state.clone(),
                 human_age(r.age()),
                 r.model.clone(),

@@ -13,6 +13,7 @@ mod account;
 mod api_routes;
 mod cdn;
 mod faults;
+mod history_routes;
 mod job;
 mod render;
 mod scene;
@@ -135,6 +136,9 @@ pub enum Endpoint {
     Credits,
     /// `GET /images/{id}.{jpg|png}` on the CDN origin.
     Download,
+    /// `GET /inference-request/request-history[/{id}]` on the API origin: the request
+    /// history's paged list and single records.
+    History,
     /// Anything else, on either origin.
     Other,
     /// Faults only: any request.

@@ -28,7 +28,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::faults::{self, FaultKind, Stage};
 use super::state::Shared;
-use super::{Endpoint, LoggedRequest, Origin, api_routes, cdn};
+use super::{Endpoint, LoggedRequest, Origin, api_routes, cdn, history_routes};
 use crate::api::API_KEY_HEADER;
 
 /// Request bodies beyond this are cut (the emulator only takes small JSON bodies).
@@ -96,12 +96,14 @@ async fn serve_connection(stream: TcpStream, router: Router) {
 
 /// What a request asked for, by origin, method and path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Route {
+pub(super) enum Route {
     Submit(String),
     Status(String),
     Result(String),
     Credits,
     Download { id: String, ext: String },
+    HistoryList(String),
+    HistoryRecord(String),
     ApiOther,
     CdnOther,
 }
@@ -117,6 +119,9 @@ impl Route {
     fn api(method: &Method, path: &str) -> Option<Self> {
         if path == crate::api::CREDITS_PATH {
             return (*method == Method::GET).then_some(Self::Credits);
+        }
+        if let Some(rest) = path.strip_prefix(crate::api::history::LIST_PATH) {
+            return history_routes::classify(method, rest);
         }
         let segments: Vec<&str> = path.strip_prefix("/v2/")?.split('/').collect();
         let route = match segments.as_slice() {
@@ -152,6 +157,7 @@ impl Route {
             Self::Result(_) => Endpoint::Result,
             Self::Credits => Endpoint::Credits,
             Self::Download { .. } => Endpoint::Download,
+            Self::HistoryList(_) | Self::HistoryRecord(_) => Endpoint::History,
             Self::ApiOther | Self::CdnOther => Endpoint::Other,
         }
     }
@@ -166,7 +172,10 @@ async fn front(State(ctx): State<Ctx>, req: Request) -> Response {
         .await
         .unwrap_or_default();
     let body = parse_body(&bytes);
-    let route = Route::classify(ctx.origin, &parts.method, parts.uri.path());
+    let mut route = Route::classify(ctx.origin, &parts.method, parts.uri.path());
+    if let Route::HistoryList(query) = &mut route {
+        parts.uri.query().unwrap_or("").clone_into(query);
+    }
     let index = ctx
         .shared
         .log_request(log_entry(&ctx, &route, &parts, body.clone()));
@@ -204,7 +213,13 @@ fn dispatch(
 ) -> Response {
     if matches!(
         route,
-        Route::Submit(_) | Route::Status(_) | Route::Result(_) | Route::Credits | Route::ApiOther
+        Route::Submit(_)
+            | Route::Status(_)
+            | Route::Result(_)
+            | Route::Credits
+            | Route::HistoryList(_)
+            | Route::HistoryRecord(_)
+            | Route::ApiOther
     ) && let Some(refusal) = api_routes::gate(shared, headers)
     {
         return refusal;
@@ -215,6 +230,8 @@ fn dispatch(
         Route::Result(id) => api_routes::result(shared, id),
         Route::Credits => api_routes::credits(shared),
         Route::Download { id, ext } => cdn::download(shared, id, ext),
+        Route::HistoryList(query) => history_routes::list(shared, query),
+        Route::HistoryRecord(id) => history_routes::record(shared, id),
         Route::ApiOther => api_routes::not_found(),
         Route::CdnOther => cdn::not_found(),
     }

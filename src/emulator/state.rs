@@ -238,6 +238,11 @@ impl State {
             .map_or(WINDOW, |t| WINDOW.saturating_sub(now.duration_since(*t))))
     }
 
+    /// Every job ever accepted, expired or not, newest first (the request history).
+    pub fn jobs_newest_first(&self) -> impl Iterator<Item = &Job> {
+        self.jobs.iter().rev()
+    }
+
     /// A view of every job at `now`.
     pub fn job_infos(&self, retention: Duration, now: Instant) -> Vec<JobInfo> {
         self.jobs.iter().map(|j| j.info(retention, now)).collect()

@@ -9,7 +9,10 @@
 //!
 //! This module knows nothing of HTTP, clap or the printer: callers report its warnings.
 
+mod claim;
 mod schema;
+
+pub use claim::{Adopt, Claim, NOT_SUBMITTED, SUBMITTING, Ticket};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
@@ -531,10 +534,11 @@ fn private_file(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests_support {
     use super::*;
 
-    fn rec(id: &str, ms: u64) -> JobRecord {
+    /// A job record for tests.
+    pub(crate) fn rec(id: &str, ms: u64) -> JobRecord {
         JobRecord {
             request_id: id.into(),
             model: "flux-1.1-pro-ultra".into(),
@@ -553,6 +557,12 @@ mod tests {
             cost: None,
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tests_support::rec;
 
     #[test]
     fn save_get_update_and_list_newest_first() {

@@ -12,6 +12,8 @@ mod jpeg;
 mod png;
 mod xmp;
 
+pub use xmp::representable;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 

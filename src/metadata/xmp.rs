@@ -146,6 +146,25 @@ impl Props<'_, '_> {
     }
 }
 
+/// Whether the generation record can carry `s` byte for byte: `Err` names the first
+/// character it cannot (the C0 controls but tab, line feed and carriage return, U+FFFE and
+/// U+FFFF, which XML 1.0 forbids and [`escape`] would replace).
+pub fn representable(s: &str) -> Result<(), String> {
+    match s.chars().find(|&c| escape_char(c) == Some('\u{fffd}')) {
+        None => Ok(()),
+        Some(c) => Err(format!(
+            "it contains the character U+{:04X}, which the image's generation record cannot carry; remove it",
+            u32::from(c)
+        )),
+    }
+}
+
+/// The replacement of a character XML cannot carry, if it is one.
+fn escape_char(c: char) -> Option<char> {
+    (u32::from(c) < 0x20 && !matches!(c, '\t' | '\n' | '\r') || c == '\u{fffe}' || c == '\u{ffff}')
+        .then_some('\u{fffd}')
+}
+
 /// Text escaped for XML element content. `\r` becomes a character reference (a literal one
 /// would be read back as `\n`); the control characters XML 1.0 cannot carry at all become
 /// U+FFFD.
@@ -159,7 +178,7 @@ pub fn escape(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\r' => out.push_str("&#xD;"),
             '\t' | '\n' => out.push(c),
-            c if u32::from(c) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+            c if escape_char(c).is_some() => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }

@@ -6,12 +6,14 @@
 )]
 
 mod batch;
+mod bounded;
 mod completions;
 mod config;
 mod faults;
 mod generate;
 mod hostile;
 mod jobs;
+mod journal;
 mod metadata;
 mod pictures;
 mod pipelines;
@@ -19,5 +21,6 @@ mod polling;
 mod pty;
 mod security;
 mod spend;
+mod spend_batch;
 mod testenv;
 mod usage;

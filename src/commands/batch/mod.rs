@@ -20,7 +20,7 @@ use futures_util::stream::FuturesUnordered;
 use crate::cli::{GenerateArgs, ProvenanceArgs};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::{History, JobRecord};
+use crate::history::{Adopt, History, JobRecord};
 use crate::job_report::JobReport;
 use crate::limiter::Limiter;
 use crate::metadata::GenerationRecord;
@@ -28,14 +28,18 @@ use crate::output;
 use crate::printer::BatchProgress;
 use crate::wait;
 
+use super::intent::{self, Begun};
 use super::job::{self, Destination, WriteOptions};
 use super::{Context, connect_with, cost, generate};
 
+mod budget;
 mod input;
 mod judge;
 mod pace;
 mod plan;
+mod shared;
 
+use budget::{Budget, Spent};
 use judge::State;
 use pace::{Learner, Throttle};
 use plan::Planned;
@@ -54,6 +58,12 @@ enum Outcome {
     Failed {
         id: Option<String>,
         error: Error,
+    },
+    /// Never sent: the batch stopped submitting (`--max-cost`, a 401/403/406), with why and
+    /// the exit code it maps to.
+    NotSubmitted {
+        reason: String,
+        code: u8,
     },
 }
 
@@ -85,6 +95,7 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
         });
     }
     output::ensure_writable(&plan.dir)?;
+    shared::sweep(ctx, &plan.dir);
     let manifest = open_manifest(args.batch.manifest.as_deref())?;
     let started = Instant::now();
     let progress = ctx.printer.batch_progress(total);
@@ -123,20 +134,23 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
     }
     progress.close();
     progress.message(&format!(
-        "generated {}, updated {}, resumed {}, skipped {}, kept {}, failed {} in {:.1}s",
+        "generated {}, updated {}, resumed {}, skipped {}, kept {}, failed {}{} in {:.1}s; {}",
         tally.written,
         tally.updated,
         tally.resumed,
         tally.skipped,
         tally.kept,
         tally.failed,
-        started.elapsed().as_secs_f64()
+        tally.not_submitted_text(),
+        started.elapsed().as_secs_f64(),
+        tally.cost.as_deref().unwrap_or("cost $0.00")
     ));
+    let failed = tally.failed + tally.not_submitted;
     match tally.worst {
         0 => Ok(()),
         code => Err(Error::Batch {
-            failed: tally.failed,
-            total: tally.written + tally.skipped + tally.kept + tally.failed,
+            failed,
+            total: tally.written + tally.skipped + tally.kept + failed,
             code,
         }),
     }
@@ -169,8 +183,13 @@ struct Batch<'a> {
     ctx: &'a Context,
     client: &'a Client,
     limiter: Arc<Limiter>,
+    /// When waiting for another process's claim gives up.
+    deadline: Instant,
+    /// Jobs of the history the plan expects to resume (paid already: outside the budget).
     resumable: HashMap<(String, u64, String, String), JobRecord>,
-    stop: Mutex<Option<String>>,
+    /// Why nothing more is submitted, and the exit code it maps to.
+    stop: Mutex<Option<(String, u8)>>,
+    budget: Budget,
     force: bool,
     provenance: &'a ProvenanceArgs,
     learner: Learner,
@@ -202,18 +221,23 @@ async fn run_jobs(
         ctx,
         client: &conn.client,
         limiter: limiter.clone(),
+        deadline,
         resumable: resumable_jobs(&conn.client.url("")),
         stop: Mutex::new(None),
+        budget: Budget::new(cost::cap(ctx, args)),
         force: args.force,
         provenance: &args.provenance,
         learner: Learner::seed(todo.iter().map(|p| p.job.request.model.as_str())),
     };
     // Jobs resumed from the history are paid for already: only fresh submits count.
-    let fresh = todo
+    let fresh: Vec<_> = todo
         .iter()
         .map(|p| &p.job.request)
-        .filter(|req| !b.resumable.contains_key(&resume_key(req)));
-    cost::refuse_over_cap(cost::cap(ctx, args), &cost::total(fresh))?;
+        .filter(|req| !b.resumable.contains_key(&resume_key(req)))
+        .collect();
+    let estimate = cost::total(fresh.iter().copied());
+    cost::refuse_over_cap(cost::cap(ctx, args), &estimate)?;
+    cost::check_credits(ctx, b.client, &estimate).await?;
     let mut running: FuturesUnordered<_> = todo
         .iter()
         .map(|p| {
@@ -228,6 +252,7 @@ async fn run_jobs(
     while let Some((p, outcome, wall)) = running.next().await {
         report(ctx, progress, manifest, p, &outcome, wall, tally);
     }
+    tally.cost = Some(b.budget.summary());
     Ok(limiter)
 }
 
@@ -267,53 +292,92 @@ fn history_window_ms() -> u64 {
 
 async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcome {
     let _permit = b.limiter.acquire().await;
-    if let Some(reason) = b.stop.lock().ok().and_then(|s| s.clone()) {
-        return Outcome::Failed {
-            id: None,
-            error: Error::Other(format!("not submitted: {reason}")),
-        };
+    if let Some((reason, code)) = b.stop.lock().ok().and_then(|s| s.clone()) {
+        return Outcome::NotSubmitted { reason, code };
     }
     let req = &p.job.request;
-    let resumed = b.resumable.get(&resume_key(req));
-    let line = progress.job_line(&p.job.file_name);
-    let (id, since) = match resumed {
-        Some(rec) => {
-            b.ctx.record_submit(&rec.request_id);
-            (
-                rec.request_id.clone(),
-                Instant::now()
-                    .checked_sub(rec.age())
-                    .unwrap_or_else(Instant::now),
-            )
+    // A job the history shows as submitted is paid for already; a fresh one must fit the
+    // budget first (settled at no cost if it turns out to be adopted after all).
+    let mut ticket = if b.resumable.contains_key(&resume_key(req)) {
+        None
+    } else {
+        match b.budget.admit(&req.model).await {
+            Ok(ticket) => Some(ticket),
+            Err(reason) => return stop(b, reason, 4),
         }
-        None => match job::submit_and_record(b.ctx, b.client, req).await {
-            Ok(sub) => {
+    };
+    let line = progress.job_line(&p.job.file_name);
+    // Write-ahead: claimed in the journal before the submit; a job this machine submitted
+    // within the hour (an earlier run, or another process right now) is fetched, not paid.
+    let (id, since, resumed) =
+        match intent::begin(b.ctx, b.client, req, Adopt::Recent, b.deadline).await {
+            Ok(Begun::New(sub)) => {
                 b.limiter.accepted();
-                (sub.request_id, Instant::now())
+                (sub.request_id, Instant::now(), false)
+            }
+            Ok(Begun::Adopted(rec)) => {
+                if let Some(t) = ticket.take() {
+                    b.budget.settle(t, Spent::Known(0.0), false);
+                }
+                let since = Instant::now()
+                    .checked_sub(rec.age())
+                    .unwrap_or_else(Instant::now);
+                (rec.request_id, since, true)
             }
             Err(error) => {
-                if matches!(error.exit_code(), 3 | 4)
+                let code = error.exit_code();
+                if matches!(code, 3 | 4)
                     && let Ok(mut stop) = b.stop.lock()
                 {
-                    stop.get_or_insert_with(|| error.one_line());
+                    stop.get_or_insert_with(|| (error.one_line(), code));
+                }
+                // A submit whose outcome is unknown may have been billed.
+                let spent = if code == 8 {
+                    Spent::Unknown
+                } else {
+                    Spent::Known(0.0)
+                };
+                if let Some(t) = ticket {
+                    b.budget.settle(t, spent, false);
                 }
                 return Outcome::Failed { id: None, error };
             }
-        },
-    };
+        };
     let result = finish(b, p, &id, since, &line).await;
     drop(line);
     b.ctx.record_done(&id);
+    if let Some(t) = ticket {
+        let (spent, completed) = spent_by(&result);
+        b.budget.settle(t, spent, completed);
+    }
     match result {
         Ok(delivered) => Outcome::Written {
             id,
             delivered,
-            resumed: resumed.is_some(),
+            resumed,
         },
         Err(error) => Outcome::Failed {
             id: Some(id.clone()),
             error: error.for_job(&id),
         },
+    }
+}
+
+/// Stops all further submits for `reason` (exit `code`); this job is not submitted.
+fn stop(b: &Batch<'_>, reason: String, code: u8) -> Outcome {
+    if let Ok(mut stop) = b.stop.lock() {
+        stop.get_or_insert_with(|| (reason.clone(), code));
+    }
+    Outcome::NotSubmitted { reason, code }
+}
+
+/// What a submitted job cost, as far as this run knows, and whether it completed: a FAILED
+/// job costs what the API says, 0 when it says nothing (cli.md, "Spend").
+fn spent_by(result: &Result<job::Delivered>) -> (Spent, bool) {
+    match result {
+        Ok(d) => (d.metrics.cost.map_or(Spent::Unknown, Spent::Known), true),
+        Err(e) if e.exit_code() == 5 => (Spent::Known(0.0), false),
+        Err(_) => (Spent::Unknown, false),
     }
 }
 
@@ -337,7 +401,7 @@ async fn finish(
     let record = GenerationRecord::from_body(id, Some(&req.model), &req.body());
     // An out-of-date file is replaced only now, after the new image was verified.
     let opts = WriteOptions::new(b.force || p.state.replaces(), b.provenance, record);
-    let delivered = job::deliver(
+    let delivered = match job::deliver(
         b.ctx,
         b.client,
         id,
@@ -346,7 +410,13 @@ async fn finish(
         &dest,
         &opts,
     )
-    .await?;
+    .await
+    {
+        Ok(delivered) => delivered,
+        // Two processes running one job (one adopted it): the first to write wins, and the
+        // other finds this very job's image in place.
+        Err(e) => shared::written_by_job(&p.path, id, finished.status.metrics.as_ref()).ok_or(e)?,
+    };
     b.learner.learn(
         model,
         finished.finished_after.map(|d| d.as_secs_f64()),
@@ -364,7 +434,27 @@ struct Tally {
     resumed: usize,
     skipped: usize,
     failed: usize,
+    not_submitted: usize,
     worst: u8,
+    /// What the batch spent, for the summary (`None`: nothing was submitted).
+    cost: Option<String>,
+}
+
+impl Tally {
+    /// Keeps the most severe exit code.
+    fn note(&mut self, code: u8) {
+        if Error::severity(code) > Error::severity(self.worst) {
+            self.worst = code;
+        }
+    }
+
+    /// `, not submitted 3` when jobs were not submitted.
+    fn not_submitted_text(&self) -> String {
+        match self.not_submitted {
+            0 => String::new(),
+            n => format!(", not submitted {n}"),
+        }
+    }
 }
 
 /// Records a finished job: the tally, a progress line, a manifest line, a `--json` line.
@@ -425,12 +515,19 @@ fn report(
                 ),
             )
         }
+        Outcome::NotSubmitted { reason, code } => {
+            tally.not_submitted += 1;
+            tally.note(*code);
+            let mut r = JobReport::new(None, "NOT_SUBMITTED");
+            r.error = Some(reason.clone());
+            (
+                r,
+                format!("not submitted {path} (line {}): {reason}", p.job.line),
+            )
+        }
         Outcome::Failed { id, error } => {
             tally.failed += 1;
-            let code = error.exit_code();
-            if Error::severity(code) > Error::severity(tally.worst) {
-                tally.worst = code;
-            }
+            tally.note(error.exit_code());
             let text = error.render().replace('\n', "; ");
             (
                 JobReport::new(id.as_deref(), "FAILED").failure(error),
@@ -444,7 +541,11 @@ fn report(
     line.wall_time = Some((wall.as_secs_f64() * 1000.0).round() / 1000.0);
     line.line = Some(p.job.line);
     let line = serde_json::to_string(&line).unwrap_or_default();
-    progress.job_done(&message, matches!(outcome, Outcome::Failed { .. }));
+    let bad = matches!(
+        outcome,
+        Outcome::Failed { .. } | Outcome::NotSubmitted { .. }
+    );
+    progress.job_done(&message, bad);
     if let Some(m) = manifest
         && let Ok(mut f) = m.lock()
         && let Err(e) = writeln!(f, "{line}").and_then(|()| f.flush())

@@ -106,6 +106,13 @@ impl Plan {
         for (number, line) in self.source.lines()? {
             let parsed =
                 line.and_then(|l| batch::parse_line(&l, number, self.jsonl, &self.defaults));
+            // A prompt the generation record cannot carry byte for byte is refused up front.
+            let parsed = parsed.and_then(|jobs| match jobs.first() {
+                Some(j) => crate::metadata::representable(&j.request.prompt)
+                    .map(|()| jobs)
+                    .map_err(|why| format!("prompt: {why}")),
+                None => Ok(jobs),
+            });
             let parsed = match parsed {
                 Ok(p) => p,
                 Err(e) => {

@@ -7,6 +7,7 @@
 mod account;
 mod errors;
 mod faults;
+mod history;
 mod jobs;
 
 use std::time::Duration;

@@ -1,0 +1,221 @@
+//! Wire types of Segmind's request history (spec: "Account, storage and history endpoints"):
+//! one past request of any age, and the paged list filtered by date and model. Shared by the
+//! client and the emulator; serde only.
+//!
+//! Only the fields the spec names are read, each optional: a missing field is unknown, never
+//! an error, and numbers or JSON may arrive as strings.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Path of one request's history record.
+pub fn record_path(request_id: &str) -> String {
+    format!("/inference-request/request-history/{request_id}")
+}
+
+/// Path of the paged list (the query is added by the caller).
+pub const LIST_PATH: &str = "/inference-request/request-history";
+
+/// The longest date window the list accepts, in days.
+pub const MAX_WINDOW_DAYS: u64 = 31;
+
+/// The request-history origin of the real service (with `--base-url`, the base URL).
+pub const HISTORY_ORIGIN: &str = "https://api.spotprod.segmind.com";
+
+/// One past request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HistoryRecord {
+    /// Its id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The model slug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_name: Option<String>,
+    /// `COMPLETED`, `FAILED` or `PENDING`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_status: Option<String>,
+    /// What it cost, USD (a number, or a number in a string).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credits_deduction: Option<Value>,
+    /// The inputs as sent (an object, or one JSON-encoded in a string).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_body: Option<Value>,
+    /// The output: any of the shapes [`super::extract_image`] reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation_url: Option<Value>,
+    /// Server time, milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<Value>,
+    /// When it was submitted, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When it last changed, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// The error of a failed request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<Value>,
+}
+
+impl HistoryRecord {
+    /// The inputs as a JSON object, whether sent as one or as a string holding one.
+    pub fn body(&self) -> Option<Value> {
+        match self.request_body.as_ref()? {
+            Value::String(s) => serde_json::from_str(s).ok(),
+            other => Some(other.clone()),
+        }
+    }
+
+    /// The cost in USD, if the record says.
+    pub fn cost(&self) -> Option<f64> {
+        match self.credits_deduction.as_ref()? {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// The state, upper case (`PENDING` when the record does not say).
+    pub fn status(&self) -> String {
+        self.model_status
+            .as_deref()
+            .unwrap_or("PENDING")
+            .trim()
+            .to_ascii_uppercase()
+    }
+
+    /// Whether `body` (what segflux sent) matches the record's inputs: every key segflux
+    /// sent has the same value there (a number may come back as a string, and the other
+    /// way round); keys the server added are ignored.
+    pub fn matches(&self, body: &Value) -> bool {
+        let (Some(Value::Object(theirs)), Value::Object(ours)) = (self.body(), body) else {
+            return false;
+        };
+        ours.iter()
+            .all(|(k, v)| theirs.get(k).is_some_and(|t| loosely_equal(v, t)))
+    }
+}
+
+fn loosely_equal(a: &Value, b: &Value) -> bool {
+    a == b || super::value_text(a) == super::value_text(b)
+}
+
+/// One page of the list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    /// The records, newest first.
+    #[serde(default)]
+    pub data: Vec<HistoryRecord>,
+    /// This page's number (1-based), when the server says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u64>,
+    /// Records per page, when the server says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<u64>,
+    /// Records in the whole list, when the server says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+}
+
+/// Unix milliseconds as RFC 3339 UTC with milliseconds, `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+pub fn rfc3339_ms(unix_ms: u64) -> String {
+    let secs = unix_ms / 1000;
+    let (y, m, d) = civil(secs / 86_400);
+    let t = secs % 86_400;
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t / 3600,
+        t / 60 % 60,
+        t % 60,
+        unix_ms % 1000
+    )
+}
+
+/// The UTC day of Unix milliseconds, `YYYY-MM-DD` (the list's date filter).
+pub fn utc_date(unix_ms: u64) -> String {
+    let (y, m, d) = civil(unix_ms / 1000 / 86_400);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Parses the RFC 3339 times [`rfc3339_ms`] writes (and any offset-free `Z` time with or
+/// without fractions) back to Unix milliseconds.
+pub fn parse_rfc3339_ms(text: &str) -> Option<u64> {
+    let text = text.trim().strip_suffix('Z')?;
+    let (date, time) = text.split_once(['T', ' '])?;
+    let mut ymd = date.splitn(3, '-').map(|p| p.parse::<u64>().ok());
+    let (year, month, day) = (ymd.next()??, ymd.next()??, ymd.next()??);
+    let (hms, frac) = time.split_once('.').unwrap_or((time, "0"));
+    let mut parts = hms.splitn(3, ':').map(|p| p.parse::<u64>().ok());
+    let (hours, minutes, seconds) = (parts.next()??, parts.next()??, parts.next()??);
+    let millis: u64 = format!("{frac:0<3}").get(..3)?.parse().ok()?;
+    let days = days_from_civil(year, month, day)?;
+    Some((days * 86_400 + hours * 3600 + minutes * 60 + seconds) * 1000 + millis)
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (Hinnant's algorithm).
+fn civil(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + u64::from(month <= 2), month, day)
+}
+
+/// The inverse of [`civil`], for years from 1970.
+fn days_from_civil(y: u64, m: u64, d: u64) -> Option<u64> {
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || y < 1970 {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y / 400;
+    let yoe = y % 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    (era * 146_097 + doe).checked_sub(719_468)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn times_and_dates_round_trip() {
+        assert_eq!(rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
+        let t = 1_780_000_123_456;
+        let s = rfc3339_ms(t);
+        assert_eq!(s, "2026-05-28T20:28:43.456Z");
+        assert_eq!(parse_rfc3339_ms(&s), Some(t));
+        assert_eq!(parse_rfc3339_ms("2026-05-28T20:28:43Z"), Some(t - 456));
+        assert_eq!(utc_date(t), "2026-05-28");
+        assert_eq!(
+            parse_rfc3339_ms("2024-02-29T00:00:00Z").map(utc_date),
+            Some("2024-02-29".into())
+        );
+        assert_eq!(parse_rfc3339_ms("not a time"), None);
+    }
+
+    #[test]
+    fn a_record_matches_what_was_sent_loosely_and_reads_liberally() {
+        let sent = json!({"prompt": "a fox", "seed": 5, "raw": false});
+        let rec: HistoryRecord = serde_json::from_value(json!({
+            "request_id": "r1", "model_status": "completed", "credits_deduction": "0.06",
+            "request_body": "{\"prompt\":\"a fox\",\"seed\":\"5\",\"raw\":false,\"steps\":3}",
+            "something_new": [1, 2]
+        }))
+        .unwrap();
+        assert!(rec.matches(&sent));
+        assert_eq!(rec.cost(), Some(0.06));
+        assert_eq!(rec.status(), "COMPLETED");
+        assert!(!rec.matches(&json!({"prompt": "a fox", "seed": 6})));
+        assert!(!HistoryRecord::default().matches(&sent));
+        assert_eq!(HistoryRecord::default().status(), "PENDING");
+        let page: HistoryPage = serde_json::from_value(json!({"data": [], "extra": 1})).unwrap();
+        assert!(page.data.is_empty());
+    }
+}

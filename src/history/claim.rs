@@ -1,0 +1,400 @@
+//! Write-ahead claims: the journal records a job's intent *before* its submit is sent, and
+//! which live process owns it, so no two processes (nor a re-run after a crash) pay for one
+//! job twice.
+//!
+//! A process's identity is an *owner lock*: a file `owners/{token}.lock` in the data
+//! directory on which the process holds an exclusive lock (`File::try_lock`, i.e. `flock` /
+//! `LockFileEx`) for as long as it lives. The kernel drops the lock when the process dies,
+//! however it dies (SIGKILL, a power cut, a runner torn down), so "claimed by a live process"
+//! is exactly "its owner file is still locked". Nothing depends on pids (reused) or clocks
+//! (skewed), and no lease needs refreshing.
+//!
+//! Rows claimed and never answered (state `SUBMITTING`, no request id) whose owner is gone
+//! are *uncertain*: the server may have accepted them. Whoever claims one next takes it over
+//! and must reconcile it with the request history before submitting again.
+
+use std::fs::{File, TryLockError};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use rusqlite::{TransactionBehavior, params};
+
+use super::{COLUMNS, History, JobRecord, from_row, ms_to_sql, now_ms, seed_to_sql};
+
+/// The state of a row whose submit is being sent.
+pub const SUBMITTING: &str = "SUBMITTING";
+
+/// The state of an uncertain row the request history showed was never accepted.
+pub const NOT_SUBMITTED: &str = "NOT_SUBMITTED";
+
+/// This process's owner lock: its token and the locked file (held until exit).
+static OWNER: OnceLock<Result<(String, File), String>> = OnceLock::new();
+
+/// A row this process holds the claim of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ticket(i64);
+
+/// Which existing jobs a claim may adopt instead of submitting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Adopt {
+    /// None: always a new submit (`segflux submit`).
+    Never,
+    /// Jobs not finished yet, or whose submit is still being sent (`generate`).
+    Unfinished,
+    /// Any job of the last hour that did not fail (a batch: a re-run fetches, never pays).
+    Recent,
+}
+
+/// What [`History::claim`] decided.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Claim {
+    /// This process owns a new intent: send the submit, then [`History::accepted`].
+    Mine(Ticket),
+    /// The job was submitted already (by this machine, this or another process): fetch it.
+    Submitted(JobRecord),
+    /// Another live process is sending this job's submit: ask again shortly.
+    Busy,
+    /// An earlier process died while sending this job's submit; this process now owns the
+    /// row and must reconcile it with the request history before paying again.
+    Uncertain(Ticket, JobRecord),
+}
+
+impl History {
+    /// Claims the job `intent` describes (its request id empty), in one transaction: adopts
+    /// a matching job per `adopt`, or records the intent as `SUBMITTING`, owned by this
+    /// process. Jobs match on model, request hash, seed, format and API.
+    pub fn claim(&self, intent: &JobRecord, adopt: Adopt) -> Result<Claim, String> {
+        let me = owner_token(&self.dir)?;
+        let fail = |e: rusqlite::Error| format!("cannot record the job in the journal: {e}");
+        let mut db = self.db();
+        let tx = db
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        let candidates = if adopt == Adopt::Never {
+            Vec::new()
+        } else {
+            let since = now_ms().saturating_sub(retention_ms());
+            let sql = format!(
+                "SELECT {COLUMNS} FROM jobs WHERE prompt_hash = ?1 AND seed = ?2 AND model = ?3
+                   AND format = ?4 AND (api IS ?5 OR api IS NULL) AND submitted_ms >= ?6
+                   AND state NOT IN ('FAILED', '{NOT_SUBMITTED}')
+                 ORDER BY submitted_ms DESC, id DESC"
+            );
+            let mut stmt = tx.prepare_cached(&sql).map_err(fail)?;
+            let rows = stmt
+                .query_map(
+                    params![
+                        intent.prompt_hash,
+                        seed_to_sql(intent.seed),
+                        intent.model,
+                        intent.format,
+                        intent.api,
+                        ms_to_sql(since)
+                    ],
+                    |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, Option<String>>(16)?,
+                            from_row(r)?,
+                        ))
+                    },
+                )
+                .map_err(fail)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(fail)?
+        };
+        let decision = decide(&self.dir, &me, adopt, candidates);
+        let claim = match decision {
+            Some(Decision::Adopt(rec)) => Claim::Submitted(rec),
+            Some(Decision::Wait) => Claim::Busy,
+            Some(Decision::TakeOver(row, rec)) => {
+                tx.execute("UPDATE jobs SET owner = ?2 WHERE id = ?1", params![row, me])
+                    .map_err(fail)?;
+                Claim::Uncertain(Ticket(row), rec)
+            }
+            None => {
+                let row = insert_intent(&tx, intent, &me).map_err(fail)?;
+                Claim::Mine(Ticket(row))
+            }
+        };
+        tx.commit().map_err(fail)?;
+        Ok(claim)
+    }
+
+    /// This process's owner token (taking its lock on first use).
+    pub fn owner(&self) -> Result<String, String> {
+        owner_token(&self.dir)
+    }
+
+    /// Whether the process that owns `token` is alive (this one included).
+    pub fn owner_alive(&self, token: &str) -> bool {
+        owner_token(&self.dir).is_ok_and(|me| me == token) || alive(&self.dir, token)
+    }
+
+    /// The submit of `ticket` was answered with `request_id`: written at once.
+    pub fn accepted(&self, ticket: Ticket, request_id: &str) -> Result<(), String> {
+        self.db()
+            .execute(
+                "UPDATE jobs SET request_id = ?2, state = 'QUEUED', updated_ms = ?3
+                 WHERE id = ?1",
+                params![ticket.0, request_id, ms_to_sql(now_ms())],
+            )
+            .map(drop)
+            .map_err(|e| format!("cannot record {request_id} in the journal: {e}"))
+    }
+
+    /// The submit of `ticket` was certainly not accepted: the intent is dropped.
+    pub fn abandon(&self, ticket: Ticket) {
+        let _ = self.db().execute(
+            "DELETE FROM jobs WHERE id = ?1 AND request_id IS NULL",
+            [ticket.0],
+        );
+    }
+
+    /// The request history showed the uncertain `ticket` was never accepted: it stays in the
+    /// journal as `NOT_SUBMITTED` (`status` shows it; the next run submits it afresh).
+    pub fn not_submitted(&self, ticket: Ticket) {
+        let _ = self.db().execute(
+            "UPDATE jobs SET state = ?2, updated_ms = ?3 WHERE id = ?1 AND request_id IS NULL",
+            params![ticket.0, NOT_SUBMITTED, ms_to_sql(now_ms())],
+        );
+    }
+
+    /// Takes over every uncertain row (unanswered submit, owner gone) of the API `api`, for
+    /// `status --reconcile`.
+    pub fn take_uncertain(&self, api: &str) -> Result<Vec<(Ticket, JobRecord)>, String> {
+        let me = owner_token(&self.dir)?;
+        let fail = |e: rusqlite::Error| format!("cannot read the job journal: {e}");
+        let mut db = self.db();
+        let tx = db
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        let sql = format!(
+            "SELECT {COLUMNS} FROM jobs WHERE state = '{SUBMITTING}' AND request_id IS NULL
+               AND (api IS ?1 OR api IS NULL) ORDER BY submitted_ms"
+        );
+        let rows: Vec<(i64, Option<String>, JobRecord)> = {
+            let mut stmt = tx.prepare_cached(&sql).map_err(fail)?;
+            let rows = stmt
+                .query_map([api], |r| Ok((r.get(0)?, r.get(16)?, from_row(r)?)))
+                .map_err(fail)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(fail)?
+        };
+        let mut taken = Vec::new();
+        for (row, owner, rec) in rows {
+            if owner
+                .as_deref()
+                .is_some_and(|o| o == me || alive(&self.dir, o))
+            {
+                continue;
+            }
+            tx.execute("UPDATE jobs SET owner = ?2 WHERE id = ?1", params![row, me])
+                .map_err(fail)?;
+            taken.push((Ticket(row), rec));
+        }
+        tx.commit().map_err(fail)?;
+        Ok(taken)
+    }
+
+    /// How many rows are uncertain (unanswered submit, owner gone), of any API.
+    pub fn uncertain_count(&self) -> usize {
+        let sql =
+            format!("SELECT owner FROM jobs WHERE state = '{SUBMITTING}' AND request_id IS NULL");
+        let db = self.db();
+        let owners: Vec<Option<String>> = db
+            .prepare(&sql)
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .unwrap_or_default();
+        drop(db);
+        let me = owner_token(&self.dir).unwrap_or_default();
+        owners
+            .iter()
+            .filter(|o| o.as_deref().is_none_or(|o| o != me && !alive(&self.dir, o)))
+            .count()
+    }
+}
+
+/// What to do with the matching rows.
+enum Decision {
+    Adopt(JobRecord),
+    Wait,
+    TakeOver(i64, JobRecord),
+}
+
+/// Prefers a submitted job, then waiting for a live claim, then taking over a dead one.
+fn decide(
+    dir: &Path,
+    me: &str,
+    adopt: Adopt,
+    rows: Vec<(i64, Option<String>, JobRecord)>,
+) -> Option<Decision> {
+    let mut wait = false;
+    let mut dead = None;
+    for (row, owner, rec) in rows {
+        if rec.has_id() {
+            let finished = matches!(rec.state.as_str(), "COMPLETED" | "EXPIRED");
+            if adopt == Adopt::Recent || !finished {
+                return Some(Decision::Adopt(rec));
+            }
+        } else if owner.as_deref().is_some_and(|o| o == me || alive(dir, o)) {
+            wait = true;
+        } else if dead.is_none() {
+            dead = Some(Decision::TakeOver(row, rec));
+        }
+    }
+    if wait { Some(Decision::Wait) } else { dead }
+}
+
+fn insert_intent(
+    tx: &rusqlite::Transaction<'_>,
+    rec: &JobRecord,
+    me: &str,
+) -> rusqlite::Result<i64> {
+    let now = ms_to_sql(now_ms());
+    tx.execute(
+        "INSERT INTO jobs (api, model, params, prompt, seed, prompt_hash, format, state,
+            submitted_ms, updated_ms, owner)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+        params![
+            rec.api,
+            rec.model,
+            rec.params.to_string(),
+            rec.prompt(),
+            seed_to_sql(rec.seed),
+            rec.prompt_hash,
+            rec.format,
+            SUBMITTING,
+            now,
+            me,
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn retention_ms() -> u64 {
+    u64::try_from(super::RETENTION.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn owners_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("owners")
+}
+
+/// This process's owner token, taking its lock on first use.
+fn owner_token(data_dir: &Path) -> Result<String, String> {
+    let owner = OWNER.get_or_init(|| {
+        let dir = owners_dir(data_dir);
+        super::private_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let token = format!("{}-{:x}", std::process::id(), now_ms());
+        let path = dir.join(format!("{token}.lock"));
+        let file =
+            File::create(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        file.try_lock()
+            .map_err(|e| format!("cannot lock {}: {e}", path.display()))?;
+        Ok((token, file))
+    });
+    owner.as_ref().map(|(t, _)| t.clone()).map_err(Clone::clone)
+}
+
+/// Whether the process owning `token` still lives: its owner file is locked. A dead owner's
+/// file is removed on the way.
+fn alive(data_dir: &Path, token: &str) -> bool {
+    let path = owners_dir(data_dir).join(format!("{token}.lock"));
+    let Ok(file) = File::open(&path) else {
+        return false;
+    };
+    match file.try_lock() {
+        // Held; or locking is not supported here: assume alive, so nothing is paid twice.
+        Err(TryLockError::WouldBlock | TryLockError::Error(_)) => true,
+        Ok(()) => {
+            let _ = std::fs::remove_file(&path);
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::tests_support::rec;
+
+    #[test]
+    fn a_claim_is_recorded_before_the_submit_and_adopted_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = History::open_in(dir.path()).unwrap();
+        let intent = rec("", now_ms());
+        let Claim::Mine(t) = h.claim(&intent, Adopt::Recent).unwrap() else {
+            panic!("a fresh job is ours")
+        };
+        // The same process asking again (another task of a batch) is told to wait.
+        assert_eq!(h.claim(&intent, Adopt::Recent).unwrap(), Claim::Busy);
+        let listed = h.list().0;
+        assert_eq!(listed.len(), 1);
+        assert_eq!(
+            (listed[0].state.as_str(), listed[0].has_id()),
+            (SUBMITTING, false)
+        );
+        h.accepted(t, "req-1").unwrap();
+        match h.claim(&intent, Adopt::Recent).unwrap() {
+            Claim::Submitted(r) => assert_eq!(r.request_id, "req-1"),
+            other => panic!("{other:?}"),
+        }
+        h.update("req-1", |r| r.state = "COMPLETED".into()).unwrap();
+        assert!(matches!(
+            h.claim(&intent, Adopt::Recent).unwrap(),
+            Claim::Submitted(_)
+        ));
+        assert!(matches!(
+            h.claim(&intent, Adopt::Unfinished).unwrap(),
+            Claim::Mine(_)
+        ));
+        assert!(matches!(
+            h.claim(&intent, Adopt::Never).unwrap(),
+            Claim::Mine(_)
+        ));
+    }
+
+    #[test]
+    fn a_dead_owners_claim_is_uncertain_and_taken_over_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = History::open_in(dir.path()).unwrap();
+        let intent = rec("", now_ms());
+        let Claim::Mine(t) = h.claim(&intent, Adopt::Recent).unwrap() else {
+            panic!()
+        };
+        // Pretend another process claimed it and died: an owner whose file is not locked.
+        std::fs::create_dir_all(owners_dir(dir.path())).unwrap();
+        std::fs::write(owners_dir(dir.path()).join("999-dead.lock"), b"").unwrap();
+        h.db()
+            .execute("UPDATE jobs SET owner = '999-dead' WHERE id = ?1", [t.0])
+            .unwrap();
+        assert_eq!(h.uncertain_count(), 1);
+        match h.claim(&intent, Adopt::Recent).unwrap() {
+            Claim::Uncertain(t2, r) => {
+                assert_eq!(t2, t);
+                assert!(!r.has_id());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!owners_dir(dir.path()).join("999-dead.lock").exists());
+        // Now it is this process's: no one else takes it over.
+        assert_eq!(h.claim(&intent, Adopt::Recent).unwrap(), Claim::Busy);
+        assert_eq!(h.uncertain_count(), 0);
+        h.not_submitted(t);
+        assert!(matches!(
+            h.claim(&intent, Adopt::Recent).unwrap(),
+            Claim::Mine(_)
+        ));
+    }
+
+    #[test]
+    fn a_live_owner_is_seen_through_its_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let owners = owners_dir(dir.path());
+        std::fs::create_dir_all(&owners).unwrap();
+        let held = File::create(owners.join("1-live.lock")).unwrap();
+        held.lock().unwrap();
+        assert!(alive(dir.path(), "1-live"));
+        assert!(!alive(dir.path(), "2-never-existed"));
+        held.unlock().unwrap();
+        assert!(!alive(dir.path(), "1-live"));
+    }
+}

@@ -1,0 +1,272 @@
+//! The journal's promises, through the binary against the emulator: write-ahead claims,
+//! reconciling uncertain submits with the request history, and runs that are killed,
+//! cancelled, repeated or run twice at once — each prompt paid once, every image written.
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use segflux::emulator::{EmulatorConfig, Endpoint, FaultKind};
+
+use crate::testenv::{Run, TestEnv};
+
+/// An emulator whose jobs take long enough for a run to be stopped mid-batch.
+fn slow_env() -> TestEnv {
+    TestEnv::with(EmulatorConfig {
+        queued: Duration::from_millis(50),
+        processing: Duration::from_millis(400),
+        image_long_side: 64,
+        ..EmulatorConfig::default()
+    })
+}
+
+fn prompts(env: &TestEnv, n: usize) -> Vec<String> {
+    let list: Vec<String> = (0..n).map(|i| format!("lighthouse number {i}")).collect();
+    std::fs::write(env.work().join("p.txt"), list.join("\n") + "\n").expect("write input");
+    list
+}
+
+/// Jobs the emulator accepted (each one billed), by prompt.
+fn paid(env: &TestEnv) -> BTreeMap<String, usize> {
+    let mut by_prompt = BTreeMap::new();
+    for job in env.emu.jobs() {
+        let prompt = job.params["prompt"].as_str().unwrap_or("").to_owned();
+        *by_prompt.entry(prompt).or_default() += 1;
+    }
+    by_prompt
+}
+
+/// Each prompt paid exactly once, and its image written (and nothing else in `out/`).
+#[track_caller]
+fn paid_once_and_written(env: &TestEnv, list: &[String]) {
+    let paid = paid(env);
+    for p in list {
+        assert_eq!(
+            paid.get(p),
+            Some(&1),
+            "{p} paid {:?} times: {paid:?}",
+            paid.get(p)
+        );
+    }
+    assert_eq!(paid.len(), list.len(), "{paid:?}");
+    let files = TestEnv::files(&env.work().join("out"));
+    assert_eq!(files.len(), list.len(), "{files:?}");
+    assert!(files.iter().all(|f| f.ends_with(".jpg")), "{files:?}");
+}
+
+fn spawn(env: &TestEnv, args: &[&str]) -> Child {
+    env.cmd()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn segflux")
+}
+
+/// Waits (at most 20 s) until `ready` holds.
+#[track_caller]
+fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ready() {
+        assert!(start.elapsed() < Duration::from_secs(20), "never: {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn signal(child: &Child, sig: &str) {
+    let sent = Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+}
+
+/// Waits for the child; its exit code (`None` when killed by a signal) and output.
+fn finish(mut child: Child) -> (Option<i32>, Run) {
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    child
+        .stdout
+        .take()
+        .map(|mut s| s.read_to_string(&mut stdout));
+    child
+        .stderr
+        .take()
+        .map(|mut s| s.read_to_string(&mut stderr));
+    let status = child.wait().expect("wait");
+    let run = Run {
+        code: status.code().unwrap_or(-1),
+        stdout,
+        stderr,
+    };
+    run.assert_no_key();
+    (status.code(), run)
+}
+
+const BATCH: [&str; 7] = [
+    "generate",
+    "--from",
+    "p.txt",
+    "-o",
+    "out/",
+    "--concurrency",
+    "4",
+];
+
+#[test]
+fn sigkill_mid_batch_then_the_same_command_pays_each_prompt_once() {
+    let env = slow_env();
+    let list = prompts(&env, 16);
+    // The first submit is accepted but its answer never arrives: killed then, the journal
+    // holds an uncertain intent that only the request history can settle.
+    env.inject(Endpoint::Submit, 1, FaultKind::StallBody);
+    let child = spawn(&env, &BATCH);
+    wait_until("a third submitted", || env.emu.jobs().len() >= 6);
+    signal(&child, "-KILL");
+    let (code, _) = finish(child);
+    assert_eq!(code, None, "killed");
+    assert!(
+        env.emu.jobs().len() < 16,
+        "the kill came too late to test anything"
+    );
+    let rerun = env.run(&BATCH);
+    rerun.expect_code(0);
+    assert!(
+        rerun.stderr.contains("request history"),
+        "the stalled submit was reconciled: {}",
+        rerun.stderr
+    );
+    paid_once_and_written(&env, &list);
+}
+
+#[test]
+fn two_identical_batches_at_once_into_one_dir_pay_once_and_both_succeed() {
+    let env = slow_env();
+    let list = prompts(&env, 12);
+    let first = spawn(&env, &BATCH);
+    let second = spawn(&env, &BATCH);
+    let (a, run_a) = finish(first);
+    let (b, run_b) = finish(second);
+    assert_eq!((a, b), (Some(0), Some(0)), "{run_a:#?}\n{run_b:#?}");
+    paid_once_and_written(&env, &list);
+    let files = TestEnv::files(&env.work().join("out"));
+    assert!(files.iter().all(|f| !f.ends_with(".part")), "{files:?}");
+}
+
+#[test]
+fn a_submit_lost_after_it_was_accepted_is_adopted_by_the_next_run() {
+    let env = TestEnv::new();
+    env.inject(Endpoint::Submit, 1, FaultKind::DropAfterProcessing);
+    let args = ["generate", "a heron at dawn", "--seed", "9", "-o", "out/"];
+    let first = env.run(&args);
+    first.expect_code(8);
+    assert_eq!(
+        env.emu.jobs().len(),
+        1,
+        "the server accepted (and billed) it"
+    );
+    let second = env.run(&args);
+    second.expect_code(0);
+    let id = &env.emu.jobs()[0].request_id;
+    assert!(
+        second.stderr.contains(&format!("accepted as {id}")),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(env.emu.jobs().len(), 1, "not paid twice");
+    assert_eq!(TestEnv::files(&env.work().join("out")).len(), 1);
+}
+
+#[test]
+fn a_submit_the_history_positively_lacks_is_sent_again() {
+    let env = TestEnv::new();
+    env.inject(Endpoint::Submit, 1, FaultKind::DropBeforeProcessing);
+    let args = ["generate", "a heron at dusk", "--seed", "9", "-o", "out/"];
+    env.run(&args).expect_code(8);
+    assert_eq!(env.emu.jobs().len(), 0, "the server never took it");
+    let second = env.run(&args);
+    second.expect_code(0);
+    assert!(
+        second.stderr.contains("never accepted"),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(env.emu.jobs().len(), 1);
+    assert_eq!(TestEnv::files(&env.work().join("out")).len(), 1);
+}
+
+#[test]
+fn an_unreadable_history_leaves_the_job_uncertain_until_status_reconcile() {
+    let env = TestEnv::new();
+    env.inject(Endpoint::Submit, 1, FaultKind::DropAfterProcessing);
+    let args = ["generate", "a quiet harbour", "--seed", "4", "-o", "out/"];
+    env.run(&args).expect_code(8);
+    let listed = env.run(&["status"]);
+    assert!(
+        listed.stderr.contains("1 job(s) uncertain"),
+        "{}",
+        listed.stderr
+    );
+    assert!(listed.stdout.contains("SUBMITTING"), "{}", listed.stdout);
+    let unreadable = FaultKind::Http {
+        status: 500,
+        body: r#"{"error":"history down"}"#.into(),
+        retry_after: None,
+    };
+    env.inject(Endpoint::History, 1000, unreadable);
+    let blind = env.run(&args);
+    blind.expect_code(8);
+    assert!(
+        blind.stderr.contains("segflux status --reconcile"),
+        "{}",
+        blind.stderr
+    );
+    let still = env.run(&["status", "--reconcile"]);
+    still.expect_code(8);
+    assert!(still.stdout.contains("UNCERTAIN"), "{}", still.stdout);
+    assert_eq!(env.emu.count(Endpoint::Submit), 1, "nothing was sent again");
+    env.emu.clear_faults();
+    let reconciled = env.run(&["status", "--reconcile", "--json"]);
+    reconciled.expect_code(0);
+    let line: serde_json::Value = serde_json::from_str(reconciled.last_line()).expect("json");
+    let id = env.emu.jobs()[0].request_id.clone();
+    assert_eq!(line["status"], "ADOPTED");
+    assert_eq!(line["request_id"], id.as_str());
+    assert!(!env.run(&["status"]).stderr.contains("uncertain"));
+    env.run(&args).expect_code(0);
+    assert_eq!(env.emu.jobs().len(), 1, "paid once");
+}
+
+#[test]
+fn status_filters_the_journal_by_state_model_age_and_prompt_text() {
+    let env = TestEnv::new();
+    let heron = env
+        .run(&["submit", "A grey Heron"])
+        .stdout
+        .trim()
+        .to_owned();
+    let fox = env.run(&["submit", "a red fox"]).stdout.trim().to_owned();
+    env.run(&["fetch", &fox, "--wait", "-o", "fox.jpg"])
+        .expect_code(0);
+    let ids = |args: &[&str]| -> Vec<String> {
+        let run = env.run(&[&["status", "--json"], args].concat());
+        run.expect_code(0);
+        run.stdout
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+            .map(|v| v["request_id"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert_eq!(ids(&["--search", "heron"]), std::slice::from_ref(&heron));
+    assert_eq!(ids(&["--state", "completed"]), std::slice::from_ref(&fox));
+    assert_eq!(ids(&["--since", "1h"]), [fox.clone(), heron.clone()]);
+    assert_eq!(
+        ids(&["--model", "flux-1.1-pro-ultra", "--state", "QUEUED"]),
+        [heron]
+    );
+    assert!(ids(&["--model", "flux-dev"]).is_empty());
+    let bad = env.run(&["status", "--since", "2 weeks"]);
+    bad.expect_code(2);
+    assert!(bad.stderr.contains("--since"), "{}", bad.stderr);
+}
