@@ -27,5 +27,6 @@ pub mod report;
 pub mod request;
 pub mod retry;
 pub mod settings;
+pub mod sheet;
 pub mod spend;
 pub mod wait;
