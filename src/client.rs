@@ -137,6 +137,8 @@ impl Call {
     fn max_answer_bytes(self) -> usize {
         match self {
             Self::Result => usize::try_from(MAX_IMAGE_BYTES * 2).unwrap_or(usize::MAX),
+            // A page of request-history records carries each job's parameters.
+            Self::History => MAX_ANSWER_BYTES * 8,
             Self::Submit | Self::Status | Self::Account => MAX_ANSWER_BYTES,
         }
     }

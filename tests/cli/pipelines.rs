@@ -229,6 +229,16 @@ fn check_sends_nothing_lists_what_is_not_up_to_date_and_gates_with_its_exit_code
     );
     assert!(stale.stderr.contains("estimated cost"), "{}", stale.stderr);
 
+    // No key is needed: nothing is sent.
+    let keyless = env.run_cmd(env.cmd().env_remove("SEGMIND_API_KEY").args([
+        "generate",
+        "--from",
+        "assets.jsonl",
+        "--check",
+    ]));
+    keyless.expect_code(1);
+    assert_eq!(keyless.stdout, stale.stdout);
+
     let json = env.run(&["--json", "generate", "--from", "assets.jsonl", "--check"]);
     json.expect_code(1);
     let states: Vec<String> = json
@@ -318,6 +328,17 @@ fn output_paths_that_cannot_be_written_are_refused_before_anything_is_paid() {
         assert!(single.stderr.contains("dangling"), "{}", single.stderr);
         assert_eq!(env.request_count(), 0);
     }
+
+    // A file where the output directory should be: refused before the first submit.
+    write(&env, "a-file", "x");
+    let parent = env.run(&["generate", "--from", "assets.jsonl", "-o", "a-file/out/"]);
+    parent.expect_code(1);
+    assert!(
+        parent.stderr.contains("cannot create the output directory"),
+        "{}",
+        parent.stderr
+    );
+    assert_eq!(env.request_count(), 0);
 
     let long = format!("{}.jpg", "x".repeat(300));
     write(
