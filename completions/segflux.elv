@@ -40,6 +40,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand man 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
             cand emulator 'Run a local emulator of the Segmind v2 API on loopback'
             cand inspect 'Print the generation record embedded in an image segflux wrote'
+            cand sheet 'Make a contact sheet of many images (files, directories, manifests), each captioned with its seed and prompt'
             cand credits 'Print the account''s remaining credits and free credits (USD)'
             cand config 'Read and write the config file (the key always shown redacted)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -236,6 +237,27 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'segflux;sheet'= {
+            cand -o 'The sheet to write, .jpg or .png (replaced if it exists)'
+            cand --output 'The sheet to write, .jpg or .png (replaced if it exists)'
+            cand --columns 'Cells per row [default: about square]'
+            cand --cell 'Size of a cell''s picture, in pixels'
+            cand --markdown 'Also write a Markdown table (thumbnail, prompt, seed, cost, status), e.g. to $GITHUB_STEP_SUMMARY'
+            cand --api-key 'Segmind API key (flag beats environment beats config file)'
+            cand --base-url 'API base URL'
+            cand --timeout 'Give up waiting after this many seconds (at most a week: results expire after an hour)'
+            cand --color 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never'
+            cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+            cand --json 'Machine-readable output on stdout, one JSON object per line'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Log each HTTP exchange on stderr (the key redacted)'
+            cand --verbose 'Log each HTTP exchange on stderr (the key redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'segflux;credits'= {
             cand --api-key 'Segmind API key (flag beats environment beats config file)'
             cand --base-url 'API base URL'
@@ -363,6 +385,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand man 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
             cand emulator 'Run a local emulator of the Segmind v2 API on loopback'
             cand inspect 'Print the generation record embedded in an image segflux wrote'
+            cand sheet 'Make a contact sheet of many images (files, directories, manifests), each captioned with its seed and prompt'
             cand credits 'Print the account''s remaining credits and free credits (USD)'
             cand config 'Read and write the config file (the key always shown redacted)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -382,6 +405,8 @@ set edit:completion:arg-completer[segflux] = {|@words|
         &'segflux;help;emulator'= {
         }
         &'segflux;help;inspect'= {
+        }
+        &'segflux;help;sheet'= {
         }
         &'segflux;help;credits'= {
         }

@@ -44,6 +44,7 @@ complete -c segflux -n "__fish_segflux_needs_command" -f -a "completions" -d 'Pr
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "man" -d 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "inspect" -d 'Print the generation record embedded in an image segflux wrote'
+complete -c segflux -n "__fish_segflux_needs_command" -f -a "sheet" -d 'Make a contact sheet of many images (files, directories, manifests), each captioned with its seed and prompt'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "credits" -d 'Print the account\'s remaining credits and free credits (USD)'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "config" -d 'Read and write the config file (the key always shown redacted)'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -222,6 +223,22 @@ complete -c segflux -n "__fish_segflux_using_subcommand inspect" -s q -l quiet -
 complete -c segflux -n "__fish_segflux_using_subcommand inspect" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
 complete -c segflux -n "__fish_segflux_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c segflux -n "__fish_segflux_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -s o -l output -d 'The sheet to write, .jpg or .png (replaced if it exists)' -r -F
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l columns -d 'Cells per row [default: about square]' -r
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l cell -d 'Size of a cell\'s picture, in pixels' -r
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l markdown -d 'Also write a Markdown table (thumbnail, prompt, seed, cost, status), e.g. to $GITHUB_STEP_SUMMARY' -r -F
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l base-url -d 'API base URL' -r
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l json -d 'Machine-readable output on stdout, one JSON object per line'
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand credits" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand credits" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand credits" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
@@ -304,17 +321,18 @@ complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'Print every key that is set'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "generate" -d 'Submit a prompt, wait for the image, download it and print its path'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "submit" -d 'Submit a prompt and print its request id at once (fetch the image later)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "status" -d 'Print each job\'s state; with no ID, list the jobs this machine submitted'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "fetch" -d 'Download a finished job\'s image'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "completions" -d 'Print a shell completion script'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "man" -d 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "inspect" -d 'Print the generation record embedded in an image segflux wrote'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "credits" -d 'Print the account\'s remaining credits and free credits (USD)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "config" -d 'Read and write the config file (the key always shown redacted)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "generate" -d 'Submit a prompt, wait for the image, download it and print its path'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "submit" -d 'Submit a prompt and print its request id at once (fetch the image later)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "status" -d 'Print each job\'s state; with no ID, list the jobs this machine submitted'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "fetch" -d 'Download a finished job\'s image'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "completions" -d 'Print a shell completion script'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "man" -d 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "inspect" -d 'Print the generation record embedded in an image segflux wrote'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "sheet" -d 'Make a contact sheet of many images (files, directories, manifests), each captioned with its seed and prompt'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "credits" -d 'Print the account\'s remaining credits and free credits (USD)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "config" -d 'Read and write the config file (the key always shown redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c segflux -n "__fish_segflux_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Set a key; `segflux config set api_key -` reads the key from stdin'
 complete -c segflux -n "__fish_segflux_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print a key\'s value'
 complete -c segflux -n "__fish_segflux_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'Print every key that is set'
