@@ -158,7 +158,7 @@ fn is_image_name(p: &Path) -> bool {
     })
 }
 
-/// A manifest's jobs: one entry per request (or per line without one), its last line winning;
+/// A manifest's jobs: one entry per job (by request id or input line), its last line winning;
 /// relative paths are taken from the current directory, else from the manifest's.
 fn manifest(path: &Path) -> Result<Vec<Entry>> {
     let file = std::fs::File::open(path)
@@ -184,16 +184,24 @@ fn manifest(path: &Path) -> Result<Vec<Entry>> {
             prompt: v["prompt"].as_str().map(str::to_owned),
             cost: v["cost"].as_f64(),
         };
-        let seen = v["request_id"]
-            .as_str()
-            .and_then(|id| index.get(id).copied());
-        if let Some(i) = seen {
+        // A job is known by its request id, or before it has one (SUBMITTING) by its input
+        // line; a line that names both ties them together.
+        let keys: Vec<String> = [
+            v["request_id"].as_str().map(|id| format!("id {id}")),
+            v["line"].as_u64().map(|n| format!("line {n}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let at = if let Some(i) = keys.iter().find_map(|k| index.get(k).copied()) {
             entries[i] = merge(&entries[i], entry);
+            i
         } else {
-            if let Some(id) = v["request_id"].as_str() {
-                index.insert(id.to_owned(), entries.len());
-            }
             entries.push(entry);
+            entries.len() - 1
+        };
+        for k in keys {
+            index.entry(k).or_insert(at);
         }
     }
     // A job's planned path is named even when it failed: only a file that is there is shown.
