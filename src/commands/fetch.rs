@@ -32,10 +32,12 @@ pub async fn run(ctx: &Context, args: FetchArgs) -> Result<()> {
     );
     let opts = WriteOptions::new(args.force, &args.provenance, record);
     let conn = connect(ctx).await?;
-    fetch(ctx, &conn.client, id, rec.as_ref(), &dest, &args, &opts)
+    let mut delivered = fetch(ctx, &conn.client, id, rec.as_ref(), &dest, &args, &opts)
         .await
-        .map(|d| job::report_delivered(ctx, id, &d, rec.as_ref(), None))
-        .map_err(|e| e.for_job(id))
+        .map_err(|e| e.for_job(id))?;
+    super::cost::fill_from_record(&conn.client, id, &mut delivered.metrics).await;
+    job::report_delivered(ctx, id, &delivered, rec.as_ref(), None);
+    Ok(())
 }
 
 async fn fetch(

@@ -248,7 +248,7 @@ async fn finish(
         sidecar: plan.sidecar,
         record: GenerationRecord::from_body(id, Some(&req.model), &req.body()),
     };
-    let delivered = job::deliver(
+    let mut delivered = job::deliver(
         ctx,
         client,
         id,
@@ -258,6 +258,7 @@ async fn finish(
         &opts,
     )
     .await?;
+    cost::fill_from_record(client, id, &mut delivered.metrics).await;
     let rec = History::open().and_then(|h| h.get(id).ok().flatten());
     job::report_delivered(
         ctx,

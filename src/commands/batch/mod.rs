@@ -38,11 +38,13 @@ mod judge;
 mod pace;
 mod plan;
 mod shared;
+mod spend;
 
 use budget::{Budget, Spent};
 use judge::State;
 use pace::{Learner, Throttle};
 use plan::Planned;
+use spend::{Uncosted, costs_after, spent_by, stop};
 
 /// How one job ended.
 #[derive(Debug)]
@@ -254,9 +256,11 @@ async fn run_jobs(
             }
         })
         .collect();
+    let since_ms = crate::history::now_ms();
     while let Some((p, outcome, wall)) = running.next().await {
         report(ctx, progress, manifest, p, &outcome, wall, tally);
     }
+    costs_after(&b, since_ms, progress, manifest, tally).await;
     tally.cost = Some(b.budget.summary());
     Ok(limiter)
 }
@@ -348,10 +352,17 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
                 return Outcome::Failed { id: None, error };
             }
         };
-    let result = finish(b, p, &id, since, &line).await;
+    let mut result = finish(b, p, &id, since, &line).await;
     drop(line);
     b.ctx.record_done(&id);
     if let Some(t) = ticket {
+        // The job that learns its model's price asks the request history when the result
+        // said nothing (one job: the rest of the batch waits for this price).
+        if t.learning()
+            && let Ok(d) = &mut result
+        {
+            cost::fill_from_record(b.client, &id, &mut d.metrics).await;
+        }
         let (spent, completed) = spent_by(&result);
         b.budget.settle(t, spent, completed);
     }
@@ -365,24 +376,6 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
             id: Some(id.clone()),
             error: error.for_job(&id),
         },
-    }
-}
-
-/// Stops all further submits for `reason` (exit `code`); this job is not submitted.
-fn stop(b: &Batch<'_>, reason: String, code: u8) -> Outcome {
-    if let Ok(mut stop) = b.stop.lock() {
-        stop.get_or_insert_with(|| (reason.clone(), code));
-    }
-    Outcome::NotSubmitted { reason, code }
-}
-
-/// What a submitted job cost, as far as this run knows, and whether it completed: a FAILED
-/// job costs what the API says, 0 when it says nothing (cli.md, "Spend").
-fn spent_by(result: &Result<job::Delivered>) -> (Spent, bool) {
-    match result {
-        Ok(d) => (d.metrics.cost.map_or(Spent::Unknown, Spent::Known), true),
-        Err(e) if e.exit_code() == 5 => (Spent::Known(0.0), false),
-        Err(_) => (Spent::Unknown, false),
     }
 }
 
@@ -443,6 +436,8 @@ struct Tally {
     worst: u8,
     /// What the batch spent, for the summary (`None`: nothing was submitted).
     cost: Option<String>,
+    /// Jobs written whose result carried no cost.
+    uncosted: Vec<Uncosted>,
 }
 
 impl Tally {
@@ -491,6 +486,15 @@ fn report(
             };
             if !ctx.printer.is_json() {
                 ctx.printer.result(&path);
+            }
+            if delivered.metrics.cost.is_none() {
+                tally.uncosted.push(Uncosted {
+                    id: id.clone(),
+                    model: req.model.clone(),
+                    path: path.clone(),
+                    line: p.job.line,
+                    resumed: *resumed,
+                });
             }
             (
                 {
@@ -551,6 +555,16 @@ fn report(
         Outcome::Failed { .. } | Outcome::NotSubmitted { .. }
     );
     progress.job_done(&message, bad);
+    write_line(ctx, progress, manifest, &line);
+}
+
+/// Appends `line` to the manifest and, with `--json`, prints it.
+fn write_line(
+    ctx: &Context,
+    progress: &BatchProgress,
+    manifest: Option<&Mutex<std::fs::File>>,
+    line: &str,
+) {
     if let Some(m) = manifest
         && let Ok(mut f) = m.lock()
         && let Err(e) = writeln!(f, "{line}").and_then(|()| f.flush())
@@ -558,6 +572,6 @@ fn report(
         progress.message(&format!("warning: cannot write the manifest: {e}"));
     }
     if ctx.printer.is_json() {
-        ctx.printer.result(&line);
+        ctx.printer.result(line);
     }
 }
