@@ -68,6 +68,7 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
         &plan.request,
         Adopt::Unfinished,
         deadline,
+        &|| {},
     )
     .await?
     {

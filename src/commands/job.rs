@@ -30,7 +30,7 @@ pub async fn submit_and_record(
     req: &GenerationRequest,
 ) -> Result<Submitted> {
     let deadline = ctx.settings.deadline();
-    match super::intent::begin(ctx, client, req, Adopt::Never, deadline).await? {
+    match super::intent::begin(ctx, client, req, Adopt::Never, deadline, &|| {}).await? {
         Begun::New(sub) => Ok(sub),
         Begun::Adopted(rec) => Err(Error::Other(format!(
             "internal error: {} was adopted where a new submit was asked for",

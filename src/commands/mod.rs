@@ -16,6 +16,7 @@ mod inspect;
 mod intent;
 mod job;
 mod reconcile;
+mod recover;
 mod status;
 mod submit;
 
