@@ -148,6 +148,11 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
         }
     }
     progress.close();
+    summary(&progress, &tally, started)
+}
+
+/// The summary line, and the batch's exit: 0, or the most severe code among its failures.
+fn summary(progress: &BatchProgress, tally: &Tally, started: Instant) -> Result<()> {
     progress.message(&format!(
         "generated {}, updated {}, resumed {}, skipped {}, kept {}, failed {}{} in {:.1}s; {}",
         tally.written,
