@@ -125,6 +125,9 @@ pub enum Command {
     Emulator(EmulatorArgs),
     /// Print the generation record embedded in an image segflux wrote
     Inspect(InspectArgs),
+    /// Make a contact sheet of many images (files, directories, manifests), each captioned
+    /// with its seed and prompt
+    Sheet(SheetArgs),
     /// Print the account's remaining credits and free credits (USD)
     Credits,
     /// Read and write the config file (the key always shown redacted)
@@ -169,7 +172,8 @@ pub struct GenerateArgs {
     #[command(flatten)]
     pub gen_opts: GenOptions,
 
-    /// A file path, or a directory (existing, or ending in `/`) to write into [default: .]
+    /// A file path, or a directory (existing, or ending in `/`) to write into; `-` writes the
+    /// image to stdout (not to a terminal, not with --json or in a batch) [default: .]
     #[arg(short, long, value_name = "PATH", help_heading = "Output")]
     pub output: Option<PathBuf>,
 
@@ -186,9 +190,30 @@ pub struct GenerateArgs {
     #[command(flatten)]
     pub provenance: ProvenanceArgs,
 
+    /// Seeing the image once written
+    #[command(flatten)]
+    pub view: ViewArgs,
+
     /// Batch mode
     #[command(flatten)]
     pub batch: BatchArgs,
+}
+
+/// Seeing the image a single `generate` wrote.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct ViewArgs {
+    /// Show the image in the terminal once written (kitty, iTerm2, sixel or half blocks)
+    /// [default: on when stdout and stderr are terminals, off in CI, with -q or --json;
+    /// config: preview]
+    #[arg(long, overrides_with = "no_preview")]
+    pub preview: bool,
+    /// Do not show the image in the terminal
+    #[arg(long, overrides_with = "preview")]
+    pub no_preview: bool,
+    /// Open the written image in the system's image viewer (returns at once)
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// Options of batch generation (`generate` only).
@@ -399,6 +424,28 @@ pub struct InspectArgs {
     /// A JPEG or PNG image segflux wrote
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+}
+
+/// Options of `sheet`.
+#[derive(Debug, Args)]
+pub struct SheetArgs {
+    /// Images, directories of images (by name), or batch manifests (their jobs in order)
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The sheet to write, .jpg or .png (replaced if it exists)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Cells per row [default: about square]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub columns: Option<u32>,
+    /// Size of a cell's picture, in pixels
+    #[arg(long, value_name = "PX", default_value_t = 256,
+          value_parser = clap::value_parser!(u32).range(32..=2048))]
+    pub cell: u32,
+    /// Also write a Markdown table (thumbnail, prompt, seed, cost, status), e.g. to
+    /// $GITHUB_STEP_SUMMARY
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
 }
 
 /// Options of `emulator`.

@@ -50,18 +50,22 @@ async fn fetch(
     opts: &WriteOptions,
 ) -> Result<job::Delivered> {
     let saved_url = rec.and_then(|r| r.output_url.clone());
+    let deadline = ctx.settings.deadline();
     if rec.is_some_and(JobRecord::expired) && saved_url.is_none() {
-        return Err(expired(id));
+        // Past the hour: the request history has it (or says it has not).
+        return super::recover::from_history(ctx, client, id, deadline, dest, opts).await;
     }
     let status = match client.status(id).await {
         Err(Error::NotFound(_)) => {
-            // The request record is gone, but the image file outlives it: use the saved URL.
+            // The request record is gone, but the image file outlives it: use the saved URL,
+            // else the request history's.
             let Some(url) = saved_url else {
-                return Err(if rec.is_some() {
-                    expired(id)
-                } else {
-                    unknown(id)
-                });
+                return match rec {
+                    Some(_) => {
+                        super::recover::from_history(ctx, client, id, deadline, dest, opts).await
+                    }
+                    None => Err(unknown(id)),
+                };
             };
             let image = ImageRef::Url(url);
             return job::deliver_image(ctx, client, id, image, Metrics::default(), dest, opts)
@@ -101,12 +105,6 @@ async fn fetch(
 fn unknown(id: &str) -> Error {
     Error::NotFound(format!(
         "the API does not know request {id}: check the id (`segflux status` lists this machine's jobs); a job submitted elsewhere is kept for 1 hour"
-    ))
-}
-
-fn expired(id: &str) -> Error {
-    Error::NotFound(format!(
-        "request {id} has expired: results are kept for 1 hour after submission"
     ))
 }
 

@@ -32,15 +32,22 @@ struct Plan {
     force: bool,
     no_metadata: bool,
     sidecar: bool,
+    /// `-o -`: the image goes to stdout, no file is written.
+    to_stdout: bool,
+    /// `--preview` / `--no-preview`.
+    preview: Option<bool>,
+    /// `--open`.
+    open: bool,
 }
 
 /// Runs `generate`.
 pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
+    let to_stdout = super::view::to_stdout(ctx, &args)?;
     if args.batch.is_batch() {
         return super::batch::run(ctx, &args).await;
     }
     let prompt = read_prompt(args.prompt.as_deref().unwrap_or("-"))?;
-    let plan = plan(ctx, prompt, &args)?;
+    let plan = plan(ctx, prompt, &args, to_stdout)?;
     let cap = cost::cap(ctx, &args);
     if args.gen_opts.dry_run {
         dry_run(ctx, &plan.request, cost::estimate_of(&plan.request));
@@ -52,9 +59,9 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
         cost::refuse_over_cap(cap, &cost::total([&plan.request]))?;
     }
     let conn = connect(ctx).await?;
-    output::ensure_writable(&plan.target.dir())?;
-    output::check_target(&plan.path).map_err(|why| Error::Other(format!("cannot write {why}")))?;
-    output::refuse_existing(&plan.path, plan.force)?;
+    if !plan.to_stdout {
+        check_file_target(&plan)?;
+    }
     if plan.sidecar {
         output::refuse_existing(&output::sidecar_path(&plan.path), plan.force)?;
     }
@@ -68,6 +75,7 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
         &plan.request,
         Adopt::Unfinished,
         deadline,
+        &|| {},
     )
     .await?
     {
@@ -126,8 +134,16 @@ pub fn read_prompt(arg: &str) -> Result<String> {
     Ok(prompt)
 }
 
-fn plan(ctx: &Context, prompt: String, args: &GenerateArgs) -> Result<Plan> {
+/// Before the submit: the image's file can be written, and is not there unless `--force`.
+fn check_file_target(plan: &Plan) -> Result<()> {
+    output::ensure_writable(&plan.target.dir())?;
+    output::check_target(&plan.path).map_err(|why| Error::Other(format!("cannot write {why}")))?;
+    output::refuse_existing(&plan.path, plan.force)
+}
+
+fn plan(ctx: &Context, prompt: String, args: &GenerateArgs, to_stdout: bool) -> Result<Plan> {
     let output = args.output.as_ref().or(ctx.settings.config.output.as_ref());
+    let output = output.filter(|_| !to_stdout);
     let target = Target::from_arg(output.map(PathBuf::as_path))?;
     let format = match (args.gen_opts.format, target.format()) {
         (Some(f), Some(t)) if f != t => {
@@ -150,6 +166,9 @@ fn plan(ctx: &Context, prompt: String, args: &GenerateArgs) -> Result<Plan> {
         force: args.force,
         no_metadata: args.provenance.no_metadata,
         sidecar: args.provenance.sidecar,
+        to_stdout,
+        preview: super::view::preview_flag(args),
+        open: args.view.open,
     })
 }
 
@@ -237,9 +256,14 @@ async fn finish(
     let model = Some(plan.request.model.as_str());
     let finished =
         job::wait_completed(ctx, client, id, model, submitted_at, &api::JobState::Queued).await?;
-    let dest = Destination::File {
-        path: plan.path.clone(),
-        format: plan.request.format,
+    let format = plan.request.format;
+    let dest = if plan.to_stdout {
+        Destination::Stdout { format }
+    } else {
+        Destination::File {
+            path: plan.path.clone(),
+            format,
+        }
     };
     let req = &plan.request;
     let opts = WriteOptions {
@@ -267,5 +291,8 @@ async fn finish(
         rec.as_ref(),
         Some(submitted_at.elapsed().as_secs_f64()),
     );
+    if !plan.to_stdout {
+        super::view::after_write(ctx, &delivered.path, plan.preview, plan.open);
+    }
     Ok(())
 }

@@ -16,8 +16,11 @@ mod inspect;
 mod intent;
 mod job;
 mod reconcile;
+mod recover;
+mod sheet;
 mod status;
 mod submit;
+mod view;
 
 use std::sync::{Arc, Mutex};
 
@@ -63,6 +66,7 @@ impl Context {
                 | Command::Man { .. }
                 | Command::Emulator(_)
                 | Command::Config(_)
+                | Command::Sheet(_)
         );
         let config = match Settings::config_path() {
             Some(path) if uses_config => {
@@ -223,6 +227,7 @@ pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
         Command::Emulator(args) => emulator::run(&ctx, &args).await,
         Command::Config(cmd) => config::run(&ctx, &cmd),
         Command::Inspect(args) => inspect::run(&ctx, &args),
+        Command::Sheet(args) => sheet::run(&ctx, &args),
         Command::Credits => credits::run(&ctx).await,
     }
 }

@@ -41,7 +41,8 @@ pub enum Adopt {
     Never,
     /// Jobs not finished yet, or whose submit is still being sent (`generate`).
     Unfinished,
-    /// Any job of the last hour that did not fail (a batch: a re-run fetches, never pays).
+    /// Any job of the last hour that did not fail, and any older one never seen finished (a
+    /// batch: a re-run fetches, never pays; past the hour through the request history).
     Recent,
 }
 
@@ -76,7 +77,9 @@ impl History {
             let since = now_ms().saturating_sub(retention_ms());
             let sql = format!(
                 "SELECT {COLUMNS} FROM jobs WHERE prompt_hash = ?1 AND seed = ?2 AND model = ?3
-                   AND format = ?4 AND (api IS ?5 OR api IS NULL) AND submitted_ms >= ?6
+                   AND format = ?4 AND (api IS ?5 OR api IS NULL)
+                   AND (submitted_ms >= ?6
+                        OR (request_id IS NOT NULL AND state IN ('QUEUED', 'PROCESSING')))
                    AND state NOT IN ('FAILED', '{NOT_SUBMITTED}')
                  ORDER BY submitted_ms DESC, id DESC"
             );
@@ -140,6 +143,40 @@ impl History {
             )
             .map(drop)
             .map_err(|e| format!("cannot record {request_id} in the journal: {e}"))
+    }
+
+    /// Records an intent another machine's run left unanswered (from its manifest): owned by
+    /// no one, so it is uncertain, unless the journal has this job already.
+    pub fn seed_uncertain(&self, intent: &JobRecord) -> Result<bool, String> {
+        let fail = |e: rusqlite::Error| format!("cannot record the job in the journal: {e}");
+        let mut db = self.db();
+        let tx = db
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        let known: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM jobs WHERE prompt_hash = ?1 AND seed = ?2 AND model = ?3
+                   AND format = ?4",
+                params![
+                    intent.prompt_hash,
+                    seed_to_sql(intent.seed),
+                    intent.model,
+                    intent.format
+                ],
+                |r| r.get(0),
+            )
+            .map_err(fail)?;
+        if known > 0 {
+            return Ok(false);
+        }
+        let row = insert_intent(&tx, intent, "").map_err(fail)?;
+        tx.execute(
+            "UPDATE jobs SET owner = NULL, submitted_ms = ?2 WHERE id = ?1",
+            params![row, ms_to_sql(intent.submitted_ms)],
+        )
+        .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        Ok(true)
     }
 
     /// The submit of `ticket` was certainly not accepted: the intent is dropped.
@@ -230,6 +267,10 @@ fn decide(
     let mut wait = false;
     let mut dead = None;
     for (row, owner, rec) in rows {
+        // Only a batch goes past the hour (it recovers through the request history).
+        if adopt != Adopt::Recent && rec.expired() {
+            continue;
+        }
         if rec.has_id() {
             let finished = matches!(rec.state.as_str(), "COMPLETED" | "EXPIRED");
             if adopt == Adopt::Recent || !finished {

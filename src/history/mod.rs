@@ -196,13 +196,18 @@ impl History {
         private_dir(data_dir).map_err(|e| fail(&e))?;
         let path = data_dir.join(FILE_NAME);
         private_file(&path).map_err(|e| fail(&e))?;
-        let mut conn = Connection::open(&path).map_err(|e| fail(&e))?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| fail(&e))?;
-        // WAL: readers never wait for a writer; NORMAL sync is durable across a process
-        // crash (the case that matters here), and cheap.
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
-            .map_err(|e| fail(&e))?;
-        schema::migrate(&mut conn, data_dir).map_err(|e| fail(&e))?;
+        // Many processes may open a fresh journal at once: switching it to WAL can meet a
+        // lock that SQLite's busy handler does not wait for, so the open is retried briefly.
+        let started = std::time::Instant::now();
+        let conn = loop {
+            match connect(&path, data_dir) {
+                Ok(conn) => break conn,
+                Err(e) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => return Err(fail(&e)),
+            }
+        };
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
             dir: data_dir.to_owned(),
@@ -423,6 +428,29 @@ impl History {
             .map(drop)
             .map_err(std::io::Error::other)
     }
+}
+
+/// Opens, configures and migrates the database at `path`.
+fn connect(path: &Path, data_dir: &Path) -> rusqlite::Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // WAL: readers never wait for a writer; NORMAL sync is durable across a process crash
+    // (the case that matters here), and cheap. The mode is kept in the file: set it once.
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+    }
+    conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
+    schema::migrate(&mut conn, data_dir)?;
+    Ok(conn)
+}
+
+/// Whether `e` is SQLite's "busy" or "locked".
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// Inserts (`row` = `None`) or replaces a job's row; `updated_ms` becomes now.

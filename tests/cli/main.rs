@@ -18,6 +18,7 @@ mod metadata;
 mod pictures;
 mod pipelines;
 mod polling;
+mod pty;
 mod security;
 mod spend;
 mod spend_batch;

@@ -30,11 +30,13 @@ use crate::wait;
 
 use super::intent::{self, Begun};
 use super::job::{self, Destination, WriteOptions};
+use super::recover;
 use super::{Context, connect_with, cost, generate};
 
 mod budget;
 mod input;
 mod judge;
+mod manifest;
 mod pace;
 mod plan;
 mod shared;
@@ -98,6 +100,17 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
     }
     output::ensure_writable(&plan.dir)?;
     shared::sweep(ctx, &plan.dir);
+    if let Some(path) = args.batch.manifest.as_deref() {
+        // Jobs a run recorded as SUBMITTED and never ended (maybe on another machine) are
+        // entered into the journal first, so the claims below fetch them, not pay again.
+        let resumed = manifest::resume(path, ctx.settings.base_url.trim_end_matches('/'));
+        if resumed > 0 {
+            ctx.printer.info(&format!(
+                "{resumed} job(s) submitted by an earlier run and never finished (per {}): fetching them",
+                path.display()
+            ));
+        }
+    }
     let manifest = open_manifest(args.batch.manifest.as_deref())?;
     let started = Instant::now();
     let progress = ctx.printer.batch_progress(total);
@@ -135,6 +148,11 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
         }
     }
     progress.close();
+    summary(&progress, &tally, started)
+}
+
+/// The summary line, and the batch's exit: 0, or the most severe code among its failures.
+fn summary(progress: &BatchProgress, tally: &Tally, started: Instant) -> Result<()> {
     progress.message(&format!(
         "generated {}, updated {}, resumed {}, skipped {}, kept {}, failed {}{} in {:.1}s; {}",
         tally.written,
@@ -187,6 +205,8 @@ struct Batch<'a> {
     limiter: Arc<Limiter>,
     /// When waiting for another process's claim gives up.
     deadline: Instant,
+    /// Where `SUBMITTED` lines go.
+    manifest: Option<&'a Mutex<std::fs::File>>,
     /// Jobs of the history the plan expects to resume (paid already: outside the budget).
     resumable: HashMap<(String, u64, String, String), JobRecord>,
     /// Why nothing more is submitted, and the exit code it maps to.
@@ -224,6 +244,7 @@ async fn run_jobs(
         client: &conn.client,
         limiter: limiter.clone(),
         deadline,
+        manifest,
         resumable: resumable_jobs(&conn.client.url("")),
         stop: Mutex::new(None),
         budget: Budget::new(cost::cap(ctx, args)),
@@ -314,7 +335,15 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
     // Write-ahead: claimed in the journal before the submit; a job this machine submitted
     // within the hour (an earlier run, or another process right now) is fetched, not paid.
     let (id, since, resumed) =
-        match intent::begin(b.ctx, b.client, req, Adopt::Recent, b.deadline).await {
+        match intent::begin(b.ctx, b.client, req, Adopt::Recent, b.deadline, &|| {
+            // Write-ahead in the manifest too: a run on a new machine with this manifest
+            // reconciles the job through the request history instead of paying again.
+            if let Err(e) = manifest::append(b.manifest, &manifest::submitting_line(p)) {
+                progress.message(&format!("warning: cannot write the manifest: {e}"));
+            }
+        })
+        .await
+        {
             Ok(Begun::New(sub)) => {
                 b.limiter.accepted();
                 (sub.request_id, Instant::now(), false)
@@ -347,6 +376,11 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
                 return Outcome::Failed { id: None, error };
             }
         };
+    let submitted_ms = crate::history::now_ms()
+        .saturating_sub(u64::try_from(since.elapsed().as_millis()).unwrap_or(0));
+    if let Err(e) = manifest::append(b.manifest, &manifest::submitted_line(p, &id, submitted_ms)) {
+        progress.message(&format!("warning: cannot write the manifest: {e}"));
+    }
     let mut result = finish(b, p, &id, since, &line).await;
     drop(line);
     b.ctx.record_done(&id);
@@ -381,11 +415,10 @@ async fn finish(
     since: Instant,
     line: &crate::printer::JobLine,
 ) -> Result<job::Delivered> {
-    let deadline = since + b.ctx.settings.timeout;
+    // A job adopted from long ago (past the hour) still gets --timeout from now.
+    let timeout = b.ctx.settings.timeout;
+    let deadline = (since + timeout).max(Instant::now() + timeout.min(Duration::from_mins(1)));
     let model = &p.job.request.model;
-    let schedule = || b.learner.schedule(b.ctx, model);
-    let finished = wait::wait_learning(b.client, id, since, deadline, &schedule, line).await?;
-    let finished = job::into_completed(id, finished)?;
     let req = &p.job.request;
     let dest = Destination::File {
         path: p.path.clone(),
@@ -394,6 +427,16 @@ async fn finish(
     let record = GenerationRecord::from_body(id, Some(&req.model), &req.body());
     // An out-of-date file is replaced only now, after the new image was verified.
     let opts = WriteOptions::new(b.force || p.state.replaces(), b.provenance, record);
+    let schedule = || b.learner.schedule(b.ctx, model);
+    let finished = match wait::wait_learning(b.client, id, since, deadline, &schedule, line).await {
+        Err(e) if recover::is_expired(&e) => {
+            let recovered =
+                recover::from_history(b.ctx, b.client, id, deadline, &dest, &opts).await;
+            return recovered.or_else(|e| shared::written_by_job(&p.path, id, None).ok_or(e));
+        }
+        other => other?,
+    };
+    let finished = job::into_completed(id, finished)?;
     let delivered = match job::deliver(
         b.ctx,
         b.client,
