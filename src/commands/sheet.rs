@@ -29,6 +29,8 @@ struct Entry {
     seed: Option<u64>,
     prompt: Option<String>,
     cost: Option<f64>,
+    /// The job's line in the batch input (manifests).
+    line: Option<u64>,
 }
 
 /// Runs `sheet`.
@@ -134,6 +136,7 @@ fn expand(input: &Path) -> Result<Vec<Entry>> {
         seed: None,
         prompt: None,
         cost: None,
+        line: None,
     };
     if meta.is_dir() {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(input)
@@ -158,7 +161,8 @@ fn is_image_name(p: &Path) -> bool {
     })
 }
 
-/// A manifest's jobs: one entry per job (by request id or input line), its last line winning;
+/// A manifest's jobs in input-line order: one entry per job (by request id or input line),
+/// its last line winning;
 /// relative paths are taken from the current directory, else from the manifest's.
 fn manifest(path: &Path) -> Result<Vec<Entry>> {
     let file = std::fs::File::open(path)
@@ -183,6 +187,7 @@ fn manifest(path: &Path) -> Result<Vec<Entry>> {
             seed: v["seed"].as_u64(),
             prompt: v["prompt"].as_str().map(str::to_owned),
             cost: v["cost"].as_f64(),
+            line: v["line"].as_u64(),
         };
         // A job is known by its request id, or before it has one (SUBMITTING) by its input
         // line; a line that names both ties them together.
@@ -204,6 +209,8 @@ fn manifest(path: &Path) -> Result<Vec<Entry>> {
             index.entry(k).or_insert(at);
         }
     }
+    // Jobs run concurrently end up in the manifest out of order: the input's order is theirs.
+    entries.sort_by_key(|e| e.line.unwrap_or(u64::MAX));
     // A job's planned path is named even when it failed: only a file that is there is shown.
     for e in &mut entries {
         e.path = e.path.take().filter(|p| p.is_file());
@@ -219,6 +226,7 @@ fn merge(old: &Entry, new: Entry) -> Entry {
         seed: new.seed.or(old.seed),
         prompt: new.prompt.or_else(|| old.prompt.clone()),
         cost: new.cost.or(old.cost),
+        line: new.line.or(old.line),
     }
 }
 
