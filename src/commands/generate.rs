@@ -137,7 +137,10 @@ pub fn read_prompt(arg: &str) -> Result<String> {
 /// Before the submit: the image's file can be written, and is not there unless `--force`.
 fn check_file_target(plan: &Plan) -> Result<()> {
     output::ensure_writable(&plan.target.dir())?;
-    output::check_target(&plan.path).map_err(|why| Error::Other(format!("cannot write {why}")))?;
+    let sidecar = plan.sidecar.then(|| output::sidecar_path(&plan.path));
+    for path in std::iter::once(&plan.path).chain(sidecar.as_ref()) {
+        output::check_target(path).map_err(|why| Error::Other(format!("cannot write {why}")))?;
+    }
     output::refuse_existing(&plan.path, plan.force)
 }
 

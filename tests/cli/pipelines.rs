@@ -332,6 +332,19 @@ fn output_paths_that_cannot_be_written_are_refused_before_anything_is_paid() {
         assert_eq!(env.request_count(), 0);
     }
 
+    // A directory where the sidecar record would go.
+    std::fs::create_dir(env.work().join("fine.jpg.json")).expect("mkdir");
+    let sidecar = env.run(&["generate", "--from", "assets.jsonl", "--sidecar"]);
+    sidecar.expect_code(1);
+    assert!(
+        sidecar
+            .stderr
+            .contains("line 3: ./fine.jpg.json is a directory"),
+        "{}",
+        sidecar.stderr
+    );
+    assert_eq!(env.request_count(), 0);
+
     // A file where the output directory should be: refused before the first submit.
     write(&env, "a-file", "x");
     let parent = env.run(&["generate", "--from", "assets.jsonl", "-o", "a-file/out/"]);

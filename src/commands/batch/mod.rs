@@ -135,7 +135,7 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
             &mut tally,
         );
     }
-    plan::check_targets(todo.iter())?;
+    plan::check_targets(todo.iter(), args.provenance.sidecar)?;
     if !todo.is_empty() {
         let limiter = run_jobs(ctx, args, &todo, &progress, manifest.as_ref(), &mut tally).await?;
         if limiter.lowest() < args.batch.concurrency as usize {

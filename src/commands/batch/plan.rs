@@ -210,11 +210,18 @@ impl Problems {
 }
 
 /// Refuses, before anything is sent, output paths of jobs to run that cannot be written.
-pub(super) fn check_targets<'a>(todo: impl Iterator<Item = &'a Planned>) -> Result<()> {
+/// With `sidecar`, the `{name}.json` beside each image too.
+pub(super) fn check_targets<'a>(
+    todo: impl Iterator<Item = &'a Planned>,
+    sidecar: bool,
+) -> Result<()> {
     let mut problems = Problems::default();
     for p in todo {
-        if let Err(why) = output::check_target(&p.path) {
-            problems.push(format!("line {}: {why}", p.job.line));
+        let json = sidecar.then(|| output::sidecar_path(&p.path));
+        for path in std::iter::once(&p.path).chain(json.as_ref()) {
+            if let Err(why) = output::check_target(path) {
+                problems.push(format!("line {}: {why}", p.job.line));
+            }
         }
     }
     if problems.count == 0 {
