@@ -28,7 +28,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::faults::{self, FaultKind, Stage};
 use super::state::Shared;
-use super::{Endpoint, LoggedRequest, Origin, api_routes, cdn, history_routes};
+use super::{Endpoint, LoggedRequest, Origin, api_routes, assets, cdn, history_routes};
 use crate::api::API_KEY_HEADER;
 
 /// Request bodies beyond this are cut (the emulator only takes small JSON bodies).
@@ -102,6 +102,8 @@ pub(super) enum Route {
     Result(String),
     Credits,
     Download { id: String, ext: String },
+    Upload,
+    Asset(String),
     HistoryList(String),
     HistoryRecord(String),
     ApiOther,
@@ -117,6 +119,9 @@ impl Route {
     }
 
     fn api(method: &Method, path: &str) -> Option<Self> {
+        if path == "/upload-asset" {
+            return (*method == Method::POST).then_some(Self::Upload);
+        }
         if path == crate::api::CREDITS_PATH {
             return (*method == Method::GET).then_some(Self::Credits);
         }
@@ -139,6 +144,10 @@ impl Route {
     }
 
     fn cdn(method: &Method, path: &str) -> Option<Self> {
+        if let Some(name) = path.strip_prefix("/assets/") {
+            let fits = *method == Method::GET && !name.is_empty() && !name.contains('/');
+            return fits.then(|| Self::Asset(name.to_owned()));
+        }
         let (id, ext) = path.strip_prefix("/images/")?.rsplit_once('.')?;
         let fits = (*method == Method::GET || *method == Method::HEAD)
             && !id.is_empty()
@@ -158,7 +167,7 @@ impl Route {
             Self::Credits => Endpoint::Credits,
             Self::Download { .. } => Endpoint::Download,
             Self::HistoryList(_) | Self::HistoryRecord(_) => Endpoint::History,
-            Self::ApiOther | Self::CdnOther => Endpoint::Other,
+            Self::Upload | Self::Asset(_) | Self::ApiOther | Self::CdnOther => Endpoint::Other,
         }
     }
 }
@@ -167,10 +176,15 @@ impl Route {
 async fn front(State(ctx): State<Ctx>, req: Request) -> Response {
     let kill = req.extensions().get::<KillSwitch>().cloned();
     let (parts, body) = req.into_parts();
+    let route = Route::classify(ctx.origin, &parts.method, parts.uri.path());
+    // An upload carries a whole file in base64; every other body is small.
+    let cap = if route == Route::Upload {
+        assets::MAX_UPLOAD_BODY
+    } else {
+        MAX_BODY
+    };
     // A body that cannot be read (client gone, too big) is handled as empty.
-    let bytes = axum::body::to_bytes(body, MAX_BODY)
-        .await
-        .unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, cap).await.unwrap_or_default();
     let body = parse_body(&bytes);
     let mut route = Route::classify(ctx.origin, &parts.method, parts.uri.path());
     if let Route::HistoryList(query) = &mut route {
@@ -217,6 +231,7 @@ fn dispatch(
             | Route::Status(_)
             | Route::Result(_)
             | Route::Credits
+            | Route::Upload
             | Route::HistoryList(_)
             | Route::HistoryRecord(_)
             | Route::ApiOther
@@ -230,6 +245,8 @@ fn dispatch(
         Route::Result(id) => api_routes::result(shared, id),
         Route::Credits => api_routes::credits(shared),
         Route::Download { id, ext } => cdn::download(shared, id, ext),
+        Route::Upload => assets::upload(shared, body),
+        Route::Asset(name) => assets::serve(shared, name),
         Route::HistoryList(query) => history_routes::list(shared, query),
         Route::HistoryRecord(id) => history_routes::record(shared, id),
         Route::ApiOther => api_routes::not_found(),

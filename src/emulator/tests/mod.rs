@@ -9,6 +9,7 @@ mod errors;
 mod faults;
 mod history;
 mod jobs;
+mod uploads;
 
 use std::time::Duration;
 
