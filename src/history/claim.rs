@@ -330,9 +330,26 @@ fn owner_token(data_dir: &Path) -> Result<String, String> {
             File::create(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
         file.try_lock()
             .map_err(|e| format!("cannot lock {}: {e}", path.display()))?;
+        sweep_owners(data_dir, &token);
         Ok((token, file))
     });
     owner.as_ref().map(|(t, _)| t.clone()).map_err(Clone::clone)
+}
+
+/// Removes the owner files of processes that are gone (each run leaves one behind).
+fn sweep_owners(data_dir: &Path, me: &str) {
+    let Ok(entries) = std::fs::read_dir(owners_dir(data_dir)) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        if let Some(token) = name.to_str().and_then(|n| n.strip_suffix(".lock"))
+            && token != me
+        {
+            // Removes the file when its owner is gone.
+            alive(data_dir, token);
+        }
+    }
 }
 
 /// Whether the process owning `token` still lives: its owner file is locked. A dead owner's
