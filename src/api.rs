@@ -10,6 +10,9 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// Segmind's API origin (the default base URL).
+pub const DEFAULT_BASE_URL: &str = "https://api.segmind.com";
+
 /// The model segflux uses when none is given.
 pub const DEFAULT_MODEL: &str = "flux-1.1-pro-ultra";
 

@@ -483,7 +483,7 @@ pub struct EmulatorArgs {
     /// Size of the rendered images: `real` (the real service's, about 4 MP: 2048x2048 at 1:1,
     /// 2752x1536 at 16:9), `small` (long side 256 px, for fast tests) or a long side in pixels
     #[arg(long, default_value = "real", value_name = "real|small|PX",
-          env = crate::settings::env::EMULATOR_IMAGE_SIZE, value_parser = parse_image_size)]
+          env = "SEGFLUX_EMULATOR_IMAGE_SIZE", value_parser = crate::options::parse_image_size)]
     pub image_size: u32,
     /// The account's credits in USD (what `segflux credits` reports; a submit they cannot
     /// cover answers 406)
@@ -496,20 +496,6 @@ pub struct EmulatorArgs {
     /// Leave `cost` and `remaining_credits` out of finished jobs' metrics
     #[arg(long)]
     pub no_metrics_cost: bool,
-}
-
-/// An emulator image size: `real` is [`crate::emulator::REAL_SIZE`], `small` a 256 px long
-/// side, a number that long side (16 to 8192).
-pub fn parse_image_size(s: &str) -> Result<u32, String> {
-    match s {
-        "real" => Ok(crate::emulator::REAL_SIZE),
-        "small" => Ok(256),
-        _ => s
-            .parse()
-            .ok()
-            .filter(|n| (16..=8192).contains(n))
-            .ok_or_else(|| "expected real, small or a number of pixels from 16 to 8192".to_owned()),
-    }
 }
 
 pub use crate::options::OWN_PARAMS;
@@ -574,6 +560,20 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_emulator_size_flag_reads_the_variable_settings_names() {
+        let cmd = Cli::command();
+        let emulator = cmd.find_subcommand("emulator").unwrap();
+        let arg = emulator
+            .get_arguments()
+            .find(|a| a.get_id() == "image_size")
+            .unwrap();
+        assert_eq!(
+            arg.get_env().and_then(|e| e.to_str()),
+            Some(crate::settings::env::EMULATOR_IMAGE_SIZE)
+        );
     }
 
     #[test]

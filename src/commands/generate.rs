@@ -40,12 +40,9 @@ struct Plan {
     open: bool,
 }
 
-/// Runs `generate`.
-pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
-    let to_stdout = super::view::to_stdout(ctx, &args)?;
-    if args.batch.is_batch() {
-        return super::batch::run(ctx, &args).await;
-    }
+/// Runs `generate` for one prompt (`commands::run` sends batch options to `batch`);
+/// `to_stdout` is `-o -`, already checked.
+pub async fn run(ctx: &Context, args: GenerateArgs, to_stdout: bool) -> Result<()> {
     let prompt = read_prompt(args.prompt.as_deref().unwrap_or("-"))?;
     let plan = plan(ctx, prompt, &args, to_stdout)?;
     let cap = cost::cap(ctx, &args);

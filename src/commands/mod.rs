@@ -216,7 +216,14 @@ pub async fn connect_with(
 /// Runs the parsed command.
 pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
     match cli.command {
-        Command::Generate(args) => generate::run(&ctx, args).await,
+        Command::Generate(args) => {
+            let to_stdout = view::to_stdout(&ctx, &args)?;
+            if args.batch.is_batch() {
+                batch::run(&ctx, &args).await
+            } else {
+                generate::run(&ctx, args, to_stdout).await
+            }
+        }
         Command::Submit(args) => submit::run(&ctx, args).await,
         Command::Status(args) => status::run(&ctx, args).await,
         Command::Fetch(args) => fetch::run(&ctx, args).await,
