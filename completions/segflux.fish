@@ -61,7 +61,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand generate" -l ar -l aspec
 9:21\t''"
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l seed -d 'Seed for reproducible images (a non-negative integer; random when absent, always shown)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l safety-tolerance -d '1 (strictest) to 6 (most permissive) [default: 2]' -r
-complete -c segflux -n "__fish_segflux_using_subcommand generate" -l image-prompt -d 'URL of an image used as a visual prompt' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l image-prompt -d 'Image used as a visual prompt: a URL, or a local JPEG/PNG/WebP file (uploaded once)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l format -d 'Image format asked of the API [default: from -o\'s extension, else jpg]' -r -f -a "jpg\t'JPEG'
 png\t'PNG'"
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l model -d 'Segmind model slug [default: flux-1.1-pro-ultra]' -r
@@ -107,7 +107,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand submit" -l ar -l aspect-
 9:21\t''"
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l seed -d 'Seed for reproducible images (a non-negative integer; random when absent, always shown)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l safety-tolerance -d '1 (strictest) to 6 (most permissive) [default: 2]' -r
-complete -c segflux -n "__fish_segflux_using_subcommand submit" -l image-prompt -d 'URL of an image used as a visual prompt' -r
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l image-prompt -d 'Image used as a visual prompt: a URL, or a local JPEG/PNG/WebP file (uploaded once)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l format -d 'Image format asked of the API [default: from -o\'s extension, else jpg]' -r -f -a "jpg\t'JPEG'
 png\t'PNG'"
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l model -d 'Segmind model slug [default: flux-1.1-pro-ultra]' -r

@@ -180,6 +180,12 @@ impl Metrics {
     }
 }
 
+/// Segmind's storage origin (spec: segmind-api.md, "upload a local file"); the key goes there.
+pub const STORAGE_ORIGIN: &str = "https://workflows-api.segmind.com";
+
+/// Uploads a local file: `POST` `{"data_urls": ["data:…"]}`.
+pub const UPLOAD_PATH: &str = "/upload-asset";
+
 /// Path of the account's credits endpoint (on the API origin).
 pub const CREDITS_PATH: &str = "/v1/get-user-credits";
 

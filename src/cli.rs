@@ -312,8 +312,8 @@ pub struct GenOptions {
     #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_tolerance)]
     pub safety_tolerance: Option<u8>,
 
-    /// URL of an image used as a visual prompt
-    #[arg(long, value_name = "URL")]
+    /// Image used as a visual prompt: a URL, or a local JPEG/PNG/WebP file (uploaded once)
+    #[arg(long, value_name = "URL|PATH")]
     pub image_prompt: Option<String>,
 
     /// Image format asked of the API [default: from -o's extension, else jpg]

@@ -16,6 +16,7 @@ pub mod glyphs;
 pub mod history;
 pub mod job_report;
 pub mod limiter;
+pub mod local_image;
 pub mod metadata;
 pub mod options;
 pub mod output;

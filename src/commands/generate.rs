@@ -156,7 +156,8 @@ fn plan(ctx: &Context, prompt: String, args: &GenerateArgs, to_stdout: bool) -> 
         (Some(f), _) | (None, Some(f)) => f,
         (None, None) => default_format(ctx),
     };
-    let request = build_request(ctx, prompt, &args.gen_opts, format);
+    let mut request = build_request(ctx, prompt, &args.gen_opts, format);
+    request.image_prompt = local_image_prompt(request.image_prompt.take())?;
     let path = target.path(&request.file_name());
     super::job::check_path_representable(ctx, &path)?;
     Ok(Plan {
@@ -204,6 +205,16 @@ pub fn build_request(
     }
 }
 
+/// The `--image-prompt` value a request carries: a URL as it is, a local file checked and
+/// named by its content (`sha256:<hex>`); a file that cannot be used is a usage error.
+pub fn local_image_prompt(value: Option<String>) -> Result<Option<String>> {
+    crate::local_image::resolve(value).map_err(|why| {
+        Error::Usage(format!(
+            "invalid value for '--image-prompt <URL|PATH>': {why}"
+        ))
+    })
+}
+
 /// `--seed`, else the config file's seed.
 pub fn default_seed(ctx: &Context, opts: &GenOptions) -> Option<u64> {
     opts.seed.or(ctx.settings.config.seed)
@@ -230,6 +241,7 @@ pub fn dry_run(ctx: &Context, req: &GenerationRequest, estimate: Option<crate::s
             "url": url,
             "headers": {api::API_KEY_HEADER: "(redacted)", "content-type": "application/json"},
             "body": req.body(),
+            "upload": super::upload::dry_run_note(ctx, req.image_prompt.as_deref()),
             "seed": req.seed,
             "prompt_hash": req.prompt_hash(),
             "file_name": req.file_name(),
@@ -237,6 +249,9 @@ pub fn dry_run(ctx: &Context, req: &GenerationRequest, estimate: Option<crate::s
             "estimate_source": estimate.map(|e| e.source.as_str()),
         }));
     } else {
+        if let Some(up) = super::upload::dry_run_note(ctx, req.image_prompt.as_deref()) {
+            p.result(&super::upload::dry_run_text(&up));
+        }
         p.result(&format!("POST {url}"));
         p.result(&format!("{}: (redacted)", api::API_KEY_HEADER));
         p.result("content-type: application/json");

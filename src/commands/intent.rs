@@ -155,7 +155,14 @@ async fn send(
     req: &GenerationRequest,
     claim: Option<(&History, Ticket)>,
 ) -> Result<Submitted> {
-    let body = req.body();
+    let mut body = req.body();
+    // A local image prompt is uploaded (once per content) just before its first submit.
+    if let Err(e) = super::upload::resolve(ctx, client, &mut body).await {
+        if let Some((history, ticket)) = claim {
+            history.abandon(ticket);
+        }
+        return Err(e);
+    }
     // Counted while unanswered, so an interrupt can say a submit may have been accepted.
     let counter = &ctx.submitting;
     counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);

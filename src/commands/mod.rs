@@ -20,6 +20,7 @@ mod recover;
 mod sheet;
 mod status;
 mod submit;
+mod upload;
 mod view;
 
 use std::sync::{Arc, Mutex};

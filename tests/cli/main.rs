@@ -23,4 +23,5 @@ mod security;
 mod spend;
 mod spend_batch;
 mod testenv;
+mod upload;
 mod usage;

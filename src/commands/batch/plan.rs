@@ -67,7 +67,8 @@ impl Plan {
             .gen_opts
             .format
             .unwrap_or_else(|| generate::default_format(ctx));
-        let request = generate::build_request(ctx, String::new(), &args.gen_opts, format);
+        let mut request = generate::build_request(ctx, String::new(), &args.gen_opts, format);
+        request.image_prompt = generate::local_image_prompt(request.image_prompt.take())?;
         let (name, source) = match (&args.batch.from, &args.prompt) {
             (Some(from), _) => (from.display().to_string(), Source::from_file(from)?),
             (None, Some(prompt)) => {
