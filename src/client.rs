@@ -300,7 +300,7 @@ impl Client {
     /// base URL's origin): one file as a `data:` URL; the URL it is served at, from
     /// `urls` or `file_urls`. Retried like a read: the storage names files by content.
     pub async fn upload(&self, data_url: &str) -> Result<String> {
-        let url = if self.base == crate::settings::DEFAULT_BASE_URL {
+        let url = if self.base == crate::api::DEFAULT_BASE_URL {
             format!("{}{}", api::STORAGE_ORIGIN, api::UPLOAD_PATH)
         } else {
             self.url(api::UPLOAD_PATH)
