@@ -20,6 +20,8 @@ pub mod metadata;
 pub mod options;
 pub mod output;
 pub mod printer;
+#[cfg(test)]
+mod props;
 pub mod random;
 pub mod redact;
 pub mod report;

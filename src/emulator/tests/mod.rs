@@ -9,6 +9,7 @@ mod errors;
 mod faults;
 mod history;
 mod jobs;
+mod limits;
 
 use std::time::Duration;
 
