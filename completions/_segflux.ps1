@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)')
             [CompletionResult]::new('emulator', 'emulator', [CompletionResultType]::ParameterValue, 'Run a local emulator of the Segmind v2 API on loopback')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Print the generation record embedded in an image segflux wrote')
+            [CompletionResult]::new('sheet', 'sheet', [CompletionResultType]::ParameterValue, 'Make a contact sheet of many images (files, directories, manifests), each captioned with its seed and prompt')
             [CompletionResult]::new('credits', 'credits', [CompletionResultType]::ParameterValue, 'Print the account''s remaining credits and free credits (USD)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Read and write the config file (the key always shown redacted)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -53,13 +54,13 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             [CompletionResult]::new('--aspect-ratio', '--aspect-ratio', [CompletionResultType]::ParameterName, 'Aspect ratio of the image [default: 1:1]')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for reproducible images (a non-negative integer; random when absent, always shown)')
             [CompletionResult]::new('--safety-tolerance', '--safety-tolerance', [CompletionResultType]::ParameterName, '1 (strictest) to 6 (most permissive) [default: 2]')
-            [CompletionResult]::new('--image-prompt', '--image-prompt', [CompletionResultType]::ParameterName, 'URL of an image used as a visual prompt')
+            [CompletionResult]::new('--image-prompt', '--image-prompt', [CompletionResultType]::ParameterName, 'Image used as a visual prompt: a URL, or a local JPEG/PNG/WebP file (uploaded once)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Image format asked of the API [default: from -o''s extension, else jpg]')
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Segmind model slug [default: flux-1.1-pro-ultra]')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable')
             [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'A file path, or a directory (existing, or ending in `/`) to write into; `-` writes the image to stdout (not to a terminal, not with --json or in a batch) [default: .]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'A file path, or a directory (existing, or ending in `/`) to write into; `-` writes the image to stdout (not to a terminal, not with --json or in a batch) [default: .]')
             [CompletionResult]::new('--max-cost', '--max-cost', [CompletionResultType]::ParameterName, 'Refuse to spend more than this many US dollars: checked against the estimate before anything is sent, and in a batch against what was spent so far [config: max_cost]')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Prompts to generate: a text file (one prompt per line; blank lines and # comments skipped) or a .jsonl file (one object per line: prompt and any generation option); `-` reads standard input. The command-line options are each line''s defaults')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Images per prompt, with seeds seed, seed+1, …')
@@ -76,6 +77,9 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file (in a batch: redo jobs whose file exists)')
             [CompletionResult]::new('--no-metadata', '--no-metadata', [CompletionResultType]::ParameterName, 'Do not embed the generation record (prompt, seed, model, options, request id) in the image; the file is then exactly the image the API sent')
             [CompletionResult]::new('--sidecar', '--sidecar', [CompletionResultType]::ParameterName, 'Also write the generation record as pretty JSON beside the image, named like the image plus `.json` (`42-ef3ec516c4be.jpg.json`)')
+            [CompletionResult]::new('--preview', '--preview', [CompletionResultType]::ParameterName, 'Show the image in the terminal once written (kitty, iTerm2, sixel or half blocks) [default: on when stdout and stderr are terminals, off in CI, with -q or --json; config: preview]')
+            [CompletionResult]::new('--no-preview', '--no-preview', [CompletionResultType]::ParameterName, 'Do not show the image in the terminal')
+            [CompletionResult]::new('--open', '--open', [CompletionResultType]::ParameterName, 'Open the written image in the system''s image viewer (returns at once)')
             [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Send nothing: list each job whose file is missing or out of date, count the images a run would pay for; exit 0 when everything is up to date, 1 otherwise (a CI gate)')
             [CompletionResult]::new('--emulator', '--emulator', [CompletionResultType]::ParameterName, 'Run against the built-in emulator, started in-process on loopback (no key, no network)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout, one JSON object per line')
@@ -94,7 +98,7 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             [CompletionResult]::new('--aspect-ratio', '--aspect-ratio', [CompletionResultType]::ParameterName, 'Aspect ratio of the image [default: 1:1]')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for reproducible images (a non-negative integer; random when absent, always shown)')
             [CompletionResult]::new('--safety-tolerance', '--safety-tolerance', [CompletionResultType]::ParameterName, '1 (strictest) to 6 (most permissive) [default: 2]')
-            [CompletionResult]::new('--image-prompt', '--image-prompt', [CompletionResultType]::ParameterName, 'URL of an image used as a visual prompt')
+            [CompletionResult]::new('--image-prompt', '--image-prompt', [CompletionResultType]::ParameterName, 'Image used as a visual prompt: a URL, or a local JPEG/PNG/WebP file (uploaded once)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Image format asked of the API [default: from -o''s extension, else jpg]')
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Segmind model slug [default: flux-1.1-pro-ultra]')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable')
@@ -229,6 +233,28 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             break
         }
         'segflux;inspect' {
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Segmind API key (flag beats environment beats config file)')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'API base URL')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting after this many seconds (at most a week: results expire after an hour)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never')
+            [CompletionResult]::new('--emulator', '--emulator', [CompletionResultType]::ParameterName, 'Run against the built-in emulator, started in-process on loopback (no key, no network)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output on stdout, one JSON object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP exchange on stderr (the key redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each HTTP exchange on stderr (the key redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'segflux;sheet' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The sheet to write, .jpg or .png (replaced if it exists)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The sheet to write, .jpg or .png (replaced if it exists)')
+            [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Cells per row [default: about square]')
+            [CompletionResult]::new('--cell', '--cell', [CompletionResultType]::ParameterName, 'Size of a cell''s picture, in pixels')
+            [CompletionResult]::new('--markdown', '--markdown', [CompletionResultType]::ParameterName, 'Also write a Markdown table (thumbnail, prompt, seed, cost, status), e.g. to $GITHUB_STEP_SUMMARY')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Segmind API key (flag beats environment beats config file)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'API base URL')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting after this many seconds (at most a week: results expire after an hour)')
@@ -384,6 +410,7 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)')
             [CompletionResult]::new('emulator', 'emulator', [CompletionResultType]::ParameterValue, 'Run a local emulator of the Segmind v2 API on loopback')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Print the generation record embedded in an image segflux wrote')
+            [CompletionResult]::new('sheet', 'sheet', [CompletionResultType]::ParameterValue, 'Make a contact sheet of many images (files, directories, manifests), each captioned with its seed and prompt')
             [CompletionResult]::new('credits', 'credits', [CompletionResultType]::ParameterValue, 'Print the account''s remaining credits and free credits (USD)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Read and write the config file (the key always shown redacted)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -411,6 +438,9 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             break
         }
         'segflux;help;inspect' {
+            break
+        }
+        'segflux;help;sheet' {
             break
         }
         'segflux;help;credits' {

@@ -43,6 +43,9 @@ _segflux() {
             segflux,man)
                 cmd="segflux__subcmd__man"
                 ;;
+            segflux,sheet)
+                cmd="segflux__subcmd__sheet"
+                ;;
             segflux,status)
                 cmd="segflux__subcmd__status"
                 ;;
@@ -106,6 +109,9 @@ _segflux() {
             segflux__subcmd__help,man)
                 cmd="segflux__subcmd__help__subcmd__man"
                 ;;
+            segflux__subcmd__help,sheet)
+                cmd="segflux__subcmd__help__subcmd__sheet"
+                ;;
             segflux__subcmd__help,status)
                 cmd="segflux__subcmd__help__subcmd__status"
                 ;;
@@ -131,7 +137,7 @@ _segflux() {
 
     case "${cmd}" in
         segflux)
-            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version generate submit status fetch completions man emulator inspect credits config help"
+            opts="-q -v -h -V --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version generate submit status fetch completions man emulator inspect sheet credits config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -571,7 +577,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__generate)
-            opts="-p -o -n -q -v -h -V --aspect-ratio --ar --seed --raw --safety-tolerance --image-prompt --format --model --param --dry-run --output --force --max-cost --no-metadata --sidecar --from --count --concurrency --manifest --shard --check --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
+            opts="-p -o -n -q -v -h -V --aspect-ratio --ar --seed --raw --safety-tolerance --image-prompt --format --model --param --dry-run --output --force --max-cost --no-metadata --sidecar --preview --no-preview --open --from --count --concurrency --manifest --shard --check --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -673,7 +679,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__help)
-            opts="generate submit status fetch completions man emulator inspect credits config help"
+            opts="generate submit status fetch completions man emulator inspect sheet credits config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -868,6 +874,20 @@ _segflux() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        segflux__subcmd__help__subcmd__sheet)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         segflux__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -933,6 +953,56 @@ _segflux() {
                 return 0
             fi
             case "${prev}" in
+                --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        segflux__subcmd__sheet)
+            opts="-o -q -v -h -V --output --columns --cell --markdown --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --columns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cell)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --markdown)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --api-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand man 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
             cand emulator 'Run a local emulator of the Segmind v2 API on loopback'
             cand inspect 'Print the generation record embedded in an image segflux wrote'
+            cand sheet 'Make a contact sheet of many images (files, directories, manifests), each captioned with its seed and prompt'
             cand credits 'Print the account''s remaining credits and free credits (USD)'
             cand config 'Read and write the config file (the key always shown redacted)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -49,13 +50,13 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand --aspect-ratio 'Aspect ratio of the image [default: 1:1]'
             cand --seed 'Seed for reproducible images (a non-negative integer; random when absent, always shown)'
             cand --safety-tolerance '1 (strictest) to 6 (most permissive) [default: 2]'
-            cand --image-prompt 'URL of an image used as a visual prompt'
+            cand --image-prompt 'Image used as a visual prompt: a URL, or a local JPEG/PNG/WebP file (uploaded once)'
             cand --format 'Image format asked of the API [default: from -o''s extension, else jpg]'
             cand --model 'Segmind model slug [default: flux-1.1-pro-ultra]'
             cand -p 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable'
             cand --param 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable'
-            cand -o 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]'
-            cand --output 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]'
+            cand -o 'A file path, or a directory (existing, or ending in `/`) to write into; `-` writes the image to stdout (not to a terminal, not with --json or in a batch) [default: .]'
+            cand --output 'A file path, or a directory (existing, or ending in `/`) to write into; `-` writes the image to stdout (not to a terminal, not with --json or in a batch) [default: .]'
             cand --max-cost 'Refuse to spend more than this many US dollars: checked against the estimate before anything is sent, and in a batch against what was spent so far [config: max_cost]'
             cand --from 'Prompts to generate: a text file (one prompt per line; blank lines and # comments skipped) or a .jsonl file (one object per line: prompt and any generation option); `-` reads standard input. The command-line options are each line''s defaults'
             cand -n 'Images per prompt, with seeds seed, seed+1, …'
@@ -72,6 +73,9 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand --force 'Overwrite an existing file (in a batch: redo jobs whose file exists)'
             cand --no-metadata 'Do not embed the generation record (prompt, seed, model, options, request id) in the image; the file is then exactly the image the API sent'
             cand --sidecar 'Also write the generation record as pretty JSON beside the image, named like the image plus `.json` (`42-ef3ec516c4be.jpg.json`)'
+            cand --preview 'Show the image in the terminal once written (kitty, iTerm2, sixel or half blocks) [default: on when stdout and stderr are terminals, off in CI, with -q or --json; config: preview]'
+            cand --no-preview 'Do not show the image in the terminal'
+            cand --open 'Open the written image in the system''s image viewer (returns at once)'
             cand --check 'Send nothing: list each job whose file is missing or out of date, count the images a run would pay for; exit 0 when everything is up to date, 1 otherwise (a CI gate)'
             cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
             cand --json 'Machine-readable output on stdout, one JSON object per line'
@@ -89,7 +93,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand --aspect-ratio 'Aspect ratio of the image [default: 1:1]'
             cand --seed 'Seed for reproducible images (a non-negative integer; random when absent, always shown)'
             cand --safety-tolerance '1 (strictest) to 6 (most permissive) [default: 2]'
-            cand --image-prompt 'URL of an image used as a visual prompt'
+            cand --image-prompt 'Image used as a visual prompt: a URL, or a local JPEG/PNG/WebP file (uploaded once)'
             cand --format 'Image format asked of the API [default: from -o''s extension, else jpg]'
             cand --model 'Segmind model slug [default: flux-1.1-pro-ultra]'
             cand -p 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable'
@@ -233,6 +237,27 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'segflux;sheet'= {
+            cand -o 'The sheet to write, .jpg or .png (replaced if it exists)'
+            cand --output 'The sheet to write, .jpg or .png (replaced if it exists)'
+            cand --columns 'Cells per row [default: about square]'
+            cand --cell 'Size of a cell''s picture, in pixels'
+            cand --markdown 'Also write a Markdown table (thumbnail, prompt, seed, cost, status), e.g. to $GITHUB_STEP_SUMMARY'
+            cand --api-key 'Segmind API key (flag beats environment beats config file)'
+            cand --base-url 'API base URL'
+            cand --timeout 'Give up waiting after this many seconds (at most a week: results expire after an hour)'
+            cand --color 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never'
+            cand --emulator 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+            cand --json 'Machine-readable output on stdout, one JSON object per line'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Log each HTTP exchange on stderr (the key redacted)'
+            cand --verbose 'Log each HTTP exchange on stderr (the key redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'segflux;credits'= {
             cand --api-key 'Segmind API key (flag beats environment beats config file)'
             cand --base-url 'API base URL'
@@ -360,6 +385,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand man 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
             cand emulator 'Run a local emulator of the Segmind v2 API on loopback'
             cand inspect 'Print the generation record embedded in an image segflux wrote'
+            cand sheet 'Make a contact sheet of many images (files, directories, manifests), each captioned with its seed and prompt'
             cand credits 'Print the account''s remaining credits and free credits (USD)'
             cand config 'Read and write the config file (the key always shown redacted)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -379,6 +405,8 @@ set edit:completion:arg-completer[segflux] = {|@words|
         &'segflux;help;emulator'= {
         }
         &'segflux;help;inspect'= {
+        }
+        &'segflux;help;sheet'= {
         }
         &'segflux;help;credits'= {
         }

@@ -44,6 +44,7 @@ complete -c segflux -n "__fish_segflux_needs_command" -f -a "completions" -d 'Pr
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "man" -d 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "inspect" -d 'Print the generation record embedded in an image segflux wrote'
+complete -c segflux -n "__fish_segflux_needs_command" -f -a "sheet" -d 'Make a contact sheet of many images (files, directories, manifests), each captioned with its seed and prompt'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "credits" -d 'Print the account\'s remaining credits and free credits (USD)'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "config" -d 'Read and write the config file (the key always shown redacted)'
 complete -c segflux -n "__fish_segflux_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -60,12 +61,12 @@ complete -c segflux -n "__fish_segflux_using_subcommand generate" -l ar -l aspec
 9:21\t''"
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l seed -d 'Seed for reproducible images (a non-negative integer; random when absent, always shown)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l safety-tolerance -d '1 (strictest) to 6 (most permissive) [default: 2]' -r
-complete -c segflux -n "__fish_segflux_using_subcommand generate" -l image-prompt -d 'URL of an image used as a visual prompt' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l image-prompt -d 'Image used as a visual prompt: a URL, or a local JPEG/PNG/WebP file (uploaded once)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l format -d 'Image format asked of the API [default: from -o\'s extension, else jpg]' -r -f -a "jpg\t'JPEG'
 png\t'PNG'"
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l model -d 'Segmind model slug [default: flux-1.1-pro-ultra]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -s p -l param -d 'Pass another model parameter through (VALUE parsed as JSON, else a string); repeatable' -r
-complete -c segflux -n "__fish_segflux_using_subcommand generate" -s o -l output -d 'A file path, or a directory (existing, or ending in `/`) to write into [default: .]' -r -F
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -s o -l output -d 'A file path, or a directory (existing, or ending in `/`) to write into; `-` writes the image to stdout (not to a terminal, not with --json or in a batch) [default: .]' -r -F
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l max-cost -d 'Refuse to spend more than this many US dollars: checked against the estimate before anything is sent, and in a batch against what was spent so far [config: max_cost]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l from -d 'Prompts to generate: a text file (one prompt per line; blank lines and # comments skipped) or a .jsonl file (one object per line: prompt and any generation option); `-` reads standard input. The command-line options are each line\'s defaults' -r -F
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -s n -l count -d 'Images per prompt, with seeds seed, seed+1, …' -r
@@ -83,6 +84,9 @@ complete -c segflux -n "__fish_segflux_using_subcommand generate" -l dry-run -d 
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l force -d 'Overwrite an existing file (in a batch: redo jobs whose file exists)'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l no-metadata -d 'Do not embed the generation record (prompt, seed, model, options, request id) in the image; the file is then exactly the image the API sent'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l sidecar -d 'Also write the generation record as pretty JSON beside the image, named like the image plus `.json` (`42-ef3ec516c4be.jpg.json`)'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l preview -d 'Show the image in the terminal once written (kitty, iTerm2, sixel or half blocks) [default: on when stdout and stderr are terminals, off in CI, with -q or --json; config: preview]'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l no-preview -d 'Do not show the image in the terminal'
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l open -d 'Open the written image in the system\'s image viewer (returns at once)'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l check -d 'Send nothing: list each job whose file is missing or out of date, count the images a run would pay for; exit 0 when everything is up to date, 1 otherwise (a CI gate)'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l json -d 'Machine-readable output on stdout, one JSON object per line'
@@ -103,7 +107,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand submit" -l ar -l aspect-
 9:21\t''"
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l seed -d 'Seed for reproducible images (a non-negative integer; random when absent, always shown)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l safety-tolerance -d '1 (strictest) to 6 (most permissive) [default: 2]' -r
-complete -c segflux -n "__fish_segflux_using_subcommand submit" -l image-prompt -d 'URL of an image used as a visual prompt' -r
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l image-prompt -d 'Image used as a visual prompt: a URL, or a local JPEG/PNG/WebP file (uploaded once)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l format -d 'Image format asked of the API [default: from -o\'s extension, else jpg]' -r -f -a "jpg\t'JPEG'
 png\t'PNG'"
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l model -d 'Segmind model slug [default: flux-1.1-pro-ultra]' -r
@@ -219,6 +223,22 @@ complete -c segflux -n "__fish_segflux_using_subcommand inspect" -s q -l quiet -
 complete -c segflux -n "__fish_segflux_using_subcommand inspect" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
 complete -c segflux -n "__fish_segflux_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c segflux -n "__fish_segflux_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -s o -l output -d 'The sheet to write, .jpg or .png (replaced if it exists)' -r -F
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l columns -d 'Cells per row [default: about square]' -r
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l cell -d 'Size of a cell\'s picture, in pixels' -r
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l markdown -d 'Also write a Markdown table (thumbnail, prompt, seed, cost, status), e.g. to $GITHUB_STEP_SUMMARY' -r -F
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l base-url -d 'API base URL' -r
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l color -d 'Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless `NO_COLOR` is set'
+always\t'Always'
+never\t'Never'"
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l emulator -d 'Run against the built-in emulator, started in-process on loopback (no key, no network)'
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -l json -d 'Machine-readable output on stdout, one JSON object per line'
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -s v -l verbose -d 'Log each HTTP exchange on stderr (the key redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c segflux -n "__fish_segflux_using_subcommand sheet" -s V -l version -d 'Print version'
 complete -c segflux -n "__fish_segflux_using_subcommand credits" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand credits" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand credits" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r
@@ -301,17 +321,18 @@ complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'Print every key that is set'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
 complete -c segflux -n "__fish_segflux_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "generate" -d 'Submit a prompt, wait for the image, download it and print its path'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "submit" -d 'Submit a prompt and print its request id at once (fetch the image later)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "status" -d 'Print each job\'s state; with no ID, list the jobs this machine submitted'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "fetch" -d 'Download a finished job\'s image'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "completions" -d 'Print a shell completion script'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "man" -d 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "inspect" -d 'Print the generation record embedded in an image segflux wrote'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "credits" -d 'Print the account\'s remaining credits and free credits (USD)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "config" -d 'Read and write the config file (the key always shown redacted)'
-complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect credits config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "generate" -d 'Submit a prompt, wait for the image, download it and print its path'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "submit" -d 'Submit a prompt and print its request id at once (fetch the image later)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "status" -d 'Print each job\'s state; with no ID, list the jobs this machine submitted'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "fetch" -d 'Download a finished job\'s image'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "completions" -d 'Print a shell completion script'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "man" -d 'Print a man page (roff): segflux(1), or segflux-COMMAND(1)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "emulator" -d 'Run a local emulator of the Segmind v2 API on loopback'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "inspect" -d 'Print the generation record embedded in an image segflux wrote'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "sheet" -d 'Make a contact sheet of many images (files, directories, manifests), each captioned with its seed and prompt'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "credits" -d 'Print the account\'s remaining credits and free credits (USD)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "config" -d 'Read and write the config file (the key always shown redacted)'
+complete -c segflux -n "__fish_segflux_using_subcommand help; and not __fish_seen_subcommand_from generate submit status fetch completions man emulator inspect sheet credits config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c segflux -n "__fish_segflux_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Set a key; `segflux config set api_key -` reads the key from stdin'
 complete -c segflux -n "__fish_segflux_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print a key\'s value'
 complete -c segflux -n "__fish_segflux_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'Print every key that is set'

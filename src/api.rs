@@ -10,6 +10,9 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// Segmind's API origin (the default base URL).
+pub const DEFAULT_BASE_URL: &str = "https://api.segmind.com";
+
 /// The model segflux uses when none is given.
 pub const DEFAULT_MODEL: &str = "flux-1.1-pro-ultra";
 
@@ -176,6 +179,12 @@ impl Metrics {
         }
     }
 }
+
+/// Segmind's storage origin (spec: segmind-api.md, "upload a local file"); the key goes there.
+pub const STORAGE_ORIGIN: &str = "https://workflows-api.segmind.com";
+
+/// Uploads a local file: `POST` `{"data_urls": ["data:…"]}`.
+pub const UPLOAD_PATH: &str = "/upload-asset";
 
 /// Path of the account's credits endpoint (on the API origin).
 pub const CREDITS_PATH: &str = "/v1/get-user-credits";

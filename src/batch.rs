@@ -189,7 +189,8 @@ impl JsonLine {
         req.raw = self.raw.unwrap_or(req.raw);
         req.safety_tolerance = self.safety_tolerance.unwrap_or(req.safety_tolerance);
         if self.image_prompt.is_some() {
-            req.image_prompt = self.image_prompt;
+            req.image_prompt = crate::local_image::resolve(self.image_prompt)
+                .map_err(|why| format!("\"image_prompt\": {why}"))?;
         }
         if let Some(m) = self.model {
             req.model = m;

@@ -125,6 +125,9 @@ pub enum Command {
     Emulator(EmulatorArgs),
     /// Print the generation record embedded in an image segflux wrote
     Inspect(InspectArgs),
+    /// Make a contact sheet of many images (files, directories, manifests), each captioned
+    /// with its seed and prompt
+    Sheet(SheetArgs),
     /// Print the account's remaining credits and free credits (USD)
     Credits,
     /// Read and write the config file (the key always shown redacted)
@@ -169,7 +172,8 @@ pub struct GenerateArgs {
     #[command(flatten)]
     pub gen_opts: GenOptions,
 
-    /// A file path, or a directory (existing, or ending in `/`) to write into [default: .]
+    /// A file path, or a directory (existing, or ending in `/`) to write into; `-` writes the
+    /// image to stdout (not to a terminal, not with --json or in a batch) [default: .]
     #[arg(short, long, value_name = "PATH", help_heading = "Output")]
     pub output: Option<PathBuf>,
 
@@ -186,9 +190,30 @@ pub struct GenerateArgs {
     #[command(flatten)]
     pub provenance: ProvenanceArgs,
 
+    /// Seeing the image once written
+    #[command(flatten)]
+    pub view: ViewArgs,
+
     /// Batch mode
     #[command(flatten)]
     pub batch: BatchArgs,
+}
+
+/// Seeing the image a single `generate` wrote.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct ViewArgs {
+    /// Show the image in the terminal once written (kitty, iTerm2, sixel or half blocks)
+    /// [default: on when stdout and stderr are terminals, off in CI, with -q or --json;
+    /// config: preview]
+    #[arg(long, overrides_with = "no_preview")]
+    pub preview: bool,
+    /// Do not show the image in the terminal
+    #[arg(long, overrides_with = "preview")]
+    pub no_preview: bool,
+    /// Open the written image in the system's image viewer (returns at once)
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// Options of batch generation (`generate` only).
@@ -287,8 +312,8 @@ pub struct GenOptions {
     #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_tolerance)]
     pub safety_tolerance: Option<u8>,
 
-    /// URL of an image used as a visual prompt
-    #[arg(long, value_name = "URL")]
+    /// Image used as a visual prompt: a URL, or a local JPEG/PNG/WebP file (uploaded once)
+    #[arg(long, value_name = "URL|PATH")]
     pub image_prompt: Option<String>,
 
     /// Image format asked of the API [default: from -o's extension, else jpg]
@@ -401,6 +426,28 @@ pub struct InspectArgs {
     pub file: PathBuf,
 }
 
+/// Options of `sheet`.
+#[derive(Debug, Args)]
+pub struct SheetArgs {
+    /// Images, directories of images (by name), or batch manifests (their jobs in order)
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The sheet to write, .jpg or .png (replaced if it exists)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Cells per row [default: about square]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub columns: Option<u32>,
+    /// Size of a cell's picture, in pixels
+    #[arg(long, value_name = "PX", default_value_t = 256,
+          value_parser = clap::value_parser!(u32).range(32..=2048))]
+    pub cell: u32,
+    /// Also write a Markdown table (thumbnail, prompt, seed, cost, status), e.g. to
+    /// $GITHUB_STEP_SUMMARY
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+}
+
 /// Options of `emulator`.
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
@@ -436,7 +483,7 @@ pub struct EmulatorArgs {
     /// Size of the rendered images: `real` (the real service's, about 4 MP: 2048x2048 at 1:1,
     /// 2752x1536 at 16:9), `small` (long side 256 px, for fast tests) or a long side in pixels
     #[arg(long, default_value = "real", value_name = "real|small|PX",
-          env = crate::settings::env::EMULATOR_IMAGE_SIZE, value_parser = parse_image_size)]
+          env = "SEGFLUX_EMULATOR_IMAGE_SIZE", value_parser = crate::options::parse_image_size)]
     pub image_size: u32,
     /// The account's credits in USD (what `segflux credits` reports; a submit they cannot
     /// cover answers 406)
@@ -449,20 +496,6 @@ pub struct EmulatorArgs {
     /// Leave `cost` and `remaining_credits` out of finished jobs' metrics
     #[arg(long)]
     pub no_metrics_cost: bool,
-}
-
-/// An emulator image size: `real` is [`crate::emulator::REAL_SIZE`], `small` a 256 px long
-/// side, a number that long side (16 to 8192).
-pub fn parse_image_size(s: &str) -> Result<u32, String> {
-    match s {
-        "real" => Ok(crate::emulator::REAL_SIZE),
-        "small" => Ok(256),
-        _ => s
-            .parse()
-            .ok()
-            .filter(|n| (16..=8192).contains(n))
-            .ok_or_else(|| "expected real, small or a number of pixels from 16 to 8192".to_owned()),
-    }
 }
 
 pub use crate::options::OWN_PARAMS;
@@ -527,6 +560,20 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_emulator_size_flag_reads_the_variable_settings_names() {
+        let cmd = Cli::command();
+        let emulator = cmd.find_subcommand("emulator").unwrap();
+        let arg = emulator
+            .get_arguments()
+            .find(|a| a.get_id() == "image_size")
+            .unwrap();
+        assert_eq!(
+            arg.get_env().and_then(|e| e.to_str()),
+            Some(crate::settings::env::EMULATOR_IMAGE_SIZE)
+        );
     }
 
     #[test]

@@ -130,6 +130,7 @@ enum Call {
     Result,
     History,
     Account,
+    Upload,
 }
 
 impl Call {
@@ -139,7 +140,7 @@ impl Call {
             Self::Result => usize::try_from(MAX_IMAGE_BYTES * 2).unwrap_or(usize::MAX),
             // A page of request-history records carries each job's parameters.
             Self::History => MAX_ANSWER_BYTES * 8,
-            Self::Submit | Self::Status | Self::Account => MAX_ANSWER_BYTES,
+            Self::Submit | Self::Status | Self::Account | Self::Upload => MAX_ANSWER_BYTES,
         }
     }
 }
@@ -295,6 +296,29 @@ impl Client {
         Ok(api::Credits::from_value(&body))
     }
 
+    /// `POST /upload-asset` on Segmind's storage origin (with `--base-url`/`--emulator`: the
+    /// base URL's origin): one file as a `data:` URL; the URL it is served at, from
+    /// `urls` or `file_urls`. Retried like a read: the storage names files by content.
+    pub async fn upload(&self, data_url: &str) -> Result<String> {
+        let url = if self.base == crate::settings::DEFAULT_BASE_URL {
+            format!("{}{}", api::STORAGE_ORIGIN, api::UPLOAD_PATH)
+        } else {
+            self.url(api::UPLOAD_PATH)
+        };
+        let body = serde_json::json!({ "data_urls": [data_url] });
+        let (_, bytes) = self
+            .send(Call::Upload, &url, || self.api.post(&url).json(&body))
+            .await?;
+        let answer: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Network(format!("the upload answer was not valid JSON: {e}")))?;
+        ["urls", "file_urls"]
+            .iter()
+            .find_map(|k| answer.get(k)?.get(0)?.as_str())
+            .filter(|u| crate::local_image::is_url(u))
+            .map(str::to_owned)
+            .ok_or_else(|| Error::Network("the upload answer carried no http(s) URL".into()))
+    }
+
     /// Downloads an image without the key: http(s) only, capped size, complete body, retried.
     pub async fn download(&self, url: &str) -> Result<Vec<u8>> {
         let parsed = reqwest::Url::parse(url)
@@ -399,7 +423,11 @@ impl Client {
         } else {
             Method::Get
         };
-        let verb = if call == Call::Submit { "POST" } else { "GET" };
+        let verb = if matches!(call, Call::Submit | Call::Upload) {
+            "POST"
+        } else {
+            "GET"
+        };
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -426,6 +454,7 @@ impl Client {
                 Call::Result => "result fetch",
                 Call::History => "request-history read",
                 Call::Account => "credits check",
+                Call::Upload => "upload",
             };
             if self.pause(attempt, hint, what, &text).await.is_err() {
                 return Err(Error::Network(format!(

@@ -58,6 +58,9 @@ pub struct Config {
     /// Default for `--max-cost`: the most a `generate` may spend, in USD.
     #[serde(default, deserialize_with = "options::de::usd")]
     pub max_cost: Option<f64>,
+    /// Show a single `generate`'s image in the terminal (`false` is `--no-preview`).
+    #[serde(default)]
+    pub preview: Option<bool>,
 }
 
 /// The keys, in the order the struct declares them.

@@ -60,13 +60,16 @@ pub enum Error {
     /// The server reported a state segflux does not know.
     #[error("the server reported an unknown job state {0:?}")]
     UnknownState(String),
-    /// Ctrl-C: the request ids of the jobs in flight, and how many submits were unanswered.
-    #[error("interrupted")]
+    /// Ctrl-C (SIGINT), SIGTERM or SIGHUP: the request ids of the jobs in flight, and how
+    /// many submits were unanswered.
+    #[error("{}", match code { 143 => "terminated (SIGTERM)", 129 => "hung up (SIGHUP)", _ => "interrupted" })]
     Interrupted {
         /// Jobs accepted and not finished.
         ids: Vec<String>,
         /// Submits sent and not answered: they may have been accepted.
         submitting: usize,
+        /// The exit code: 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP).
+        code: u8,
     },
     /// A paid image could not be written: exit 9, like a failed download.
     #[error("{context}")]
@@ -187,8 +190,7 @@ impl Error {
             Self::NotFound(_) => 7,
             Self::Network(_) | Self::SubmitUncertain(_) => 8,
             Self::Download(_) | Self::ImageWrite { .. } => 9,
-            Self::Interrupted { .. } => 130,
-            Self::Batch { code, .. } => *code,
+            Self::Interrupted { code, .. } | Self::Batch { code, .. } => *code,
             Self::Rejected { .. }
             | Self::UnknownState(_)
             | Self::Io { .. }
@@ -205,7 +207,7 @@ impl Error {
     /// credits, FAILED, not found, other).
     pub fn severity(code: u8) -> u8 {
         match code {
-            130 => 9,
+            130 | 143 | 129 => 9,
             9 => 8,
             6 => 7,
             8 => 6,
@@ -292,7 +294,10 @@ impl Error {
         if let Some(id) = self.request_id() {
             let _ = write!(out, "\nrequest_id: {id}");
         }
-        if let Self::Interrupted { ids, submitting } = self.inner() {
+        if let Self::Interrupted {
+            ids, submitting, ..
+        } = self.inner()
+        {
             for id in ids {
                 let _ = write!(
                     out,
@@ -330,7 +335,7 @@ mod tests {
 
     #[test]
     fn every_row_of_the_exit_code_table() {
-        let rows: [(Error, u8); 19] = [
+        let rows: [(Error, u8); 20] = [
             (Error::Other("x".into()), 1),
             (Error::UnknownState("CANCELLED".into()), 1),
             (
@@ -364,8 +369,17 @@ mod tests {
                 Error::Interrupted {
                     ids: vec![],
                     submitting: 0,
+                    code: 130,
                 },
                 130,
+            ),
+            (
+                Error::Interrupted {
+                    ids: vec![],
+                    submitting: 0,
+                    code: 143,
+                },
+                143,
             ),
             (Error::JobFailed("x".into()).for_job("abc"), 5),
         ];

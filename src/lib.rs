@@ -16,9 +16,11 @@ pub mod glyphs;
 pub mod history;
 pub mod job_report;
 pub mod limiter;
+pub mod local_image;
 pub mod metadata;
 pub mod options;
 pub mod output;
+pub mod preview;
 pub mod printer;
 #[cfg(test)]
 mod props;
@@ -28,5 +30,6 @@ pub mod report;
 pub mod request;
 pub mod retry;
 pub mod settings;
+pub mod sheet;
 pub mod spend;
 pub mod wait;

@@ -1,5 +1,5 @@
-//! The segflux binary: parse, build the runtime, race the command against Ctrl-C, render the
-//! error, return the exit code. Nothing else lives here.
+//! The segflux binary: parse, build the runtime, race the command against Ctrl-C, SIGTERM and
+//! SIGHUP, render the error, return the exit code. Nothing else lives here.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -34,13 +34,15 @@ fn main() -> ExitCode {
         if serves_until_ctrl_c {
             return commands::run(cli, ctx.clone()).await;
         }
-        // `biased`: the Ctrl-C handler is installed when its future is first polled, which
-        // must happen before the command's first request (else an early SIGINT kills us).
+        // `biased`: the signal handlers are installed when their future is first polled,
+        // which must happen before the command's first request (else an early signal kills
+        // us). Dropping the command's future removes its temporary files.
         tokio::select! {
             biased;
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted {
+            code = stop_signal() => Err(Error::Interrupted {
                 ids: ctx.submitted_ids(),
                 submitting: ctx.submits_in_flight(),
+                code,
             }),
             r = commands::run(cli, ctx.clone()) => r,
         }
@@ -49,6 +51,27 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => report(&e, Some(&ctx)),
     }
+}
+
+/// The first of SIGINT (Ctrl-C), SIGTERM (CI cancel, `timeout`, `docker stop`) and SIGHUP (a
+/// closed terminal), as its exit code: 130, 143, 129. All three are handled alike.
+async fn stop_signal() -> u8 {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) {
+            return tokio::select! {
+                _ = tokio::signal::ctrl_c() => 130,
+                _ = term.recv() => 143,
+                _ = hup.recv() => 129,
+            };
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    130
 }
 
 /// Prints the error (with every submitted request id on an interrupt) and maps the exit code.

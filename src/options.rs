@@ -225,6 +225,20 @@ pub fn parse_usd(s: &str) -> Result<f64, String> {
     }
 }
 
+/// An emulator image size: `real` is [`crate::emulator::REAL_SIZE`], `small` a 256 px long
+/// side, a number that long side (16 to 8192).
+pub fn parse_image_size(s: &str) -> Result<u32, String> {
+    match s {
+        "real" => Ok(crate::emulator::REAL_SIZE),
+        "small" => Ok(256),
+        _ => s
+            .parse()
+            .ok()
+            .filter(|n| (16..=8192).contains(n))
+            .ok_or_else(|| "expected real, small or a number of pixels from 16 to 8192".to_owned()),
+    }
+}
+
 /// Serde adapters that apply the parse functions above to values read from files, so a
 /// config key or a JSONL field obeys exactly the rule of its flag.
 pub mod de {

@@ -43,6 +43,11 @@ impl Printer {
         }
     }
 
+    /// Whether `-q` is on.
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// Whether results are JSON lines.
     pub fn is_json(&self) -> bool {
         self.json
@@ -64,6 +69,14 @@ impl Printer {
     pub fn result(&self, line: &str) {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+    }
+
+    /// Raw bytes on stdout (`-o -`: an image), flushed; unlike a result line, a failure is
+    /// the caller's to report, since the bytes are the whole result.
+    pub fn result_bytes(&self, bytes: &[u8]) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()
     }
 
     /// A path on one stdout line, exactly as it is on disk (on Unix its raw bytes, so a name

@@ -165,6 +165,25 @@ mod tests {
     }
 
     #[test]
+    fn golden_local_image_prompt_is_named_by_content() {
+        // A local --image-prompt is carried as `sha256:` of the file's bytes (see
+        // `local_image`), so the name does not depend on the path or the upload URL.
+        let mut r = lighthouse();
+        r.image_prompt =
+            Some("sha256:d016b9382f8f5268972b284fd4751236e6a9acdb04b84f773a5eed0c39cc33f1".into());
+        assert_eq!(
+            r.canonical(),
+            r#"{"aspect_ratio":"16:9","image_prompt":"sha256:d016b9382f8f5268972b284fd4751236e6a9acdb04b84f773a5eed0c39cc33f1","model":"flux-1.1-pro-ultra","params":{},"prompt":"a lighthouse at dusk","raw":false,"safety_tolerance":2,"v":1}"#
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("ref.jpg");
+        std::fs::write(&file, b"\xff\xd8\xff\xe0 a reference").unwrap();
+        let name = crate::local_image::check(&file).unwrap().name();
+        assert_eq!(r.image_prompt.as_deref(), Some(name.as_str()));
+        assert_eq!(r.prompt_hash(), "0aba05106498");
+    }
+
+    #[test]
     fn params_are_sorted_and_last_wins() {
         let mut r = lighthouse();
         r.extra = vec![

@@ -33,8 +33,7 @@ pub mod env {
 /// Set by [`Settings::use_ephemeral_data_dir`].
 static EPHEMERAL_DATA_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 
-/// Segmind's API origin.
-pub const DEFAULT_BASE_URL: &str = "https://api.segmind.com";
+pub use crate::api::DEFAULT_BASE_URL;
 
 /// The resolved global settings of one run.
 #[derive(Debug, Clone)]
@@ -103,7 +102,7 @@ impl Settings {
     /// The image size of the `--emulator` emulator: `SEGFLUX_EMULATOR_IMAGE_SIZE`, else real.
     pub fn emulator_image_size() -> Result<u32> {
         match std::env::var(env::EMULATOR_IMAGE_SIZE) {
-            Ok(v) => crate::cli::parse_image_size(&v).map_err(|e| {
+            Ok(v) => crate::options::parse_image_size(&v).map_err(|e| {
                 Error::Usage(format!(
                     "invalid value '{v}' for '{}': {e}",
                     env::EMULATOR_IMAGE_SIZE

@@ -86,13 +86,18 @@ impl HistoryRecord {
 
     /// Whether `body` (what segflux sent) matches the record's inputs: every key segflux
     /// sent has the same value there (a number may come back as a string, and the other
-    /// way round); keys the server added are ignored.
+    /// way round); keys the server added are ignored. A local image prompt, journaled as
+    /// `sha256:<hex>` before its upload, matches any image prompt the record carries.
     pub fn matches(&self, body: &Value) -> bool {
         let (Some(Value::Object(theirs)), Value::Object(ours)) = (self.body(), body) else {
             return false;
         };
-        ours.iter()
-            .all(|(k, v)| theirs.get(k).is_some_and(|t| loosely_equal(v, t)))
+        ours.iter().all(|(k, v)| {
+            theirs.get(k).is_some_and(|t| {
+                loosely_equal(v, t)
+                    || (k == "image_prompt" && v.as_str().is_some_and(|s| s.starts_with("sha256:")))
+            })
+        })
     }
 }
 
@@ -217,5 +222,17 @@ mod tests {
         assert_eq!(HistoryRecord::default().status(), "PENDING");
         let page: HistoryPage = serde_json::from_value(json!({"data": [], "extra": 1})).unwrap();
         assert!(page.data.is_empty());
+    }
+
+    #[test]
+    fn a_local_image_prompt_matches_the_url_it_was_uploaded_to() {
+        let rec: HistoryRecord = serde_json::from_value(json!({
+            "request_id": "r1",
+            "request_body": {"prompt": "a fox", "image_prompt": "https://cdn/assets/ab.jpg"}
+        }))
+        .unwrap();
+        assert!(rec.matches(&json!({"prompt": "a fox", "image_prompt": "sha256:ab"})));
+        assert!(!rec.matches(&json!({"prompt": "a fox", "image_prompt": "https://other/x.jpg"})));
+        assert!(!rec.matches(&json!({"prompt": "a owl", "image_prompt": "sha256:ab"})));
     }
 }

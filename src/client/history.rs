@@ -25,7 +25,7 @@ pub struct HistoryQuery {
 impl Client {
     /// The request-history origin: Segmind's own for the default API, else the base URL.
     fn history_url(&self, path_and_query: &str) -> String {
-        if self.base == crate::settings::DEFAULT_BASE_URL {
+        if self.base == crate::api::DEFAULT_BASE_URL {
             format!("{}{path_and_query}", history::HISTORY_ORIGIN)
         } else {
             self.url(path_and_query)

@@ -6,8 +6,13 @@
 //! command line, the printer and the journal.
 
 use crate::cli::GenerateArgs;
-use crate::client::Client;
+use std::collections::{HashMap, HashSet};
+
+use crate::api::Metrics;
+use crate::api::history::utc_date;
+use crate::client::{Client, HistoryQuery};
 use crate::error::{Error, Result};
+use crate::history::History;
 use crate::request::GenerationRequest;
 use crate::spend::{self, Estimate, Total, usd};
 
@@ -75,6 +80,77 @@ pub async fn check_credits(ctx: &Context, client: &Client, total: &Total) -> Res
         ))),
         _ => Ok(()),
     }
+}
+
+/// Pages of the request history one batch reads at most for its costs.
+const MAX_PAGES: u64 = 20;
+
+/// Records a finished job's cost in the journal (no-op without a journal).
+pub fn record(request_id: &str, usd: f64) {
+    if let Some(h) = History::open() {
+        let _ = h.set_cost(request_id, usd);
+    }
+}
+
+/// For one job whose result carried no cost: its request-history record's
+/// `credits_deduction` (one request), recorded in the journal. Called only after the image is
+/// written, so the image never waits for it; a failed lookup leaves the cost unknown.
+pub async fn fill_from_record(client: &Client, request_id: &str, metrics: &mut Metrics) {
+    if metrics.cost.is_some() {
+        return;
+    }
+    let Ok(Some(rec)) = client.history_record(request_id).await else {
+        return;
+    };
+    if rec.status() == "COMPLETED"
+        && let Some(c) = rec.cost()
+    {
+        metrics.cost = Some(c);
+        record(request_id, c);
+    }
+}
+
+/// For a batch's jobs that ended with no cost: their `credits_deduction` from one pass
+/// through the request history's paged list (the days since `since_ms`, 100 a page, one
+/// model's when they share one), until every job is found, the list ends, or [`MAX_PAGES`]
+/// pages were read. Each cost found is recorded in the journal. Never one request per job.
+pub async fn costs_from_list(
+    client: &Client,
+    ids: &HashSet<String>,
+    since_ms: u64,
+    model: Option<&str>,
+) -> HashMap<String, f64> {
+    let mut found = HashMap::new();
+    let now = crate::history::now_ms();
+    let mut q = HistoryQuery {
+        page: 1,
+        per_page: 100,
+        from_date: utc_date(since_ms),
+        to_date: utc_date(now),
+        model_name: model.map(str::to_owned),
+    };
+    while found.len() < ids.len() && q.page <= MAX_PAGES {
+        let Ok(page) = client.history_page(&q).await else {
+            break;
+        };
+        for rec in &page.data {
+            if let (Some(id), Some(c)) = (rec.request_id.as_deref(), rec.cost())
+                && ids.contains(id)
+                && rec.status() == "COMPLETED"
+            {
+                found.insert(id.to_owned(), c);
+            }
+        }
+        let seen = q.page * q.per_page;
+        if page.data.is_empty() || page.total.is_some_and(|t| seen >= t) {
+            break;
+        }
+        q.page += 1;
+    }
+    for (id, c) in &found {
+        record(id, *c);
+    }
+    found
 }
 
 /// The estimate of one request, for the `--dry-run` JSON line.

@@ -32,10 +32,12 @@ pub async fn run(ctx: &Context, args: FetchArgs) -> Result<()> {
     );
     let opts = WriteOptions::new(args.force, &args.provenance, record);
     let conn = connect(ctx).await?;
-    fetch(ctx, &conn.client, id, rec.as_ref(), &dest, &args, &opts)
+    let mut delivered = fetch(ctx, &conn.client, id, rec.as_ref(), &dest, &args, &opts)
         .await
-        .map(|d| job::report_delivered(ctx, id, &d, rec.as_ref(), None))
-        .map_err(|e| e.for_job(id))
+        .map_err(|e| e.for_job(id))?;
+    super::cost::fill_from_record(&conn.client, id, &mut delivered.metrics).await;
+    job::report_delivered(ctx, id, &delivered, rec.as_ref(), None);
+    Ok(())
 }
 
 async fn fetch(
@@ -48,18 +50,22 @@ async fn fetch(
     opts: &WriteOptions,
 ) -> Result<job::Delivered> {
     let saved_url = rec.and_then(|r| r.output_url.clone());
+    let deadline = ctx.settings.deadline();
     if rec.is_some_and(JobRecord::expired) && saved_url.is_none() {
-        return Err(expired(id));
+        // Past the hour: the request history has it (or says it has not).
+        return super::recover::from_history(ctx, client, id, deadline, dest, opts).await;
     }
     let status = match client.status(id).await {
         Err(Error::NotFound(_)) => {
-            // The request record is gone, but the image file outlives it: use the saved URL.
+            // The request record is gone, but the image file outlives it: use the saved URL,
+            // else the request history's.
             let Some(url) = saved_url else {
-                return Err(if rec.is_some() {
-                    expired(id)
-                } else {
-                    unknown(id)
-                });
+                return match rec {
+                    Some(_) => {
+                        super::recover::from_history(ctx, client, id, deadline, dest, opts).await
+                    }
+                    None => Err(unknown(id)),
+                };
             };
             let image = ImageRef::Url(url);
             return job::deliver_image(ctx, client, id, image, Metrics::default(), dest, opts)
@@ -99,12 +105,6 @@ async fn fetch(
 fn unknown(id: &str) -> Error {
     Error::NotFound(format!(
         "the API does not know request {id}: check the id (`segflux status` lists this machine's jobs); a job submitted elsewhere is kept for 1 hour"
-    ))
-}
-
-fn expired(id: &str) -> Error {
-    Error::NotFound(format!(
-        "request {id} has expired: results are kept for 1 hour after submission"
     ))
 }
 

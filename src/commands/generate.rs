@@ -32,15 +32,19 @@ struct Plan {
     force: bool,
     no_metadata: bool,
     sidecar: bool,
+    /// `-o -`: the image goes to stdout, no file is written.
+    to_stdout: bool,
+    /// `--preview` / `--no-preview`.
+    preview: Option<bool>,
+    /// `--open`.
+    open: bool,
 }
 
-/// Runs `generate`.
-pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
-    if args.batch.is_batch() {
-        return super::batch::run(ctx, &args).await;
-    }
+/// Runs `generate` for one prompt (`commands::run` sends batch options to `batch`);
+/// `to_stdout` is `-o -`, already checked.
+pub async fn run(ctx: &Context, args: GenerateArgs, to_stdout: bool) -> Result<()> {
     let prompt = read_prompt(args.prompt.as_deref().unwrap_or("-"))?;
-    let plan = plan(ctx, prompt, &args)?;
+    let plan = plan(ctx, prompt, &args, to_stdout)?;
     let cap = cost::cap(ctx, &args);
     if args.gen_opts.dry_run {
         dry_run(ctx, &plan.request, cost::estimate_of(&plan.request));
@@ -52,9 +56,9 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
         cost::refuse_over_cap(cap, &cost::total([&plan.request]))?;
     }
     let conn = connect(ctx).await?;
-    output::ensure_writable(&plan.target.dir())?;
-    output::check_target(&plan.path).map_err(|why| Error::Other(format!("cannot write {why}")))?;
-    output::refuse_existing(&plan.path, plan.force)?;
+    if !plan.to_stdout {
+        check_file_target(&plan)?;
+    }
     if plan.sidecar {
         output::refuse_existing(&output::sidecar_path(&plan.path), plan.force)?;
     }
@@ -68,6 +72,7 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
         &plan.request,
         Adopt::Unfinished,
         deadline,
+        &|| {},
     )
     .await?
     {
@@ -126,8 +131,19 @@ pub fn read_prompt(arg: &str) -> Result<String> {
     Ok(prompt)
 }
 
-fn plan(ctx: &Context, prompt: String, args: &GenerateArgs) -> Result<Plan> {
+/// Before the submit: the image's file can be written, and is not there unless `--force`.
+fn check_file_target(plan: &Plan) -> Result<()> {
+    output::ensure_writable(&plan.target.dir())?;
+    let sidecar = plan.sidecar.then(|| output::sidecar_path(&plan.path));
+    for path in std::iter::once(&plan.path).chain(sidecar.as_ref()) {
+        output::check_target(path).map_err(|why| Error::Other(format!("cannot write {why}")))?;
+    }
+    output::refuse_existing(&plan.path, plan.force)
+}
+
+fn plan(ctx: &Context, prompt: String, args: &GenerateArgs, to_stdout: bool) -> Result<Plan> {
     let output = args.output.as_ref().or(ctx.settings.config.output.as_ref());
+    let output = output.filter(|_| !to_stdout);
     let target = Target::from_arg(output.map(PathBuf::as_path))?;
     let format = match (args.gen_opts.format, target.format()) {
         (Some(f), Some(t)) if f != t => {
@@ -140,7 +156,8 @@ fn plan(ctx: &Context, prompt: String, args: &GenerateArgs) -> Result<Plan> {
         (Some(f), _) | (None, Some(f)) => f,
         (None, None) => default_format(ctx),
     };
-    let request = build_request(ctx, prompt, &args.gen_opts, format);
+    let mut request = build_request(ctx, prompt, &args.gen_opts, format);
+    request.image_prompt = local_image_prompt(request.image_prompt.take())?;
     let path = target.path(&request.file_name());
     super::job::check_path_representable(ctx, &path)?;
     Ok(Plan {
@@ -150,6 +167,9 @@ fn plan(ctx: &Context, prompt: String, args: &GenerateArgs) -> Result<Plan> {
         force: args.force,
         no_metadata: args.provenance.no_metadata,
         sidecar: args.provenance.sidecar,
+        to_stdout,
+        preview: super::view::preview_flag(args),
+        open: args.view.open,
     })
 }
 
@@ -185,6 +205,16 @@ pub fn build_request(
     }
 }
 
+/// The `--image-prompt` value a request carries: a URL as it is, a local file checked and
+/// named by its content (`sha256:<hex>`); a file that cannot be used is a usage error.
+pub fn local_image_prompt(value: Option<String>) -> Result<Option<String>> {
+    crate::local_image::resolve(value).map_err(|why| {
+        Error::Usage(format!(
+            "invalid value for '--image-prompt <URL|PATH>': {why}"
+        ))
+    })
+}
+
 /// `--seed`, else the config file's seed.
 pub fn default_seed(ctx: &Context, opts: &GenOptions) -> Option<u64> {
     opts.seed.or(ctx.settings.config.seed)
@@ -211,6 +241,7 @@ pub fn dry_run(ctx: &Context, req: &GenerationRequest, estimate: Option<crate::s
             "url": url,
             "headers": {api::API_KEY_HEADER: "(redacted)", "content-type": "application/json"},
             "body": req.body(),
+            "upload": super::upload::dry_run_note(ctx, req.image_prompt.as_deref()),
             "seed": req.seed,
             "prompt_hash": req.prompt_hash(),
             "file_name": req.file_name(),
@@ -218,6 +249,9 @@ pub fn dry_run(ctx: &Context, req: &GenerationRequest, estimate: Option<crate::s
             "estimate_source": estimate.map(|e| e.source.as_str()),
         }));
     } else {
+        if let Some(up) = super::upload::dry_run_note(ctx, req.image_prompt.as_deref()) {
+            p.result(&super::upload::dry_run_text(&up));
+        }
         p.result(&format!("POST {url}"));
         p.result(&format!("{}: (redacted)", api::API_KEY_HEADER));
         p.result("content-type: application/json");
@@ -237,9 +271,14 @@ async fn finish(
     let model = Some(plan.request.model.as_str());
     let finished =
         job::wait_completed(ctx, client, id, model, submitted_at, &api::JobState::Queued).await?;
-    let dest = Destination::File {
-        path: plan.path.clone(),
-        format: plan.request.format,
+    let format = plan.request.format;
+    let dest = if plan.to_stdout {
+        Destination::Stdout { format }
+    } else {
+        Destination::File {
+            path: plan.path.clone(),
+            format,
+        }
     };
     let req = &plan.request;
     let opts = WriteOptions {
@@ -248,7 +287,7 @@ async fn finish(
         sidecar: plan.sidecar,
         record: GenerationRecord::from_body(id, Some(&req.model), &req.body()),
     };
-    let delivered = job::deliver(
+    let mut delivered = job::deliver(
         ctx,
         client,
         id,
@@ -258,6 +297,7 @@ async fn finish(
         &opts,
     )
     .await?;
+    cost::fill_from_record(client, id, &mut delivered.metrics).await;
     let rec = History::open().and_then(|h| h.get(id).ok().flatten());
     job::report_delivered(
         ctx,
@@ -266,5 +306,8 @@ async fn finish(
         rec.as_ref(),
         Some(submitted_at.elapsed().as_secs_f64()),
     );
+    if !plan.to_stdout {
+        super::view::after_write(ctx, &delivered.path, plan.preview, plan.open);
+    }
     Ok(())
 }

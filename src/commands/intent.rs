@@ -51,13 +51,16 @@ pub fn intent(client: &Client, req: &GenerationRequest) -> JobRecord {
 }
 
 /// Claims `req` and submits it, or adopts the job that is already (being) submitted, per
-/// `adopt`. Waiting for another process's claim gives up at `deadline`.
+/// `adopt`. Waiting for another process's claim gives up at `deadline`. `before_send` runs
+/// once the claim is this process's, just before the submit goes out (a batch writes its
+/// manifest's `SUBMITTING` line there).
 pub async fn begin(
     ctx: &Context,
     client: &Client,
     req: &GenerationRequest,
     adopt: Adopt,
     deadline: Instant,
+    before_send: &dyn Fn(),
 ) -> Result<Begun> {
     let Some(history) = History::open() else {
         if let Some(why) = History::open_error() {
@@ -82,6 +85,7 @@ pub async fn begin(
         };
         match claim {
             Claim::Mine(ticket) => {
+                before_send();
                 return send(ctx, client, req, Some((&history, ticket)))
                     .await
                     .map(Begun::New);
@@ -109,7 +113,7 @@ pub async fn begin(
                 tokio::time::sleep(BUSY_POLL).await;
             }
             Claim::Uncertain(ticket, mut rec) => {
-                match reconcile::look_up(client, &rec, &history).await {
+                match reconcile::look_up(client, &rec, &intent.params, &history).await {
                     Lookup::Found(id) => {
                         adopted_from_history(ctx, &history, ticket, &id);
                         rec.request_id = id;
@@ -120,6 +124,7 @@ pub async fn begin(
                             "an earlier run's submit of {} was never accepted (request history); submitting it now",
                             req.file_name()
                         ));
+                        before_send();
                         return send(ctx, client, req, Some((&history, ticket)))
                             .await
                             .map(Begun::New);
@@ -150,7 +155,14 @@ async fn send(
     req: &GenerationRequest,
     claim: Option<(&History, Ticket)>,
 ) -> Result<Submitted> {
-    let body = req.body();
+    let mut body = req.body();
+    // A local image prompt is uploaded (once per content) just before its first submit.
+    if let Err(e) = super::upload::resolve(ctx, client, &mut body).await {
+        if let Some((history, ticket)) = claim {
+            history.abandon(ticket);
+        }
+        return Err(e);
+    }
     // Counted while unanswered, so an interrupt can say a submit may have been accepted.
     let counter = &ctx.submitting;
     counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);

@@ -30,7 +30,7 @@ pub async fn submit_and_record(
     req: &GenerationRequest,
 ) -> Result<Submitted> {
     let deadline = ctx.settings.deadline();
-    match super::intent::begin(ctx, client, req, Adopt::Never, deadline).await? {
+    match super::intent::begin(ctx, client, req, Adopt::Never, deadline, &|| {}).await? {
         Begun::New(sub) => Ok(sub),
         Begun::Adopted(rec) => Err(Error::Other(format!(
             "internal error: {} was adopted where a new submit was asked for",
@@ -56,6 +56,11 @@ pub enum Destination {
     File {
         /// The path.
         path: PathBuf,
+        /// The format to write (converted if the server sent the other).
+        format: ImageFormat,
+    },
+    /// Standard output (`-o -`), in this format; no file is written.
+    Stdout {
         /// The format to write (converted if the server sent the other).
         format: ImageFormat,
     },
@@ -178,7 +183,7 @@ pub async fn deliver_image(
     let mut delivered = write_image(ctx, bytes, dest, opts)?;
     delivered.output_url = output_url;
     delivered.metrics = metrics;
-    if let Some(h) = History::open() {
+    if let Some(h) = History::open().filter(|_| !matches!(dest, Destination::Stdout { .. })) {
         let path = delivered.path.display().to_string();
         let _ = h.update(id, |r| r.path = Some(path));
     }
@@ -194,6 +199,7 @@ fn write_image(
 ) -> Result<Delivered> {
     let (path, format) = match dest {
         Destination::File { path, format } => (path.clone(), *format),
+        Destination::Stdout { format } => (PathBuf::from("-"), *format),
         Destination::Dir { dir, stem } => {
             let format = match image::guess_format(&bytes) {
                 Ok(image::ImageFormat::Png) => ImageFormat::Png,
@@ -224,10 +230,19 @@ fn write_image(
     } else {
         checked.bytes
     };
-    output::write_atomic(&path, &bytes, opts.force).map_err(|source| Error::ImageWrite {
-        context: format!("cannot write {}", path.display()),
-        source,
-    })?;
+    if let Destination::Stdout { .. } = dest {
+        ctx.printer
+            .result_bytes(&bytes)
+            .map_err(|source| Error::ImageWrite {
+                context: "cannot write the image to standard output".into(),
+                source,
+            })?;
+    } else {
+        output::write_atomic(&path, &bytes, opts.force).map_err(|source| Error::ImageWrite {
+            context: format!("cannot write {}", path.display()),
+            source,
+        })?;
+    }
     let sidecar = if opts.sidecar {
         let json_path = output::sidecar_path(&path);
         let json = record.to_json_pretty() + "\n";
@@ -265,6 +280,11 @@ pub fn report_delivered(
 ) {
     let p = &ctx.printer;
     p.info(&done_line(&d.metrics, elapsed));
+    if d.path.as_os_str() == "-" {
+        // `-o -`: stdout carries the image and nothing else.
+        p.info("wrote the image to standard output");
+        return;
+    }
     if p.is_json() {
         p.json_line(&delivered_report(id, d, rec));
     } else {

@@ -16,8 +16,12 @@ mod inspect;
 mod intent;
 mod job;
 mod reconcile;
+mod recover;
+mod sheet;
 mod status;
 mod submit;
+mod upload;
+mod view;
 
 use std::sync::{Arc, Mutex};
 
@@ -63,6 +67,7 @@ impl Context {
                 | Command::Man { .. }
                 | Command::Emulator(_)
                 | Command::Config(_)
+                | Command::Sheet(_)
         );
         let config = match Settings::config_path() {
             Some(path) if uses_config => {
@@ -211,7 +216,14 @@ pub async fn connect_with(
 /// Runs the parsed command.
 pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
     match cli.command {
-        Command::Generate(args) => generate::run(&ctx, args).await,
+        Command::Generate(args) => {
+            let to_stdout = view::to_stdout(&ctx, &args)?;
+            if args.batch.is_batch() {
+                batch::run(&ctx, &args).await
+            } else {
+                generate::run(&ctx, args, to_stdout).await
+            }
+        }
         Command::Submit(args) => submit::run(&ctx, args).await,
         Command::Status(args) => status::run(&ctx, args).await,
         Command::Fetch(args) => fetch::run(&ctx, args).await,
@@ -223,6 +235,7 @@ pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
         Command::Emulator(args) => emulator::run(&ctx, &args).await,
         Command::Config(cmd) => config::run(&ctx, &cmd),
         Command::Inspect(args) => inspect::run(&ctx, &args),
+        Command::Sheet(args) => sheet::run(&ctx, &args),
         Command::Credits => credits::run(&ctx).await,
     }
 }

@@ -35,9 +35,14 @@ pub enum Lookup {
     Unreadable(String),
 }
 
-/// Looks for `rec`'s request (body, model, since its intent was recorded) in the history.
-/// Requests the journal already knows under another entry are not taken.
-pub async fn look_up(client: &Client, rec: &JobRecord, history: &History) -> Lookup {
+/// Looks for `rec`'s request (`body`, its model, since its intent was recorded) in the
+/// history. Requests the journal already knows under another entry are not taken.
+pub async fn look_up(
+    client: &Client,
+    rec: &JobRecord,
+    body: &serde_json::Value,
+    history: &History,
+) -> Lookup {
     let from = rec.submitted_ms.saturating_sub(SKEW_MS);
     let to = now_ms() + SKEW_MS;
     let mut day = from / DAY_MS;
@@ -62,8 +67,7 @@ pub async fn look_up(client: &Client, rec: &JobRecord, history: &History) -> Loo
                 let in_window = created.is_none_or(|c| c >= from);
                 let same_model = r.model_name.as_ref().is_none_or(|m| *m == rec.model);
                 let new_to_us = history.get(id).ok().flatten().is_none();
-                (in_window && same_model && r.matches(&rec.params) && new_to_us)
-                    .then(|| id.to_owned())
+                (in_window && same_model && r.matches(body) && new_to_us).then(|| id.to_owned())
             });
             if let Some(id) = found {
                 return Lookup::Found(id);
@@ -114,7 +118,7 @@ pub async fn run(ctx: &Context, client: &Client) -> Result<()> {
     }
     let mut unreadable = Vec::new();
     for (ticket, rec) in rows {
-        let (id, state) = match look_up(client, &rec, &history).await {
+        let (id, state) = match look_up(client, &rec, &rec.params, &history).await {
             Lookup::Found(id) => {
                 history.accepted(ticket, &id).map_err(Error::Other)?;
                 ctx.printer.info(&format!(

@@ -10,7 +10,7 @@ use tokio::time::Instant;
 
 use super::api_routes::{error, json_response};
 use super::job::Job;
-use super::state::{COST_PER_JOB, Shared};
+use super::state::Shared;
 use crate::api::JobState;
 use crate::api::history::{HistoryPage, HistoryRecord, MAX_WINDOW_DAYS, rfc3339_ms, utc_date};
 
@@ -34,7 +34,9 @@ pub(super) fn classify(method: &Method, rest: &str) -> Option<super::server::Rou
 
 /// One record.
 pub(crate) fn record(shared: &Shared, id: &str) -> Response {
-    let state = shared.lock();
+    let mut state = shared.lock();
+    // Charges the jobs that ended, so their records carry what they cost.
+    state.credits(Instant::now());
     match state.job(id) {
         Some(job) => json_response(StatusCode::OK, &history_record(shared, job)),
         None => error(StatusCode::NOT_FOUND, "Request not found"),
@@ -47,7 +49,8 @@ pub(crate) fn list(shared: &Shared, query: &str) -> Response {
         Ok(q) => q,
         Err(message) => return error(StatusCode::BAD_REQUEST, &message),
     };
-    let state = shared.lock();
+    let mut state = shared.lock();
+    state.credits(Instant::now());
     let matching: Vec<HistoryRecord> = state
         .jobs_newest_first()
         .map(|job| history_record(shared, job))
@@ -83,6 +86,13 @@ fn history_record(shared: &Shared, job: &Job) -> HistoryRecord {
         JobState::Failed => ("FAILED", None, job.failure().map(|e| e.to_owned().into())),
         _ => ("PENDING", None, None),
     };
+    // What the account charged (the price of a completed job, 0 for a FAILED one); nothing
+    // while the job runs.
+    let charge = match info.state {
+        JobState::Completed => Some(job.charged.unwrap_or(job.price)),
+        JobState::Failed => Some(job.charged.unwrap_or(0.0)),
+        _ => None,
+    };
     let latency = job
         .inference_secs()
         .filter(|_| info.state.is_terminal())
@@ -91,7 +101,7 @@ fn history_record(shared: &Shared, job: &Job) -> HistoryRecord {
         request_id: Some(job.id.clone()),
         model_name: Some(job.model.clone()),
         model_status: Some(status.to_owned()),
-        credits_deduction: Some(COST_PER_JOB.into()),
+        credits_deduction: charge.map(Into::into),
         request_body: Some(job.params.clone()),
         generation_url: url,
         latency_ms: latency,

@@ -30,17 +30,21 @@ pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// The body, read up to [`MAX_BODY`]; the 413 answer when it is longer (told by its
 /// `Content-Length`, before reading a byte of it, or found while reading). A body that
 /// breaks off (the client went away) reads as empty.
-pub(crate) async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> {
+pub(crate) async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    max: usize,
+) -> Result<Bytes, Response> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY as u64) {
-        return Err(too_large());
+    if declared.is_some_and(|n| n > max as u64) {
+        return Err(too_large(max));
     }
-    match axum::body::to_bytes(body, MAX_BODY).await {
+    match axum::body::to_bytes(body, max).await {
         Ok(bytes) => Ok(bytes),
-        Err(e) if is_length_limit(&e) => Err(too_large()),
+        Err(e) if is_length_limit(&e) => Err(too_large(max)),
         Err(_) => Ok(Bytes::new()),
     }
 }
@@ -56,10 +60,10 @@ fn is_length_limit(e: &axum::Error) -> bool {
     false
 }
 
-fn too_large() -> Response {
+fn too_large(max: usize) -> Response {
     api_routes::error(
         StatusCode::PAYLOAD_TOO_LARGE,
-        &format!("request body larger than {MAX_BODY} bytes"),
+        &format!("request body larger than {max} bytes"),
     )
 }
 

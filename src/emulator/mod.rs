@@ -11,6 +11,7 @@
 
 mod account;
 mod api_routes;
+mod assets;
 mod cdn;
 mod faults;
 mod history_routes;

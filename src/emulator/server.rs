@@ -28,7 +28,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::faults::{self, FaultKind, Stage};
 use super::state::Shared;
-use super::{Endpoint, LoggedRequest, Origin, api_routes, cdn, history_routes, limits};
+use super::{Endpoint, LoggedRequest, Origin, api_routes, assets, cdn, history_routes, limits};
 use crate::api::API_KEY_HEADER;
 
 /// How long a truncated body waits for its first half to reach the socket before the
@@ -104,6 +104,8 @@ pub(super) enum Route {
     Result(String),
     Credits,
     Download { id: String, ext: String },
+    Upload,
+    Asset(String),
     HistoryList(String),
     HistoryRecord(String),
     ApiOther,
@@ -119,6 +121,9 @@ impl Route {
     }
 
     fn api(method: &Method, path: &str) -> Option<Self> {
+        if path == "/upload-asset" {
+            return (*method == Method::POST).then_some(Self::Upload);
+        }
         if path == crate::api::CREDITS_PATH {
             return (*method == Method::GET).then_some(Self::Credits);
         }
@@ -141,6 +146,10 @@ impl Route {
     }
 
     fn cdn(method: &Method, path: &str) -> Option<Self> {
+        if let Some(name) = path.strip_prefix("/assets/") {
+            let fits = *method == Method::GET && !name.is_empty() && !name.contains('/');
+            return fits.then(|| Self::Asset(name.to_owned()));
+        }
         let (id, ext) = path.strip_prefix("/images/")?.rsplit_once('.')?;
         let fits = (*method == Method::GET || *method == Method::HEAD)
             && !id.is_empty()
@@ -160,7 +169,7 @@ impl Route {
             Self::Credits => Endpoint::Credits,
             Self::Download { .. } => Endpoint::Download,
             Self::HistoryList(_) | Self::HistoryRecord(_) => Endpoint::History,
-            Self::ApiOther | Self::CdnOther => Endpoint::Other,
+            Self::Upload | Self::Asset(_) | Self::ApiOther | Self::CdnOther => Endpoint::Other,
         }
     }
 }
@@ -173,7 +182,13 @@ async fn front(State(ctx): State<Ctx>, req: Request) -> Response {
     if let Route::HistoryList(query) = &mut route {
         parts.uri.query().unwrap_or("").clone_into(query);
     }
-    let bytes = match limits::read_body(&parts.headers, body).await {
+    // An upload carries a whole file in base64; every other body is small.
+    let cap = if route == Route::Upload {
+        assets::MAX_UPLOAD_BODY
+    } else {
+        limits::MAX_BODY
+    };
+    let bytes = match limits::read_body(&parts.headers, body, cap).await {
         Ok(bytes) => bytes,
         Err(too_large) => {
             let index = ctx
@@ -226,6 +241,7 @@ fn dispatch(
             | Route::Status(_)
             | Route::Result(_)
             | Route::Credits
+            | Route::Upload
             | Route::HistoryList(_)
             | Route::HistoryRecord(_)
             | Route::ApiOther
@@ -239,6 +255,8 @@ fn dispatch(
         Route::Result(id) => api_routes::result(shared, id),
         Route::Credits => api_routes::credits(shared),
         Route::Download { id, ext } => cdn::download(shared, id, ext),
+        Route::Upload => assets::upload(shared, body),
+        Route::Asset(name) => assets::serve(shared, name),
         Route::HistoryList(query) => history_routes::list(shared, query),
         Route::HistoryRecord(id) => history_routes::record(shared, id),
         Route::ApiOther => api_routes::not_found(),

@@ -33,6 +33,8 @@ pub(crate) struct Shared {
     pub cdn_url: String,
     /// The CDN's port, for the `localhost` redirect fault.
     pub cdn_port: u16,
+    /// Files uploaded through `POST /upload-asset`.
+    pub assets: super::assets::Assets,
     state: Mutex<State>,
 }
 
@@ -44,6 +46,7 @@ impl Shared {
             api_url,
             cdn_url,
             cdn_port,
+            assets: super::assets::Assets::default(),
             state,
         }
     }

@@ -41,7 +41,8 @@ pub enum Adopt {
     Never,
     /// Jobs not finished yet, or whose submit is still being sent (`generate`).
     Unfinished,
-    /// Any job of the last hour that did not fail (a batch: a re-run fetches, never pays).
+    /// Any job of the last hour that did not fail, and any older one never seen finished (a
+    /// batch: a re-run fetches, never pays; past the hour through the request history).
     Recent,
 }
 
@@ -76,7 +77,9 @@ impl History {
             let since = now_ms().saturating_sub(retention_ms());
             let sql = format!(
                 "SELECT {COLUMNS} FROM jobs WHERE prompt_hash = ?1 AND seed = ?2 AND model = ?3
-                   AND format = ?4 AND (api IS ?5 OR api IS NULL) AND submitted_ms >= ?6
+                   AND format = ?4 AND (api IS ?5 OR api IS NULL)
+                   AND (submitted_ms >= ?6
+                        OR (request_id IS NOT NULL AND state IN ('QUEUED', 'PROCESSING')))
                    AND state NOT IN ('FAILED', '{NOT_SUBMITTED}')
                  ORDER BY submitted_ms DESC, id DESC"
             );
@@ -140,6 +143,40 @@ impl History {
             )
             .map(drop)
             .map_err(|e| format!("cannot record {request_id} in the journal: {e}"))
+    }
+
+    /// Records an intent another machine's run left unanswered (from its manifest): owned by
+    /// no one, so it is uncertain, unless the journal has this job already.
+    pub fn seed_uncertain(&self, intent: &JobRecord) -> Result<bool, String> {
+        let fail = |e: rusqlite::Error| format!("cannot record the job in the journal: {e}");
+        let mut db = self.db();
+        let tx = db
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        let known: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM jobs WHERE prompt_hash = ?1 AND seed = ?2 AND model = ?3
+                   AND format = ?4",
+                params![
+                    intent.prompt_hash,
+                    seed_to_sql(intent.seed),
+                    intent.model,
+                    intent.format
+                ],
+                |r| r.get(0),
+            )
+            .map_err(fail)?;
+        if known > 0 {
+            return Ok(false);
+        }
+        let row = insert_intent(&tx, intent, "").map_err(fail)?;
+        tx.execute(
+            "UPDATE jobs SET owner = NULL, submitted_ms = ?2 WHERE id = ?1",
+            params![row, ms_to_sql(intent.submitted_ms)],
+        )
+        .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        Ok(true)
     }
 
     /// The submit of `ticket` was certainly not accepted: the intent is dropped.
@@ -230,6 +267,10 @@ fn decide(
     let mut wait = false;
     let mut dead = None;
     for (row, owner, rec) in rows {
+        // Only a batch goes past the hour (it recovers through the request history).
+        if adopt != Adopt::Recent && rec.expired() {
+            continue;
+        }
         if rec.has_id() {
             let finished = matches!(rec.state.as_str(), "COMPLETED" | "EXPIRED");
             if adopt == Adopt::Recent || !finished {
@@ -289,9 +330,26 @@ fn owner_token(data_dir: &Path) -> Result<String, String> {
             File::create(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
         file.try_lock()
             .map_err(|e| format!("cannot lock {}: {e}", path.display()))?;
+        sweep_owners(data_dir, &token);
         Ok((token, file))
     });
     owner.as_ref().map(|(t, _)| t.clone()).map_err(Clone::clone)
+}
+
+/// Removes the owner files of processes that are gone (each run leaves one behind).
+fn sweep_owners(data_dir: &Path, me: &str) {
+    let Ok(entries) = std::fs::read_dir(owners_dir(data_dir)) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        if let Some(token) = name.to_str().and_then(|n| n.strip_suffix(".lock"))
+            && token != me
+        {
+            // Removes the file when its owner is gone.
+            alive(data_dir, token);
+        }
+    }
 }
 
 /// Whether the process owning `token` still lives: its owner file is locked. A dead owner's
@@ -312,89 +370,5 @@ fn alive(data_dir: &Path, token: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::history::tests_support::rec;
-
-    #[test]
-    fn a_claim_is_recorded_before_the_submit_and_adopted_after_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let h = History::open_in(dir.path()).unwrap();
-        let intent = rec("", now_ms());
-        let Claim::Mine(t) = h.claim(&intent, Adopt::Recent).unwrap() else {
-            panic!("a fresh job is ours")
-        };
-        // The same process asking again (another task of a batch) is told to wait.
-        assert_eq!(h.claim(&intent, Adopt::Recent).unwrap(), Claim::Busy);
-        let listed = h.list().0;
-        assert_eq!(listed.len(), 1);
-        assert_eq!(
-            (listed[0].state.as_str(), listed[0].has_id()),
-            (SUBMITTING, false)
-        );
-        h.accepted(t, "req-1").unwrap();
-        match h.claim(&intent, Adopt::Recent).unwrap() {
-            Claim::Submitted(r) => assert_eq!(r.request_id, "req-1"),
-            other => panic!("{other:?}"),
-        }
-        h.update("req-1", |r| r.state = "COMPLETED".into()).unwrap();
-        assert!(matches!(
-            h.claim(&intent, Adopt::Recent).unwrap(),
-            Claim::Submitted(_)
-        ));
-        assert!(matches!(
-            h.claim(&intent, Adopt::Unfinished).unwrap(),
-            Claim::Mine(_)
-        ));
-        assert!(matches!(
-            h.claim(&intent, Adopt::Never).unwrap(),
-            Claim::Mine(_)
-        ));
-    }
-
-    #[test]
-    fn a_dead_owners_claim_is_uncertain_and_taken_over_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let h = History::open_in(dir.path()).unwrap();
-        let intent = rec("", now_ms());
-        let Claim::Mine(t) = h.claim(&intent, Adopt::Recent).unwrap() else {
-            panic!()
-        };
-        // Pretend another process claimed it and died: an owner whose file is not locked.
-        std::fs::create_dir_all(owners_dir(dir.path())).unwrap();
-        std::fs::write(owners_dir(dir.path()).join("999-dead.lock"), b"").unwrap();
-        h.db()
-            .execute("UPDATE jobs SET owner = '999-dead' WHERE id = ?1", [t.0])
-            .unwrap();
-        assert_eq!(h.uncertain_count(), 1);
-        match h.claim(&intent, Adopt::Recent).unwrap() {
-            Claim::Uncertain(t2, r) => {
-                assert_eq!(t2, t);
-                assert!(!r.has_id());
-            }
-            other => panic!("{other:?}"),
-        }
-        assert!(!owners_dir(dir.path()).join("999-dead.lock").exists());
-        // Now it is this process's: no one else takes it over.
-        assert_eq!(h.claim(&intent, Adopt::Recent).unwrap(), Claim::Busy);
-        assert_eq!(h.uncertain_count(), 0);
-        h.not_submitted(t);
-        assert!(matches!(
-            h.claim(&intent, Adopt::Recent).unwrap(),
-            Claim::Mine(_)
-        ));
-    }
-
-    #[test]
-    fn a_live_owner_is_seen_through_its_lock() {
-        let dir = tempfile::tempdir().unwrap();
-        let owners = owners_dir(dir.path());
-        std::fs::create_dir_all(&owners).unwrap();
-        let held = File::create(owners.join("1-live.lock")).unwrap();
-        held.lock().unwrap();
-        assert!(alive(dir.path(), "1-live"));
-        assert!(!alive(dir.path(), "2-never-existed"));
-        held.unlock().unwrap();
-        assert!(!alive(dir.path(), "1-live"));
-    }
-}
+#[path = "claim_tests.rs"]
+mod tests;

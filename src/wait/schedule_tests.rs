@@ -125,8 +125,8 @@ fn a_batch_polls_a_short_jobs_window_densely_and_warms_up_fast() {
     let learnt = PollSchedule::from_finish_times(&[1.0, 1.0, 1.0])
         .unwrap()
         .eager();
-    assert_eq!(learnt.dense, ms(100));
-    assert_eq!(learnt.next(ms(800)), ms(100));
+    assert_eq!(learnt.dense, ms(50));
+    assert_eq!(learnt.next(ms(800)), ms(50));
     let warming = PollSchedule::warming();
     assert_eq!(warming.first(Duration::ZERO), PollSchedule::FLOOR);
     assert_eq!(warming.next(ms(500)), PollSchedule::FLOOR);

@@ -47,6 +47,7 @@ fn checked_in_man_pages_are_current() {
         "completions",
         "emulator",
         "credits",
+        "sheet",
     ] {
         pages.push((Some(c), format!("segflux-{c}.1")));
     }

@@ -158,7 +158,7 @@ fn an_expired_request_is_exit_7() {
 }
 
 #[test]
-fn an_old_job_in_the_history_is_exit_7_without_a_request() {
+fn an_old_job_the_request_history_does_not_know_is_exit_7() {
     let env = TestEnv::new();
     let history = History::open_in(&env.root.path().join("data")).expect("journal");
     history
@@ -183,11 +183,14 @@ fn an_old_job_in_the_history_is_exit_7_without_a_request() {
     let run = env.run(&["fetch", "old-job-1"]);
     run.expect_code(7);
     assert!(
-        run.stderr.contains("kept for 1 hour after submission"),
+        run.stderr.contains("kept for 1 hour after submission")
+            && run.stderr.contains("request history has no record"),
         "{}",
         run.stderr
     );
-    assert_eq!(env.request_count(), 0);
+    // Past the hour, only the request history is asked (the v2 record is gone for sure).
+    assert_eq!(env.request_count(), 1);
+    assert_eq!(env.emu.count(segflux::emulator::Endpoint::History), 1);
 }
 
 #[test]

@@ -270,3 +270,148 @@ fn status_filters_the_journal_by_state_model_age_and_prompt_text() {
     bad.expect_code(2);
     assert!(bad.stderr.contains("--since"), "{}", bad.stderr);
 }
+
+/// Sends `sig` once `ready` holds; the exit code and the output.
+fn signal_when(env: &TestEnv, args: &[&str], sig: &str, mut ready: impl FnMut() -> bool) -> Run {
+    let child = spawn(env, args);
+    wait_until("ready to signal", &mut ready);
+    signal(&child, sig);
+    finish(child).1
+}
+
+#[test]
+fn sigterm_mid_batch_names_every_job_in_flight_then_the_rerun_pays_nothing_twice() {
+    let env = slow_env();
+    let list = prompts(&env, 12);
+    let args = [&["-q", "--json"][..], &BATCH].concat();
+    let run = signal_when(&env, &args, "-TERM", || {
+        // Some jobs accepted and polled (so this run knows their ids), not all written.
+        env.emu.jobs().iter().filter(|j| j.status_polls > 0).count() >= 2
+    });
+    run.expect_code(143);
+    let in_flight: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .filter(|v: &serde_json::Value| v["exit_code"] == 143)
+        .collect();
+    assert!(!in_flight.is_empty(), "{run:#?}");
+    for v in &in_flight {
+        let id = v["request_id"].as_str().expect("an id");
+        assert!(
+            run.stderr.contains(&format!("segflux fetch {id} --wait")),
+            "-q still names {id}: {}",
+            run.stderr
+        );
+    }
+    let out = TestEnv::files(&env.work().join("out"));
+    assert!(out.iter().all(|f| !f.ends_with(".part")), "{out:?}");
+    env.run(&BATCH).expect_code(0);
+    paid_once_and_written(&env, &list);
+}
+
+#[test]
+fn sighup_is_handled_like_ctrl_c() {
+    let env = slow_env();
+    let run = signal_when(&env, &["generate", "a fox at night"], "-HUP", || {
+        // Polled: the submit was answered and the job is waited on.
+        env.emu.jobs().first().is_some_and(|j| j.status_polls > 0)
+    });
+    run.expect_code(129);
+    let id = &env.emu.jobs()[0].request_id;
+    assert!(
+        run.stderr.contains(&format!("segflux fetch {id} --wait")),
+        "{}",
+        run.stderr
+    );
+    assert!(TestEnv::files(&env.work()).is_empty(), "no partial file");
+}
+
+#[test]
+fn the_same_manifest_resumes_on_a_new_machine_with_an_empty_data_dir() {
+    let env = slow_env();
+    let list = prompts(&env, 16);
+    let args = [&BATCH[..], &["--manifest", "m.jsonl"]].concat();
+    // One submit accepted but never answered: only the manifest's SUBMITTING line knows.
+    env.inject(Endpoint::Submit, 1, FaultKind::StallBody);
+    let child = spawn(&env, &args);
+    wait_until("a third submitted", || env.emu.jobs().len() >= 6);
+    signal(&child, "-KILL");
+    finish(child);
+    let text = std::fs::read_to_string(env.work().join("m.jsonl")).expect("manifest");
+    assert!(text.contains(r#""status":"SUBMITTED""#), "{text}");
+    // A new runner: the journal is gone, the manifest and the output directory came along.
+    std::fs::remove_dir_all(env.root.path().join("data")).expect("wipe data");
+    let rerun = env.run(&args);
+    rerun.expect_code(0);
+    assert!(
+        rerun.stderr.contains("submitted by an earlier run"),
+        "{}",
+        rerun.stderr
+    );
+    paid_once_and_written(&env, &list);
+}
+
+/// An emulator that forgets requests after 300 ms (its "hour").
+fn forgetful_env(queued_ms: u64) -> TestEnv {
+    TestEnv::with(EmulatorConfig {
+        queued: Duration::from_millis(queued_ms),
+        processing: Duration::from_millis(50),
+        retention: Duration::from_millis(300),
+        image_long_side: 64,
+        ..EmulatorConfig::default()
+    })
+}
+
+#[test]
+fn past_the_hour_a_known_job_is_fetched_through_the_request_history() {
+    let env = forgetful_env(20);
+    let done = env.run(&["submit", "a fox"]).stdout.trim().to_owned();
+    let failed = env
+        .run(&["submit", "a harbour #fail"])
+        .stdout
+        .trim()
+        .to_owned();
+    std::thread::sleep(Duration::from_millis(400));
+    let fetched = env.run(&["fetch", &done, "-o", "fox.jpg"]);
+    fetched.expect_code(0);
+    assert!(env.work().join("fox.jpg").exists());
+    assert!(env.emu.count(Endpoint::History) >= 1);
+    let run = env.run(&["fetch", &failed, "-o", "harbour.jpg"]);
+    run.expect_code(5);
+    assert!(!env.work().join("harbour.jpg").exists());
+}
+
+#[test]
+fn past_the_hour_a_pending_record_is_waited_on() {
+    let env = forgetful_env(700);
+    let id = env.run(&["submit", "a slow fox"]).stdout.trim().to_owned();
+    std::thread::sleep(Duration::from_millis(350));
+    let run = env.run(&["fetch", &id, "--wait", "-o", "slow.jpg"]);
+    run.expect_code(0);
+    assert!(env.work().join("slow.jpg").exists());
+}
+
+#[test]
+fn a_batch_killed_then_rerun_past_the_hour_recovers_every_image_without_paying() {
+    let env = forgetful_env(150);
+    let list = prompts(&env, 8);
+    let child = spawn(&env, &BATCH);
+    wait_until("all submitted", || env.emu.jobs().len() >= 8);
+    signal(&child, "-KILL");
+    finish(child);
+    std::thread::sleep(Duration::from_millis(400));
+    let rerun = env.run(&BATCH);
+    rerun.expect_code(0);
+    paid_once_and_written(&env, &list);
+}
+
+#[test]
+fn finished_runs_leave_no_owner_lock_files_behind() {
+    let env = TestEnv::new();
+    for i in 0..5 {
+        env.run(&["submit", &format!("fox {i}")]).expect_code(0);
+    }
+    let owners = TestEnv::files(&env.root.path().join("data/owners"));
+    assert!(owners.len() <= 1, "{owners:?}");
+}

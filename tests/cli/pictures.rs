@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::pty;
 use crate::testenv::TestEnv;
 
 /// Width, height and format of the image at `path`.
@@ -64,4 +65,351 @@ fn a_small_size_keeps_the_aspect_ratio_and_a_bad_one_is_a_usage_error() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn dash_o_writes_the_verified_image_with_its_record_to_stdout_and_nothing_else() {
+    let env = TestEnv::new();
+    let out = env
+        .cmd()
+        .args([
+            "generate",
+            "a red fox",
+            "--seed",
+            "7",
+            "--format",
+            "png",
+            "-o",
+            "-",
+        ])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains(crate::testenv::CANARY_KEY));
+    // stdout is exactly one PNG: it decodes, and nothing follows its IEND chunk.
+    assert_eq!(
+        image::guess_format(&out.stdout).ok(),
+        Some(image::ImageFormat::Png)
+    );
+    image::load_from_memory(&out.stdout).expect("decodes");
+    assert!(
+        out.stdout.ends_with(&[0xae, 0x42, 0x60, 0x82]),
+        "bytes after IEND"
+    );
+    assert!(
+        stderr.contains("wrote the image to standard output"),
+        "{stderr}"
+    );
+    // No file was written; the embedded record names the job.
+    assert!(TestEnv::files(&env.work()).is_empty());
+    let saved = env.work().join("piped.png");
+    std::fs::write(&saved, &out.stdout).expect("save");
+    let run = env.run(&["inspect", "piped.png", "--json"]);
+    run.expect_code(0);
+    let record: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(record["seed"], 7, "{record}");
+    assert_eq!(record["prompt"], "a red fox", "{record}");
+}
+
+#[test]
+fn dash_o_is_refused_with_json_in_a_batch_and_with_sidecar_before_anything_is_sent() {
+    let env = TestEnv::new();
+    for args in [
+        &["--json", "generate", "a fox", "-o", "-"][..],
+        &["generate", "a fox", "-n", "2", "-o", "-"],
+        &["generate", "a fox", "--sidecar", "-o", "-"],
+        &["generate", "a fox", "--open", "-o", "-"],
+    ] {
+        let run = env.run(args);
+        run.expect_code(2);
+        // With --json the error is the JSON object on stdout; otherwise stdout is empty.
+        let said = if args[0] == "--json" {
+            &run.stdout
+        } else {
+            &run.stderr
+        };
+        assert!(said.contains("'--output <PATH>'"), "{args:?}: {run:?}");
+        assert!(
+            args[0] == "--json" || run.stdout.is_empty(),
+            "{args:?}: {run:?}"
+        );
+    }
+    assert_eq!(env.request_count(), 0);
+}
+
+/// The kitty graphics query viuer sends, and what a kitty answers (remote support only).
+const KITTY_QUERY: &str = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\";
+/// The primary device-attributes query.
+const DA1: &str = "\x1b[c";
+
+/// `generate` under a terminal with `vars` set, answered by `answers`.
+fn under_terminal(vars: &[(&str, &str)], extra: &[&str], answers: pty::Answers) -> pty::Screen {
+    let env = TestEnv::new();
+    let mut cmd = env.cmd();
+    cmd.env_remove("NO_COLOR")
+        .args(["generate", "a red fox", "--seed", "3"])
+        .args(extra);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let screen = pty::run(&cmd, answers);
+    assert!(!screen.output.contains(crate::testenv::CANARY_KEY));
+    assert_eq!(screen.code, Some(0), "{screen:?}");
+    screen
+}
+
+#[test]
+fn kitty_terminals_get_the_kitty_graphics_protocol() {
+    let screen = under_terminal(
+        &[("TERM", "xterm-kitty"), ("KITTY_WINDOW_ID", "1")],
+        &[],
+        vec![
+            (KITTY_QUERY, "\x1b_Gi=31;OK\x1b\\\x1b[?62;c"),
+            // Not on the same machine: the image travels in the escape codes.
+            ("a=q,t=t;", "\x1b_Gi=31;ENOENT\x1b\\"),
+        ],
+    );
+    let at = screen
+        .output
+        .find("\x1b_Gf=32,a=T,t=d,")
+        .expect("a kitty image");
+    assert!(
+        at > screen.output.find(".jpg").expect("path"),
+        "picture before the path"
+    );
+}
+
+#[test]
+fn iterm2_and_wezterm_get_inline_images() {
+    for program in ["iTerm.app", "WezTerm"] {
+        let screen = under_terminal(
+            &[("TERM", "xterm-256color"), ("TERM_PROGRAM", program)],
+            &[],
+            vec![],
+        );
+        assert!(
+            screen.output.contains("\x1b]1337;File=inline=1;"),
+            "{program}: {screen:?}"
+        );
+    }
+}
+
+#[test]
+fn a_terminal_that_answers_sixel_gets_sixel_and_one_that_does_not_gets_half_blocks() {
+    let screen = under_terminal(
+        &[("TERM", "xterm-256color")],
+        &[],
+        vec![(DA1, "\x1b[?62;4;22c")],
+    );
+    assert!(screen.output.contains("\x1bP"), "no sixel: {screen:?}");
+    let screen = under_terminal(
+        &[("TERM", "xterm-256color")],
+        &[],
+        vec![(DA1, "\x1b[?62;22c")],
+    );
+    assert!(!screen.output.contains("\x1bP"));
+    assert!(
+        screen.output.contains('\u{2584}'),
+        "no half blocks: {screen:?}"
+    );
+}
+
+#[test]
+fn no_preview_in_ci_with_no_preview_with_quiet_with_config_false_or_when_piped() {
+    let kitty = [("TERM", "xterm-kitty"), ("KITTY_WINDOW_ID", "1")];
+    let none = |screen: &pty::Screen| {
+        !screen.output.contains("\x1b_G") && !screen.output.contains('\u{2584}')
+    };
+    let ci = [kitty[0], kitty[1], ("CI", "true")];
+    assert!(none(&under_terminal(&ci, &[], vec![])));
+    assert!(none(&under_terminal(&kitty, &["--no-preview"], vec![])));
+    assert!(none(&under_terminal(&kitty, &["-q"], vec![])));
+    let config = tempfile::tempdir().expect("tempdir");
+    std::fs::write(config.path().join("config.toml"), "preview = false\n").expect("config");
+    let dir = config.path().to_str().expect("utf-8");
+    let quiet_config = [kitty[0], kitty[1], ("SEGFLUX_CONFIG_DIR", dir)];
+    assert!(none(&under_terminal(&quiet_config, &[], vec![])));
+    // --preview overrides CI on a terminal.
+    let screen = under_terminal(
+        &ci,
+        &["--preview"],
+        vec![
+            (KITTY_QUERY, "\x1b_Gi=31;OK\x1b\\\x1b[?62;c"),
+            ("a=q,t=t;", "\x1b_Gi=31;ENOENT\x1b\\"),
+        ],
+    );
+    assert!(screen.output.contains("\x1b_Gf=32,a=T"), "{screen:?}");
+    // Piped stdout: no escape codes at all, even with --preview.
+    let env = TestEnv::new();
+    let run = env.run_cmd(
+        env.cmd()
+            .env("TERM", "xterm-kitty")
+            .env("KITTY_WINDOW_ID", "1")
+            .args(["generate", "a red fox", "--preview"]),
+    );
+    run.expect_code(0);
+    run.assert_clean_stdout();
+}
+
+#[test]
+fn dash_o_to_a_terminal_is_refused_before_anything_is_sent() {
+    let env = TestEnv::new();
+    let mut cmd = env.cmd();
+    cmd.env("TERM", "xterm-256color")
+        .args(["generate", "a red fox", "-o", "-"]);
+    let screen = pty::run(&cmd, vec![]);
+    assert_eq!(screen.code, Some(2), "{screen:?}");
+    assert!(screen.output.contains("stdout is a terminal"), "{screen:?}");
+    assert_eq!(env.request_count(), 0);
+}
+
+#[test]
+fn open_hands_the_written_file_to_the_system_viewer_and_returns() {
+    let env = TestEnv::new();
+    // A fake xdg-open on PATH records what it was asked to open.
+    let bin = env.root.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let log = env.root.path().join("opened.txt");
+    let fake = bin.join("xdg-open");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", log.display()),
+    )
+    .expect("write");
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = env.run_cmd(env.cmd().env("PATH", path).args([
+        "generate",
+        "a red fox",
+        "--seed",
+        "5",
+        "--open",
+    ]));
+    run.expect_code(0);
+    let written = run.last_line().to_owned();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !log.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let opened = std::fs::read_to_string(&log).expect("the viewer was started");
+    assert_eq!(opened.trim(), written, "{run:?}");
+    assert!(env.work().join(&written).is_file());
+}
+
+/// Width and height of the PNG or JPEG at `path`, read from its header.
+fn size_of(path: &Path) -> (u32, u32) {
+    image::image_dimensions(path).expect("an image")
+}
+
+#[test]
+fn a_sheet_of_a_directory_shows_every_image_in_name_order_with_a_markdown_table() {
+    let env = TestEnv::new();
+    for (seed, prompt) in [
+        ("3", "a red fox"),
+        ("1", "a blue | whale"),
+        ("2", "a green frog"),
+    ] {
+        env.run(&["generate", prompt, "--seed", seed, "-o", "imgs/"])
+            .expect_code(0);
+    }
+    let run = env.run(&[
+        "sheet",
+        "imgs",
+        "-o",
+        "sheet.png",
+        "--columns",
+        "2",
+        "--markdown",
+        "table.md",
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, "sheet.png\n");
+    // 2 columns × 2 rows of 256 px cells, 6 px gaps, a 24 px caption strip under each.
+    assert_eq!(size_of(&env.work().join("sheet.png")), (530, 578));
+    let md = std::fs::read_to_string(env.work().join("table.md")).expect("markdown");
+    let rows: Vec<&str> = md.lines().skip(2).collect();
+    assert_eq!(rows.len(), 3, "{md}");
+    // Names start with the seed, so name order is seed order here.
+    assert!(
+        rows[0].contains("a blue \\| whale") && rows[0].contains("| 1 |"),
+        "{md}"
+    );
+    assert!(
+        rows[1].contains("a green frog") && rows[1].contains("| 2 |"),
+        "{md}"
+    );
+    assert!(
+        rows[2].contains("a red fox") && rows[2].contains("COMPLETED"),
+        "{md}"
+    );
+    assert!(rows[2].contains("![imgs/3-"), "{md}");
+}
+
+#[test]
+fn a_sheet_of_a_manifest_follows_its_jobs_and_shows_failures() {
+    let env = TestEnv::new();
+    std::fs::write(
+        env.work().join("prompts.txt"),
+        "a red fox\nblocked #fail\na green frog\n",
+    )
+    .expect("prompts");
+    let run = env.run(&[
+        "generate",
+        "--from",
+        "prompts.txt",
+        "--manifest",
+        "m.jsonl",
+        "-o",
+        "out/",
+        "--concurrency",
+        "1",
+    ]);
+    assert_ne!(run.code, 0, "the #fail job fails the batch");
+    let run = env.run(&[
+        "sheet",
+        "m.jsonl",
+        "-o",
+        "sheet.jpg",
+        "--markdown",
+        "t.md",
+        "--cell",
+        "64",
+    ]);
+    run.expect_code(0);
+    let md = std::fs::read_to_string(env.work().join("t.md")).expect("markdown");
+    let rows: Vec<&str> = md.lines().skip(2).collect();
+    assert_eq!(rows.len(), 3, "{md}");
+    assert!(
+        rows[0].contains("a red fox") && rows[0].contains("COMPLETED"),
+        "{md}"
+    );
+    assert!(
+        rows[1].contains("FAILED") && !rows[1].contains("!["),
+        "{md}"
+    );
+    assert!(rows[2].contains("a green frog"), "{md}");
+    // 2×2 cells of 64 px.
+    assert_eq!(
+        size_of(&env.work().join("sheet.jpg")),
+        (2 * 70 + 6, 2 * (64 + 24 + 6) + 6)
+    );
+}
+
+#[test]
+fn a_sheet_refuses_a_missing_input_or_a_bad_name() {
+    let env = TestEnv::new();
+    let run = env.run(&["sheet", "nowhere/", "-o", "s.png"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("nowhere"), "{}", run.stderr);
+    std::fs::create_dir_all(env.work().join("d")).expect("mkdir");
+    let run = env.run(&["sheet", "d", "-o", "s.gif"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains(".png"), "{}", run.stderr);
+    assert!(TestEnv::files(&env.work()).iter().all(|f| f == "d"));
 }

@@ -10,11 +10,14 @@ fn write(env: &TestEnv, name: &str, text: &str) {
     std::fs::write(env.work().join(name), text).expect("write input");
 }
 
+/// The manifest's line for each job as it ended (the write-ahead `SUBMITTING` / `SUBMITTED`
+/// lines are left out here; `journal.rs` tests them).
 fn manifest(env: &TestEnv, name: &str) -> Vec<serde_json::Value> {
     std::fs::read_to_string(env.work().join(name))
         .expect("manifest")
         .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a JSON line"))
+        .filter(|l| !matches!(l["status"].as_str(), Some("SUBMITTING" | "SUBMITTED")))
         .collect()
 }
 
@@ -229,6 +232,16 @@ fn check_sends_nothing_lists_what_is_not_up_to_date_and_gates_with_its_exit_code
     );
     assert!(stale.stderr.contains("estimated cost"), "{}", stale.stderr);
 
+    // No key is needed: nothing is sent.
+    let keyless = env.run_cmd(env.cmd().env_remove("SEGMIND_API_KEY").args([
+        "generate",
+        "--from",
+        "assets.jsonl",
+        "--check",
+    ]));
+    keyless.expect_code(1);
+    assert_eq!(keyless.stdout, stale.stdout);
+
     let json = env.run(&["--json", "generate", "--from", "assets.jsonl", "--check"]);
     json.expect_code(1);
     let states: Vec<String> = json
@@ -319,6 +332,30 @@ fn output_paths_that_cannot_be_written_are_refused_before_anything_is_paid() {
         assert_eq!(env.request_count(), 0);
     }
 
+    // A directory where the sidecar record would go.
+    std::fs::create_dir(env.work().join("fine.jpg.json")).expect("mkdir");
+    let sidecar = env.run(&["generate", "--from", "assets.jsonl", "--sidecar"]);
+    sidecar.expect_code(1);
+    assert!(
+        sidecar
+            .stderr
+            .contains("line 3: ./fine.jpg.json is a directory"),
+        "{}",
+        sidecar.stderr
+    );
+    assert_eq!(env.request_count(), 0);
+
+    // A file where the output directory should be: refused before the first submit.
+    write(&env, "a-file", "x");
+    let parent = env.run(&["generate", "--from", "assets.jsonl", "-o", "a-file/out/"]);
+    parent.expect_code(1);
+    assert!(
+        parent.stderr.contains("cannot create the output directory"),
+        "{}",
+        parent.stderr
+    );
+    assert_eq!(env.request_count(), 0);
+
     let long = format!("{}.jpg", "x".repeat(300));
     write(
         &env,
@@ -398,4 +435,41 @@ fn a_refused_key_or_no_credits_stops_the_batch_with_its_code() {
             run.stderr
         );
     }
+}
+
+#[test]
+fn jsonl_on_standard_input_is_planned_and_run_like_a_file() {
+    use std::io::Write as _;
+    let env = TestEnv::new();
+    let input =
+        "# assets\n{\"prompt\":\"a fox\",\"output\":\"fox.png\"}\n{\"prompt\":\"a heron\"}\n";
+    let run_with_stdin = |args: &[&str]| {
+        let mut child = env
+            .cmd()
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+        let out = child.wait_with_output().expect("wait");
+        crate::testenv::Run::from(out)
+    };
+    let check = run_with_stdin(&["generate", "--from", "-", "--check"]);
+    check.expect_code(1);
+    assert_eq!(check.stdout.lines().count(), 2, "{}", check.stdout);
+    assert!(check.stdout.contains("line 2") && check.stdout.contains("fox.png"));
+    assert_eq!(env.request_count(), 0);
+    let run = run_with_stdin(&["generate", "--from", "-"]);
+    run.expect_code(0);
+    assert_eq!(run.stdout.lines().count(), 2, "{}", run.stdout);
+    let fox = image::open(env.work().join("fox.png")).expect("fox.png");
+    assert!(fox.width() > 0);
+    run_with_stdin(&["generate", "--from", "-", "--check"]).expect_code(0);
 }

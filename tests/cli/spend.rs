@@ -97,16 +97,50 @@ fn each_job_shows_its_cost_and_the_image_and_journal_keep_it() {
 }
 
 #[test]
-fn a_cost_the_api_does_not_report_is_shown_as_unknown_not_invented() {
+fn without_metrics_cost_the_request_history_says_after_the_image_is_written() {
+    let env = env_with(|c| {
+        c.metrics_cost = false;
+        c.price = 0.045;
+    });
+    let run = env.run(&["--json", "generate", "a fox", "-o", "fox.jpg"]);
+    run.expect_code(0);
+    assert!(run.stderr.contains(", cost $0.045"), "{}", run.stderr);
+    assert_eq!(json_lines(&run.stdout)[0]["cost"], 0.045);
+    // Read once, after the image (so not in the record written with it).
+    let seen = env.emu.requests();
+    let history: Vec<_> = seen
+        .iter()
+        .filter(|r| r.endpoint == Endpoint::History)
+        .collect();
+    assert_eq!(history.len(), 1, "{history:#?}");
+    let download = seen.iter().position(|r| r.endpoint == Endpoint::Download);
+    let asked = seen.iter().position(|r| r.endpoint == Endpoint::History);
+    assert!(download < asked, "the image waited for its cost");
+    let inspect = env.run(&["--json", "inspect", "fox.jpg"]);
+    let record: Value = serde_json::from_str(inspect.stdout.trim()).expect("json");
+    assert!(record.get("cost").is_none(), "{record}");
+    // The journal has it: the next estimate.
+    let dry = env.run(&["--json", "generate", "a heron", "--dry-run"]);
+    assert_eq!(json_lines(&dry.stdout)[0]["estimated_cost"], 0.045);
+}
+
+#[test]
+fn a_cost_nobody_reports_is_shown_as_unknown_not_invented() {
     let env = env_with(|c| c.metrics_cost = false);
+    env.inject(
+        Endpoint::History,
+        5,
+        segflux::emulator::FaultKind::Http {
+            status: 404,
+            body: r#"{"error":"not found"}"#.into(),
+            retry_after: None,
+        },
+    );
     let run = env.run(&["--json", "generate", "a fox", "-o", "fox.jpg"]);
     run.expect_code(0);
     assert!(run.stderr.contains(", cost unknown"), "{}", run.stderr);
     assert!(!run.stderr.contains('$'), "{}", run.stderr);
     assert_eq!(json_lines(&run.stdout)[0]["cost"], Value::Null);
-    let inspect = env.run(&["--json", "inspect", "fox.jpg"]);
-    let record: Value = serde_json::from_str(inspect.stdout.trim()).expect("json");
-    assert!(record.get("cost").is_none(), "{record}");
 }
 
 #[test]

@@ -236,3 +236,69 @@ fn check_prints_the_estimate_of_the_images_it_would_pay_for() {
     );
     assert_eq!(env.emu.count(Endpoint::Submit), 2);
 }
+
+#[test]
+fn without_metrics_cost_a_batch_reads_its_costs_once_through_the_history_list() {
+    let env = env_with(|c| {
+        c.metrics_cost = false;
+        c.price = 0.07;
+    });
+    prompts(&env, 4);
+    let run = batch(&env, &[]);
+    run.expect_code(0);
+    let text = std::fs::read_to_string(env.work().join("m.jsonl")).expect("manifest");
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    let completed: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["status"] == "COMPLETED")
+        .collect();
+    let costs: Vec<&Value> = lines.iter().filter(|l| l["status"] == "COST").collect();
+    assert_eq!((completed.len(), costs.len()), (4, 4), "{text}");
+    for c in &costs {
+        assert_eq!(c["cost"], 0.07, "{c}");
+        assert!(
+            completed
+                .iter()
+                .any(|l| l["request_id"] == c["request_id"] && l["path"] == c["path"])
+        );
+    }
+    assert!(run.stderr.contains("; cost $0.28"), "{}", run.stderr);
+    let history: Vec<String> = env
+        .emu
+        .requests()
+        .iter()
+        .filter(|r| r.endpoint == Endpoint::History)
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(
+        history,
+        ["/inference-request/request-history"],
+        "one list read, no per-job record"
+    );
+}
+
+#[test]
+fn a_price_learnt_first_may_come_from_the_request_history() {
+    let env = env_with(|c| {
+        c.metrics_cost = false;
+        c.price = 0.1;
+    });
+    prompts(&env, 5);
+    let run = batch(
+        &env,
+        &[
+            "--model",
+            "flux-dev",
+            "--concurrency",
+            "4",
+            "--max-cost",
+            "0.25",
+        ],
+    );
+    run.expect_code(4);
+    assert_eq!(env.emu.count(Endpoint::Submit), 2, "{}", run.stderr);
+    assert!(run.stderr.contains("cost $0.20"), "{}", run.stderr);
+}

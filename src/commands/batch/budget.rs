@@ -45,7 +45,8 @@ struct Inner {
 pub(super) struct Ticket {
     model: String,
     estimate: Option<f64>,
-    _probe: Option<OwnedMutexGuard<()>>,
+    /// Held while this job learns its model's price; released when it settles.
+    probe: Option<OwnedMutexGuard<()>>,
 }
 
 /// How a job ended, for the budget.
@@ -55,6 +56,13 @@ pub(super) enum Spent {
     Known(f64),
     /// Paid for, cost not known.
     Unknown,
+}
+
+impl Ticket {
+    /// Whether this job runs to learn its model's price.
+    pub(super) fn learning(&self) -> bool {
+        self.probe.is_some()
+    }
 }
 
 impl Budget {
@@ -124,7 +132,7 @@ impl Budget {
         Ticket {
             model: model.to_owned(),
             estimate,
-            _probe: probe,
+            probe,
         }
     }
 
@@ -149,6 +157,13 @@ impl Budget {
         drop(inner);
         // Only now may the next job of an unknown price go: the price is learnt (or not).
         drop(ticket);
+    }
+
+    /// A cost learnt after the batch (from the request history) for a job counted unknown.
+    pub(super) fn resolve(&self, cost: f64) {
+        let mut inner = self.lock();
+        inner.unknown = inner.unknown.saturating_sub(1);
+        inner.known += cost;
     }
 
     /// The summary's words: `cost $0.18`, `cost $0.12 + 1 job of unknown cost`.

@@ -9,7 +9,6 @@
 //! summary and the most severe exit code.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -21,7 +20,6 @@ use crate::cli::{GenerateArgs, ProvenanceArgs};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::history::{Adopt, History, JobRecord};
-use crate::job_report::JobReport;
 use crate::limiter::Limiter;
 use crate::metadata::GenerationRecord;
 use crate::output;
@@ -30,42 +28,25 @@ use crate::wait;
 
 use super::intent::{self, Begun};
 use super::job::{self, Destination, WriteOptions};
+use super::recover;
 use super::{Context, connect_with, cost, generate};
 
 mod budget;
 mod input;
 mod judge;
+mod manifest;
 mod pace;
 mod plan;
+mod report;
 mod shared;
+mod spend;
 
 use budget::{Budget, Spent};
 use judge::State;
 use pace::{Learner, Throttle};
 use plan::Planned;
-
-/// How one job ended.
-#[derive(Debug)]
-enum Outcome {
-    Written {
-        id: String,
-        delivered: job::Delivered,
-        resumed: bool,
-    },
-    Skipped,
-    /// An existing file with no generation record, left alone.
-    Kept,
-    Failed {
-        id: Option<String>,
-        error: Error,
-    },
-    /// Never sent: the batch stopped submitting (`--max-cost`, a 401/403/406), with why and
-    /// the exit code it maps to.
-    NotSubmitted {
-        reason: String,
-        code: u8,
-    },
-}
+use report::{Outcome, Tally, report, write_line};
+use spend::{costs_after, spent_by, stop};
 
 /// Runs a batch.
 pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
@@ -96,6 +77,17 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
     }
     output::ensure_writable(&plan.dir)?;
     shared::sweep(ctx, &plan.dir);
+    if let Some(path) = args.batch.manifest.as_deref() {
+        // Jobs a run recorded as SUBMITTED and never ended (maybe on another machine) are
+        // entered into the journal first, so the claims below fetch them, not pay again.
+        let resumed = manifest::resume(path, ctx.settings.base_url.trim_end_matches('/'));
+        if resumed > 0 {
+            ctx.printer.info(&format!(
+                "{resumed} job(s) submitted by an earlier run and never finished (per {}): fetching them",
+                path.display()
+            ));
+        }
+    }
     let manifest = open_manifest(args.batch.manifest.as_deref())?;
     let started = Instant::now();
     let progress = ctx.printer.batch_progress(total);
@@ -120,7 +112,7 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
             &mut tally,
         );
     }
-    plan::check_targets(todo.iter())?;
+    plan::check_targets(todo.iter(), args.provenance.sidecar)?;
     if !todo.is_empty() {
         let limiter = run_jobs(ctx, args, &todo, &progress, manifest.as_ref(), &mut tally).await?;
         if limiter.lowest() < args.batch.concurrency as usize {
@@ -133,6 +125,11 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
         }
     }
     progress.close();
+    summary(&progress, &tally, started)
+}
+
+/// The summary line, and the batch's exit: 0, or the most severe code among its failures.
+fn summary(progress: &BatchProgress, tally: &Tally, started: Instant) -> Result<()> {
     progress.message(&format!(
         "generated {}, updated {}, resumed {}, skipped {}, kept {}, failed {}{} in {:.1}s; {}",
         tally.written,
@@ -185,6 +182,8 @@ struct Batch<'a> {
     limiter: Arc<Limiter>,
     /// When waiting for another process's claim gives up.
     deadline: Instant,
+    /// Where `SUBMITTED` lines go.
+    manifest: Option<&'a Mutex<std::fs::File>>,
     /// Jobs of the history the plan expects to resume (paid already: outside the budget).
     resumable: HashMap<(String, u64, String, String), JobRecord>,
     /// Why nothing more is submitted, and the exit code it maps to.
@@ -222,6 +221,7 @@ async fn run_jobs(
         client: &conn.client,
         limiter: limiter.clone(),
         deadline,
+        manifest,
         resumable: resumable_jobs(&conn.client.url("")),
         stop: Mutex::new(None),
         budget: Budget::new(cost::cap(ctx, args)),
@@ -249,9 +249,11 @@ async fn run_jobs(
             }
         })
         .collect();
+    let since_ms = crate::history::now_ms();
     while let Some((p, outcome, wall)) = running.next().await {
         report(ctx, progress, manifest, p, &outcome, wall, tally);
     }
+    costs_after(&b, since_ms, progress, manifest, tally).await;
     tally.cost = Some(b.budget.summary());
     Ok(limiter)
 }
@@ -307,46 +309,26 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
         }
     };
     let line = progress.job_line(&p.job.file_name);
-    // Write-ahead: claimed in the journal before the submit; a job this machine submitted
-    // within the hour (an earlier run, or another process right now) is fetched, not paid.
-    let (id, since, resumed) =
-        match intent::begin(b.ctx, b.client, req, Adopt::Recent, b.deadline).await {
-            Ok(Begun::New(sub)) => {
-                b.limiter.accepted();
-                (sub.request_id, Instant::now(), false)
-            }
-            Ok(Begun::Adopted(rec)) => {
-                if let Some(t) = ticket.take() {
-                    b.budget.settle(t, Spent::Known(0.0), false);
-                }
-                let since = Instant::now()
-                    .checked_sub(rec.age())
-                    .unwrap_or_else(Instant::now);
-                (rec.request_id, since, true)
-            }
-            Err(error) => {
-                let code = error.exit_code();
-                if matches!(code, 3 | 4)
-                    && let Ok(mut stop) = b.stop.lock()
-                {
-                    stop.get_or_insert_with(|| (error.one_line(), code));
-                }
-                // A submit whose outcome is unknown may have been billed.
-                let spent = if code == 8 {
-                    Spent::Unknown
-                } else {
-                    Spent::Known(0.0)
-                };
-                if let Some(t) = ticket {
-                    b.budget.settle(t, spent, false);
-                }
-                return Outcome::Failed { id: None, error };
-            }
-        };
-    let result = finish(b, p, &id, since, &line).await;
+    let (id, since, resumed) = match begin(b, p, &mut ticket, progress).await {
+        Ok(begun) => begun,
+        Err(outcome) => return outcome,
+    };
+    let submitted_ms = crate::history::now_ms()
+        .saturating_sub(u64::try_from(since.elapsed().as_millis()).unwrap_or(0));
+    if let Err(e) = manifest::append(b.manifest, &manifest::submitted_line(p, &id, submitted_ms)) {
+        progress.message(&format!("warning: cannot write the manifest: {e}"));
+    }
+    let mut result = finish(b, p, &id, since, &line).await;
     drop(line);
     b.ctx.record_done(&id);
     if let Some(t) = ticket {
+        // The job that learns its model's price asks the request history when the result
+        // said nothing (one job: the rest of the batch waits for this price).
+        if t.learning()
+            && let Ok(d) = &mut result
+        {
+            cost::fill_from_record(b.client, &id, &mut d.metrics).await;
+        }
         let (spent, completed) = spent_by(&result);
         b.budget.settle(t, spent, completed);
     }
@@ -363,21 +345,56 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
     }
 }
 
-/// Stops all further submits for `reason` (exit `code`); this job is not submitted.
-fn stop(b: &Batch<'_>, reason: String, code: u8) -> Outcome {
-    if let Ok(mut stop) = b.stop.lock() {
-        stop.get_or_insert_with(|| (reason.clone(), code));
-    }
-    Outcome::NotSubmitted { reason, code }
-}
-
-/// What a submitted job cost, as far as this run knows, and whether it completed: a FAILED
-/// job costs what the API says, 0 when it says nothing (cli.md, "Spend").
-fn spent_by(result: &Result<job::Delivered>) -> (Spent, bool) {
-    match result {
-        Ok(d) => (d.metrics.cost.map_or(Spent::Unknown, Spent::Known), true),
-        Err(e) if e.exit_code() == 5 => (Spent::Known(0.0), false),
-        Err(_) => (Spent::Unknown, false),
+/// Write-ahead: the job is claimed in the journal before the submit; a job this machine
+/// submitted within the hour (an earlier run, or another process right now) is adopted and
+/// fetched, not paid. `(request_id, since, adopted)`, or how the job ended without one.
+async fn begin(
+    b: &Batch<'_>,
+    p: &Planned,
+    ticket: &mut Option<budget::Ticket>,
+    progress: &BatchProgress,
+) -> std::result::Result<(String, Instant, bool), Outcome> {
+    let req = &p.job.request;
+    match intent::begin(b.ctx, b.client, req, Adopt::Recent, b.deadline, &|| {
+        // Write-ahead in the manifest too: a run on a new machine with this manifest
+        // reconciles the job through the request history instead of paying again.
+        if let Err(e) = manifest::append(b.manifest, &manifest::submitting_line(p)) {
+            progress.message(&format!("warning: cannot write the manifest: {e}"));
+        }
+    })
+    .await
+    {
+        Ok(Begun::New(sub)) => {
+            b.limiter.accepted();
+            Ok((sub.request_id, Instant::now(), false))
+        }
+        Ok(Begun::Adopted(rec)) => {
+            if let Some(t) = ticket.take() {
+                b.budget.settle(t, Spent::Known(0.0), false);
+            }
+            let since = Instant::now()
+                .checked_sub(rec.age())
+                .unwrap_or_else(Instant::now);
+            Ok((rec.request_id, since, true))
+        }
+        Err(error) => {
+            let code = error.exit_code();
+            if matches!(code, 3 | 4)
+                && let Ok(mut stop) = b.stop.lock()
+            {
+                stop.get_or_insert_with(|| (error.one_line(), code));
+            }
+            // A submit whose outcome is unknown may have been billed.
+            let spent = if code == 8 {
+                Spent::Unknown
+            } else {
+                Spent::Known(0.0)
+            };
+            if let Some(t) = ticket.take() {
+                b.budget.settle(t, spent, false);
+            }
+            Err(Outcome::Failed { id: None, error })
+        }
     }
 }
 
@@ -388,11 +405,10 @@ async fn finish(
     since: Instant,
     line: &crate::printer::JobLine,
 ) -> Result<job::Delivered> {
-    let deadline = since + b.ctx.settings.timeout;
+    // A job adopted from long ago (past the hour) still gets --timeout from now.
+    let timeout = b.ctx.settings.timeout;
+    let deadline = (since + timeout).max(Instant::now() + timeout.min(Duration::from_mins(1)));
     let model = &p.job.request.model;
-    let schedule = || b.learner.schedule(b.ctx, model);
-    let finished = wait::wait_learning(b.client, id, since, deadline, &schedule, line).await?;
-    let finished = job::into_completed(id, finished)?;
     let req = &p.job.request;
     let dest = Destination::File {
         path: p.path.clone(),
@@ -401,6 +417,16 @@ async fn finish(
     let record = GenerationRecord::from_body(id, Some(&req.model), &req.body());
     // An out-of-date file is replaced only now, after the new image was verified.
     let opts = WriteOptions::new(b.force || p.state.replaces(), b.provenance, record);
+    let schedule = || b.learner.schedule(b.ctx, model);
+    let finished = match wait::wait_learning(b.client, id, since, deadline, &schedule, line).await {
+        Err(e) if recover::is_expired(&e) => {
+            let recovered =
+                recover::from_history(b.ctx, b.client, id, deadline, &dest, &opts).await;
+            return recovered.or_else(|e| shared::written_by_job(&p.path, id, None).ok_or(e));
+        }
+        other => other?,
+    };
+    let finished = job::into_completed(id, finished)?;
     let delivered = match job::deliver(
         b.ctx,
         b.client,
@@ -423,136 +449,4 @@ async fn finish(
         delivered.metrics.inference_time,
     );
     Ok(delivered)
-}
-
-/// Running counts, and the worst exit code so far.
-#[derive(Debug, Default)]
-struct Tally {
-    written: usize,
-    updated: usize,
-    kept: usize,
-    resumed: usize,
-    skipped: usize,
-    failed: usize,
-    not_submitted: usize,
-    worst: u8,
-    /// What the batch spent, for the summary (`None`: nothing was submitted).
-    cost: Option<String>,
-}
-
-impl Tally {
-    /// Keeps the most severe exit code.
-    fn note(&mut self, code: u8) {
-        if Error::severity(code) > Error::severity(self.worst) {
-            self.worst = code;
-        }
-    }
-
-    /// `, not submitted 3` when jobs were not submitted.
-    fn not_submitted_text(&self) -> String {
-        match self.not_submitted {
-            0 => String::new(),
-            n => format!(", not submitted {n}"),
-        }
-    }
-}
-
-/// Records a finished job: the tally, a progress line, a manifest line, a `--json` line.
-fn report(
-    ctx: &Context,
-    progress: &BatchProgress,
-    manifest: Option<&Mutex<std::fs::File>>,
-    p: &Planned,
-    outcome: &Outcome,
-    wall: Duration,
-    tally: &mut Tally,
-) {
-    let req = &p.job.request;
-    let path = p.path.display().to_string();
-    let (report, message) = match outcome {
-        Outcome::Written {
-            id,
-            delivered,
-            resumed,
-        } => {
-            let updated = p.state.replaces();
-            tally.written += usize::from(!updated);
-            tally.updated += usize::from(updated);
-            tally.resumed += usize::from(*resumed);
-            let how = match (*resumed, updated) {
-                (true, _) => "fetched (resumed)",
-                (false, true) => "updated",
-                (false, false) => "written",
-            };
-            if !ctx.printer.is_json() {
-                ctx.printer.result(&path);
-            }
-            (
-                {
-                    let mut r = job::delivered_report(id, delivered, None);
-                    if updated {
-                        "UPDATED".clone_into(&mut r.status);
-                    }
-                    r
-                },
-                format!("{how} {path}"),
-            )
-        }
-        Outcome::Skipped => {
-            tally.skipped += 1;
-            (
-                JobReport::new(None, "SKIPPED"),
-                format!("skipped {path} (up to date; --force redoes it)"),
-            )
-        }
-        Outcome::Kept => {
-            tally.kept += 1;
-            (
-                JobReport::new(None, "KEPT"),
-                format!(
-                    "warning: kept {path} (line {}): it has no generation record, so segflux did not make it; --force regenerates it",
-                    p.job.line
-                ),
-            )
-        }
-        Outcome::NotSubmitted { reason, code } => {
-            tally.not_submitted += 1;
-            tally.note(*code);
-            let mut r = JobReport::new(None, "NOT_SUBMITTED");
-            r.error = Some(reason.clone());
-            (
-                r,
-                format!("not submitted {path} (line {}): {reason}", p.job.line),
-            )
-        }
-        Outcome::Failed { id, error } => {
-            tally.failed += 1;
-            tally.note(error.exit_code());
-            let text = error.render().replace('\n', "; ");
-            (
-                JobReport::new(id.as_deref(), "FAILED").failure(error),
-                format!("failed {path} (line {}): {text}", p.job.line),
-            )
-        }
-    };
-    let mut line = report.request(req);
-    line.prompt = Some(req.prompt.clone());
-    line.path = Some(path);
-    line.wall_time = Some((wall.as_secs_f64() * 1000.0).round() / 1000.0);
-    line.line = Some(p.job.line);
-    let line = serde_json::to_string(&line).unwrap_or_default();
-    let bad = matches!(
-        outcome,
-        Outcome::Failed { .. } | Outcome::NotSubmitted { .. }
-    );
-    progress.job_done(&message, bad);
-    if let Some(m) = manifest
-        && let Ok(mut f) = m.lock()
-        && let Err(e) = writeln!(f, "{line}").and_then(|()| f.flush())
-    {
-        progress.message(&format!("warning: cannot write the manifest: {e}"));
-    }
-    if ctx.printer.is_json() {
-        ctx.printer.result(&line);
-    }
 }

@@ -67,7 +67,8 @@ impl Plan {
             .gen_opts
             .format
             .unwrap_or_else(|| generate::default_format(ctx));
-        let request = generate::build_request(ctx, String::new(), &args.gen_opts, format);
+        let mut request = generate::build_request(ctx, String::new(), &args.gen_opts, format);
+        request.image_prompt = generate::local_image_prompt(request.image_prompt.take())?;
         let (name, source) = match (&args.batch.from, &args.prompt) {
             (Some(from), _) => (from.display().to_string(), Source::from_file(from)?),
             (None, Some(prompt)) => {
@@ -210,11 +211,18 @@ impl Problems {
 }
 
 /// Refuses, before anything is sent, output paths of jobs to run that cannot be written.
-pub(super) fn check_targets<'a>(todo: impl Iterator<Item = &'a Planned>) -> Result<()> {
+/// With `sidecar`, the `{name}.json` beside each image too.
+pub(super) fn check_targets<'a>(
+    todo: impl Iterator<Item = &'a Planned>,
+    sidecar: bool,
+) -> Result<()> {
     let mut problems = Problems::default();
     for p in todo {
-        if let Err(why) = output::check_target(&p.path) {
-            problems.push(format!("line {}: {why}", p.job.line));
+        let json = sidecar.then(|| output::sidecar_path(&p.path));
+        for path in std::iter::once(&p.path).chain(json.as_ref()) {
+            if let Err(why) = output::check_target(path) {
+                problems.push(format!("line {}: {why}", p.job.line));
+            }
         }
     }
     if problems.count == 0 {

@@ -78,3 +78,21 @@ async fn metrics_cost_can_be_left_out_and_the_balance_set_by_a_test() {
     assert_eq!(refused.unwrap().status(), 406);
     assert!((h.emu.credits() - 0.01).abs() < 1e-9);
 }
+
+#[tokio::test]
+async fn history_records_carry_what_each_job_was_charged() {
+    let config = EmulatorConfig {
+        price: 0.08,
+        ..instant()
+    };
+    let h = Harness::start(config).await;
+    let (paid, _) = h.completed(&json!({"prompt": "a cat"})).await;
+    let (failed, _) = h.submit_ok(&json!({"prompt": "a dog #fail"})).await;
+    h.wait_for(&failed, "FAILED").await;
+    let record = |id: &str| format!("/inference-request/request-history/{id}");
+    let (code, body) = h.get_json(&record(&paid)).await;
+    assert_eq!((code, &body["credits_deduction"]), (200, &json!(0.08)));
+    let (_, body) = h.get_json(&record(&failed)).await;
+    assert_eq!(body["credits_deduction"], 0.0);
+    assert!((h.emu.credits() - 999.92).abs() < 1e-9);
+}

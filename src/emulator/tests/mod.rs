@@ -10,6 +10,7 @@ mod faults;
 mod history;
 mod jobs;
 mod limits;
+mod uploads;
 
 use std::time::Duration;
 

@@ -1,0 +1,81 @@
+//! The batch's side of spend (cli.md, "Spend"): stopping the batch when the budget says so,
+//! what a submitted job cost as far as the run knows, and the costs the results did not carry,
+//! read from the request history once at the end.
+
+use std::sync::Mutex;
+
+use crate::error::Result;
+use crate::job_report::JobReport;
+use crate::printer::BatchProgress;
+
+use super::budget::Spent;
+use super::{Batch, Outcome, Tally, cost, job, write_line};
+
+/// Stops all further submits for `reason` (exit `code`); this job is not submitted.
+pub(super) fn stop(b: &Batch<'_>, reason: String, code: u8) -> Outcome {
+    if let Ok(mut stop) = b.stop.lock() {
+        stop.get_or_insert_with(|| (reason.clone(), code));
+    }
+    Outcome::NotSubmitted { reason, code }
+}
+
+/// What a submitted job cost, as far as this run knows, and whether it completed: a FAILED
+/// job costs what the API says, 0 when it says nothing (cli.md, "Spend").
+pub(super) fn spent_by(result: &Result<job::Delivered>) -> (Spent, bool) {
+    match result {
+        Ok(d) => (d.metrics.cost.map_or(Spent::Unknown, Spent::Known), true),
+        Err(e) if e.exit_code() == 5 => (Spent::Known(0.0), false),
+        Err(_) => (Spent::Unknown, false),
+    }
+}
+
+/// A job written with no cost known yet.
+#[derive(Debug)]
+pub(super) struct Uncosted {
+    pub id: String,
+    pub model: String,
+    pub path: String,
+    pub line: usize,
+    pub resumed: bool,
+}
+
+/// The costs the results did not carry, from one pass through the request history after
+/// every image is written: recorded in the journal, counted in the summary, and appended to
+/// the manifest (and `--json`) as one `COST` line per job.
+pub(super) async fn costs_after(
+    b: &Batch<'_>,
+    since_ms: u64,
+    progress: &BatchProgress,
+    manifest: Option<&Mutex<std::fs::File>>,
+    tally: &mut Tally,
+) {
+    if tally.uncosted.is_empty() {
+        return;
+    }
+    let ids = tally.uncosted.iter().map(|u| u.id.clone()).collect();
+    let first = &tally.uncosted[0].model;
+    let model = tally
+        .uncosted
+        .iter()
+        .all(|u| &u.model == first)
+        .then_some(first.as_str());
+    // A minute's slack for clocks and jobs submitted as the batch started.
+    let found = cost::costs_from_list(b.client, &ids, since_ms.saturating_sub(60_000), model).await;
+    for u in std::mem::take(&mut tally.uncosted) {
+        let Some(&c) = found.get(&u.id) else { continue };
+        if !u.resumed {
+            b.budget.resolve(c);
+        }
+        let mut line = JobReport::new(Some(&u.id), "COST");
+        line.model = Some(u.model);
+        line.path = Some(u.path);
+        line.line = Some(u.line);
+        line.cost = Some(c);
+        write_line(
+            b.ctx,
+            progress,
+            manifest,
+            &serde_json::to_string(&line).unwrap_or_default(),
+        );
+    }
+}
