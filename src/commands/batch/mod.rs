@@ -9,7 +9,6 @@
 //! summary and the most severe exit code.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -21,7 +20,6 @@ use crate::cli::{GenerateArgs, ProvenanceArgs};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::history::{Adopt, History, JobRecord};
-use crate::job_report::JobReport;
 use crate::limiter::Limiter;
 use crate::metadata::GenerationRecord;
 use crate::output;
@@ -39,6 +37,7 @@ mod judge;
 mod manifest;
 mod pace;
 mod plan;
+mod report;
 mod shared;
 mod spend;
 
@@ -46,30 +45,8 @@ use budget::{Budget, Spent};
 use judge::State;
 use pace::{Learner, Throttle};
 use plan::Planned;
-use spend::{Uncosted, costs_after, spent_by, stop};
-
-/// How one job ended.
-#[derive(Debug)]
-enum Outcome {
-    Written {
-        id: String,
-        delivered: job::Delivered,
-        resumed: bool,
-    },
-    Skipped,
-    /// An existing file with no generation record, left alone.
-    Kept,
-    Failed {
-        id: Option<String>,
-        error: Error,
-    },
-    /// Never sent: the batch stopped submitting (`--max-cost`, a 401/403/406), with why and
-    /// the exit code it maps to.
-    NotSubmitted {
-        reason: String,
-        code: u8,
-    },
-}
+use report::{Outcome, Tally, report, write_line};
+use spend::{costs_after, spent_by, stop};
 
 /// Runs a batch.
 pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
@@ -332,50 +309,10 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
         }
     };
     let line = progress.job_line(&p.job.file_name);
-    // Write-ahead: claimed in the journal before the submit; a job this machine submitted
-    // within the hour (an earlier run, or another process right now) is fetched, not paid.
-    let (id, since, resumed) =
-        match intent::begin(b.ctx, b.client, req, Adopt::Recent, b.deadline, &|| {
-            // Write-ahead in the manifest too: a run on a new machine with this manifest
-            // reconciles the job through the request history instead of paying again.
-            if let Err(e) = manifest::append(b.manifest, &manifest::submitting_line(p)) {
-                progress.message(&format!("warning: cannot write the manifest: {e}"));
-            }
-        })
-        .await
-        {
-            Ok(Begun::New(sub)) => {
-                b.limiter.accepted();
-                (sub.request_id, Instant::now(), false)
-            }
-            Ok(Begun::Adopted(rec)) => {
-                if let Some(t) = ticket.take() {
-                    b.budget.settle(t, Spent::Known(0.0), false);
-                }
-                let since = Instant::now()
-                    .checked_sub(rec.age())
-                    .unwrap_or_else(Instant::now);
-                (rec.request_id, since, true)
-            }
-            Err(error) => {
-                let code = error.exit_code();
-                if matches!(code, 3 | 4)
-                    && let Ok(mut stop) = b.stop.lock()
-                {
-                    stop.get_or_insert_with(|| (error.one_line(), code));
-                }
-                // A submit whose outcome is unknown may have been billed.
-                let spent = if code == 8 {
-                    Spent::Unknown
-                } else {
-                    Spent::Known(0.0)
-                };
-                if let Some(t) = ticket {
-                    b.budget.settle(t, spent, false);
-                }
-                return Outcome::Failed { id: None, error };
-            }
-        };
+    let (id, since, resumed) = match begin(b, p, &mut ticket, progress).await {
+        Ok(begun) => begun,
+        Err(outcome) => return outcome,
+    };
     let submitted_ms = crate::history::now_ms()
         .saturating_sub(u64::try_from(since.elapsed().as_millis()).unwrap_or(0));
     if let Err(e) = manifest::append(b.manifest, &manifest::submitted_line(p, &id, submitted_ms)) {
@@ -405,6 +342,59 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
             id: Some(id.clone()),
             error: error.for_job(&id),
         },
+    }
+}
+
+/// Write-ahead: the job is claimed in the journal before the submit; a job this machine
+/// submitted within the hour (an earlier run, or another process right now) is adopted and
+/// fetched, not paid. `(request_id, since, adopted)`, or how the job ended without one.
+async fn begin(
+    b: &Batch<'_>,
+    p: &Planned,
+    ticket: &mut Option<budget::Ticket>,
+    progress: &BatchProgress,
+) -> std::result::Result<(String, Instant, bool), Outcome> {
+    let req = &p.job.request;
+    match intent::begin(b.ctx, b.client, req, Adopt::Recent, b.deadline, &|| {
+        // Write-ahead in the manifest too: a run on a new machine with this manifest
+        // reconciles the job through the request history instead of paying again.
+        if let Err(e) = manifest::append(b.manifest, &manifest::submitting_line(p)) {
+            progress.message(&format!("warning: cannot write the manifest: {e}"));
+        }
+    })
+    .await
+    {
+        Ok(Begun::New(sub)) => {
+            b.limiter.accepted();
+            Ok((sub.request_id, Instant::now(), false))
+        }
+        Ok(Begun::Adopted(rec)) => {
+            if let Some(t) = ticket.take() {
+                b.budget.settle(t, Spent::Known(0.0), false);
+            }
+            let since = Instant::now()
+                .checked_sub(rec.age())
+                .unwrap_or_else(Instant::now);
+            Ok((rec.request_id, since, true))
+        }
+        Err(error) => {
+            let code = error.exit_code();
+            if matches!(code, 3 | 4)
+                && let Ok(mut stop) = b.stop.lock()
+            {
+                stop.get_or_insert_with(|| (error.one_line(), code));
+            }
+            // A submit whose outcome is unknown may have been billed.
+            let spent = if code == 8 {
+                Spent::Unknown
+            } else {
+                Spent::Known(0.0)
+            };
+            if let Some(t) = ticket.take() {
+                b.budget.settle(t, spent, false);
+            }
+            Err(Outcome::Failed { id: None, error })
+        }
     }
 }
 
@@ -459,157 +449,4 @@ async fn finish(
         delivered.metrics.inference_time,
     );
     Ok(delivered)
-}
-
-/// Running counts, and the worst exit code so far.
-#[derive(Debug, Default)]
-struct Tally {
-    written: usize,
-    updated: usize,
-    kept: usize,
-    resumed: usize,
-    skipped: usize,
-    failed: usize,
-    not_submitted: usize,
-    worst: u8,
-    /// What the batch spent, for the summary (`None`: nothing was submitted).
-    cost: Option<String>,
-    /// Jobs written whose result carried no cost.
-    uncosted: Vec<Uncosted>,
-}
-
-impl Tally {
-    /// Keeps the most severe exit code.
-    fn note(&mut self, code: u8) {
-        if Error::severity(code) > Error::severity(self.worst) {
-            self.worst = code;
-        }
-    }
-
-    /// `, not submitted 3` when jobs were not submitted.
-    fn not_submitted_text(&self) -> String {
-        match self.not_submitted {
-            0 => String::new(),
-            n => format!(", not submitted {n}"),
-        }
-    }
-}
-
-/// Records a finished job: the tally, a progress line, a manifest line, a `--json` line.
-fn report(
-    ctx: &Context,
-    progress: &BatchProgress,
-    manifest: Option<&Mutex<std::fs::File>>,
-    p: &Planned,
-    outcome: &Outcome,
-    wall: Duration,
-    tally: &mut Tally,
-) {
-    let req = &p.job.request;
-    let path = p.path.display().to_string();
-    let (report, message) = match outcome {
-        Outcome::Written {
-            id,
-            delivered,
-            resumed,
-        } => {
-            let updated = p.state.replaces();
-            tally.written += usize::from(!updated);
-            tally.updated += usize::from(updated);
-            tally.resumed += usize::from(*resumed);
-            let how = match (*resumed, updated) {
-                (true, _) => "fetched (resumed)",
-                (false, true) => "updated",
-                (false, false) => "written",
-            };
-            if !ctx.printer.is_json() {
-                ctx.printer.result(&path);
-            }
-            if delivered.metrics.cost.is_none() {
-                tally.uncosted.push(Uncosted {
-                    id: id.clone(),
-                    model: req.model.clone(),
-                    path: path.clone(),
-                    line: p.job.line,
-                    resumed: *resumed,
-                });
-            }
-            (
-                {
-                    let mut r = job::delivered_report(id, delivered, None);
-                    if updated {
-                        "UPDATED".clone_into(&mut r.status);
-                    }
-                    r
-                },
-                format!("{how} {path}"),
-            )
-        }
-        Outcome::Skipped => {
-            tally.skipped += 1;
-            (
-                JobReport::new(None, "SKIPPED"),
-                format!("skipped {path} (up to date; --force redoes it)"),
-            )
-        }
-        Outcome::Kept => {
-            tally.kept += 1;
-            (
-                JobReport::new(None, "KEPT"),
-                format!(
-                    "warning: kept {path} (line {}): it has no generation record, so segflux did not make it; --force regenerates it",
-                    p.job.line
-                ),
-            )
-        }
-        Outcome::NotSubmitted { reason, code } => {
-            tally.not_submitted += 1;
-            tally.note(*code);
-            let mut r = JobReport::new(None, "NOT_SUBMITTED");
-            r.error = Some(reason.clone());
-            (
-                r,
-                format!("not submitted {path} (line {}): {reason}", p.job.line),
-            )
-        }
-        Outcome::Failed { id, error } => {
-            tally.failed += 1;
-            tally.note(error.exit_code());
-            let text = error.render().replace('\n', "; ");
-            (
-                JobReport::new(id.as_deref(), "FAILED").failure(error),
-                format!("failed {path} (line {}): {text}", p.job.line),
-            )
-        }
-    };
-    let mut line = report.request(req);
-    line.prompt = Some(req.prompt.clone());
-    line.path = Some(path);
-    line.wall_time = Some((wall.as_secs_f64() * 1000.0).round() / 1000.0);
-    line.line = Some(p.job.line);
-    let line = serde_json::to_string(&line).unwrap_or_default();
-    let bad = matches!(
-        outcome,
-        Outcome::Failed { .. } | Outcome::NotSubmitted { .. }
-    );
-    progress.job_done(&message, bad);
-    write_line(ctx, progress, manifest, &line);
-}
-
-/// Appends `line` to the manifest and, with `--json`, prints it.
-fn write_line(
-    ctx: &Context,
-    progress: &BatchProgress,
-    manifest: Option<&Mutex<std::fs::File>>,
-    line: &str,
-) {
-    if let Some(m) = manifest
-        && let Ok(mut f) = m.lock()
-        && let Err(e) = writeln!(f, "{line}").and_then(|()| f.flush())
-    {
-        progress.message(&format!("warning: cannot write the manifest: {e}"));
-    }
-    if ctx.printer.is_json() {
-        ctx.printer.result(line);
-    }
 }
