@@ -22,6 +22,8 @@ pub mod options;
 pub mod output;
 pub mod preview;
 pub mod printer;
+#[cfg(test)]
+mod props;
 pub mod random;
 pub mod redact;
 pub mod report;

@@ -4,14 +4,15 @@ use crate::cli::SubmitArgs;
 use crate::error::Result;
 use crate::job_report::JobReport;
 
-use super::generate::{build_request, default_format, dry_run, read_prompt};
+use super::generate::{build_request, default_format, dry_run, local_image_prompt, read_prompt};
 use super::{Context, connect, job};
 
 /// Runs `submit`.
 pub async fn run(ctx: &Context, args: SubmitArgs) -> Result<()> {
     let prompt = read_prompt(&args.prompt)?;
     let format = args.gen_opts.format.unwrap_or_else(|| default_format(ctx));
-    let req = build_request(ctx, prompt, &args.gen_opts, format);
+    let mut req = build_request(ctx, prompt, &args.gen_opts, format);
+    req.image_prompt = local_image_prompt(req.image_prompt.take())?;
     if args.gen_opts.dry_run {
         dry_run(ctx, &req, super::cost::estimate_of(&req));
         super::cost::show_estimate(ctx, &super::cost::total([&req]));

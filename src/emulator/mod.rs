@@ -16,6 +16,7 @@ mod cdn;
 mod faults;
 mod history_routes;
 mod job;
+pub(crate) mod limits;
 mod render;
 mod scene;
 mod server;
@@ -264,9 +265,10 @@ impl Emulator {
         self.shared.lock().faults.pending()
     }
 
-    /// Every request both origins received, in arrival order.
+    /// Every request both origins received, in arrival order (the newest 4096: the log is a
+    /// ring, so a long-running emulator stays flat; bodies over 4 KiB are cut short in it).
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        self.shared.lock().log.clone()
+        self.shared.lock().log.iter().cloned().collect()
     }
 
     /// How many requests hit `endpoint` (`Endpoint::Any`: all of them).

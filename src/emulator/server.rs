@@ -28,11 +28,9 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::faults::{self, FaultKind, Stage};
 use super::state::Shared;
-use super::{Endpoint, LoggedRequest, Origin, api_routes, assets, cdn, history_routes};
+use super::{Endpoint, LoggedRequest, Origin, api_routes, assets, cdn, history_routes, limits};
 use crate::api::API_KEY_HEADER;
 
-/// Request bodies beyond this are cut (the emulator only takes small JSON bodies).
-const MAX_BODY: usize = 1 << 20;
 /// How long a truncated body waits for its first half to reach the socket before the
 /// connection is closed.
 const FLUSH_GRACE: Duration = Duration::from_millis(50);
@@ -85,8 +83,12 @@ async fn serve_connection(stream: TcpStream, router: Router) {
         req.extensions_mut().insert(switch.clone());
         inner.call(req)
     });
-    let connection =
-        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    // A connection that sends no (complete) request headers for this long is closed: idle
+    // keep-alive connections and slow-header clients do not pile up.
+    let connection = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits::IDLE_TIMEOUT)
+        .serve_connection(TokioIo::new(stream), service);
     tokio::select! {
         // An error here is the client's business (reset, bad request line); nothing to do.
         _ = connection => {}
@@ -176,23 +178,31 @@ impl Route {
 async fn front(State(ctx): State<Ctx>, req: Request) -> Response {
     let kill = req.extensions().get::<KillSwitch>().cloned();
     let (parts, body) = req.into_parts();
-    let route = Route::classify(ctx.origin, &parts.method, parts.uri.path());
-    // An upload carries a whole file in base64; every other body is small.
-    let cap = if route == Route::Upload {
-        assets::MAX_UPLOAD_BODY
-    } else {
-        MAX_BODY
-    };
-    // A body that cannot be read (client gone, too big) is handled as empty.
-    let bytes = axum::body::to_bytes(body, cap).await.unwrap_or_default();
-    let body = parse_body(&bytes);
     let mut route = Route::classify(ctx.origin, &parts.method, parts.uri.path());
     if let Route::HistoryList(query) = &mut route {
         parts.uri.query().unwrap_or("").clone_into(query);
     }
+    // An upload carries a whole file in base64; every other body is small.
+    let cap = if route == Route::Upload {
+        assets::MAX_UPLOAD_BODY
+    } else {
+        limits::MAX_BODY
+    };
+    let bytes = match limits::read_body(&parts.headers, body, cap).await {
+        Ok(bytes) => bytes,
+        Err(too_large) => {
+            let index = ctx
+                .shared
+                .log_request(log_entry(&ctx, &route, &parts, None));
+            ctx.shared.set_status(index, too_large.status().as_u16());
+            return too_large;
+        }
+    };
+    let body = parse_body(&bytes);
+    let logged = limits::log_body(body.as_ref(), bytes.len());
     let index = ctx
         .shared
-        .log_request(log_entry(&ctx, &route, &parts, body.clone()));
+        .log_request(log_entry(&ctx, &route, &parts, logged));
     let fault = ctx
         .shared
         .lock()

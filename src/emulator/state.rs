@@ -60,8 +60,7 @@ impl Shared {
     /// Appends `entry` to the request log; returns its index for [`Shared::set_status`].
     pub fn log_request(&self, entry: LoggedRequest) -> usize {
         let mut state = self.lock();
-        state.log.push(entry);
-        state.log.len() - 1
+        state.log.push(entry)
     }
 
     /// Records the status answered to logged request `index`.
@@ -84,7 +83,7 @@ pub(crate) struct State {
     /// Admission times of the API requests in the rate-limit window.
     window: VecDeque<Instant>,
     peak_in_flight: usize,
-    pub log: Vec<LoggedRequest>,
+    pub log: super::limits::RequestLog,
     pub faults: FaultQueue,
 }
 
@@ -98,7 +97,7 @@ impl State {
             account: Account::new(credits, free_credits),
             window: VecDeque::new(),
             peak_in_flight: 0,
-            log: Vec::new(),
+            log: super::limits::RequestLog::default(),
             faults: FaultQueue::default(),
         }
     }

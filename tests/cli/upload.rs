@@ -102,6 +102,20 @@ fn a_local_file_is_uploaded_once_and_its_url_is_submitted() {
 }
 
 #[test]
+fn submit_uploads_too_and_rejects_a_bad_file() {
+    let env = TestEnv::new();
+    std::fs::write(env.work().join("ref.jpg"), JPEG).unwrap();
+    env.run(&["submit", "a fox", "--image-prompt", "missing.jpg"])
+        .expect_code(2);
+    assert_eq!(env.request_count(), 0);
+    env.run(&["submit", "a fox", "--image-prompt", "ref.jpg"])
+        .expect_code(0);
+    assert_eq!(uploads(&env), 1);
+    let asset = format!("{}/assets/{}.jpg", env.emu.cdn_url(), sha256_hex(JPEG));
+    assert_eq!(submits(&env)[0]["image_prompt"], asset.as_str());
+}
+
+#[test]
 fn a_batch_sharing_one_file_uploads_it_once() {
     let env = TestEnv::new();
     std::fs::write(env.work().join("ref.png"), b"\x89PNG\r\n\x1a\n a png").unwrap();

@@ -9,6 +9,7 @@ mod errors;
 mod faults;
 mod history;
 mod jobs;
+mod limits;
 mod uploads;
 
 use std::time::Duration;
