@@ -12,15 +12,21 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{StatusCode, redirect};
 use serde_json::Value;
 
-use crate::api::{self, ErrorBody, StatusResponse, SubmitResponse};
+use crate::api::{self, StatusResponse, SubmitResponse};
 use crate::error::{Error, Result};
 use crate::redact::{Redactor, Userinfo, split_userinfo};
 use crate::report::Reporter;
 use crate::retry::{self, Backoff, Method, Outcome, Verdict};
 
+mod download;
+mod errors;
 mod history;
+mod key;
 
 pub use history::HistoryQuery;
+pub use key::ApiKey;
+
+use errors::{describe, error_text, header, http_error, transport_outcome, uncertain};
 
 /// The user agent on every request.
 pub const USER_AGENT: &str = concat!("segflux/", env!("CARGO_PKG_VERSION"));
@@ -30,66 +36,6 @@ pub const MAX_ANSWER_BYTES: usize = 1024 * 1024;
 
 /// Largest image accepted, in bytes.
 pub const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
-
-/// An API key; its `Debug` and `Display` never show it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    /// Wraps a key; `None` when it is blank or cannot be sent (see [`ApiKey::parse`]).
-    pub fn new(key: &str) -> Option<Self> {
-        Self::parse(key).ok()
-    }
-
-    /// Checks a key as read from a flag, the environment or a file (surrounding whitespace,
-    /// such as a file's newline, is dropped): an error saying what is wrong, never the key,
-    /// unless it is printable ASCII without spaces, all an HTTP header carries unaltered.
-    pub fn parse(key: &str) -> std::result::Result<Self, String> {
-        let key = key.trim();
-        if key.is_empty() {
-            return Err("the key is empty".to_owned());
-        }
-        let Some((i, c)) = key.chars().enumerate().find(|(_, c)| !c.is_ascii_graphic()) else {
-            return Ok(Self(key.to_owned()));
-        };
-        let what = if c.is_whitespace() {
-            "a space"
-        } else if c.is_control() {
-            "a control character"
-        } else {
-            "a non-ASCII character"
-        };
-        Err(format!(
-            "the key contains {what} (character {} of {}); a key is printable ASCII without spaces",
-            i + 1,
-            key.chars().count()
-        ))
-    }
-
-    /// The secret itself, for the one header that carries it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ApiKey(redacted)")
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ApiKey {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let key = String::deserialize(d)?;
-        Self::parse(&key).map_err(serde::de::Error::custom)
-    }
-}
-
-impl std::fmt::Display for ApiKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("(redacted)")
-    }
-}
 
 /// What the submit answered.
 #[derive(Debug, Clone)]
@@ -319,97 +265,6 @@ impl Client {
             .ok_or_else(|| Error::Network("the upload answer carried no http(s) URL".into()))
     }
 
-    /// Downloads an image without the key: http(s) only, capped size, complete body, retried.
-    pub async fn download(&self, url: &str) -> Result<Vec<u8>> {
-        let parsed = reqwest::Url::parse(url)
-            .map_err(|e| Error::Download(format!("the image URL {url:?} is invalid: {e}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::Download(format!(
-                "refusing to download the image from a non-http(s) URL: {url}"
-            )));
-        }
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let started = Instant::now();
-            self.log(&format!("> GET {url} (no key)"));
-            let (outcome, err) = match self.download_once(&parsed).await {
-                Ok(bytes) => {
-                    self.log(&format!(
-                        "< 200 {} bytes in {} ms",
-                        bytes.len(),
-                        started.elapsed().as_millis()
-                    ));
-                    return Ok(bytes);
-                }
-                Err((outcome, err)) => (outcome, self.redactor.text(&err).into_owned()),
-            };
-            self.log(&format!("< {err}"));
-            if retry::classify(Method::Get, outcome) != Verdict::Retry {
-                return Err(Error::Download(err));
-            }
-            self.pause(attempt, None, "image download", &err)
-                .await
-                .map_err(|()| {
-                    Error::Download(format!("{err} (gave up after {attempt} attempts)"))
-                })?;
-        }
-    }
-
-    async fn download_once(&self, url: &reqwest::Url) -> Result<Vec<u8>, (Outcome, String)> {
-        // A trickling body must not outlive --timeout either; but an image of a job that took
-        // most of it still gets 30 s (and never more than 5 minutes).
-        let budget = self
-            .deadline
-            .saturating_duration_since(Instant::now())
-            .clamp(Duration::from_secs(30), Duration::from_mins(5));
-        let mut resp = self
-            .cdn
-            .get(url.clone())
-            .timeout(budget)
-            .send()
-            .await
-            .map_err(|e| (transport_outcome(&e), describe(&e)))?;
-        let status = resp.status();
-        if !status.is_success() {
-            return Err((
-                Outcome::Status(status.as_u16()),
-                format!("the image server answered {status}"),
-            ));
-        }
-        if resp.content_length().is_some_and(|n| n > MAX_IMAGE_BYTES) {
-            return Err((
-                Outcome::Status(413),
-                format!("the image is larger than the {MAX_IMAGE_BYTES}-byte limit"),
-            ));
-        }
-        let expected = resp.content_length();
-        let mut bytes = Vec::with_capacity(usize::try_from(expected.unwrap_or(0)).unwrap_or(0));
-        while let Some(chunk) = resp.chunk().await.map_err(|e| {
-            (
-                Outcome::LostAfterSend,
-                format!("the image download broke off: {}", describe(&e)),
-            )
-        })? {
-            bytes.extend_from_slice(&chunk);
-            if bytes.len() as u64 > MAX_IMAGE_BYTES {
-                return Err((
-                    Outcome::Status(413),
-                    format!("the image is larger than the {MAX_IMAGE_BYTES}-byte limit"),
-                ));
-            }
-        }
-        if let Some(n) = expected
-            && (bytes.len() as u64) < n
-        {
-            return Err((
-                Outcome::LostAfterSend,
-                format!("the image download was short: {} of {n} bytes", bytes.len()),
-            ));
-        }
-        Ok(bytes)
-    }
-
     /// Sends an API request with the key, retrying per the policy; returns a success (or a
     /// terminal-state body for status/result) or the typed error.
     async fn send(
@@ -564,85 +419,6 @@ impl Client {
 fn is_terminal_payload(call: Call, body: &[u8]) -> bool {
     matches!(call, Call::Status | Call::Result)
         && serde_json::from_slice::<StatusResponse>(body).is_ok_and(|s| s.state().is_terminal())
-}
-
-fn transport_outcome(e: &reqwest::Error) -> Outcome {
-    if e.is_connect() {
-        Outcome::ConnectFailed
-    } else {
-        Outcome::LostAfterSend
-    }
-}
-
-/// A transport error's message with its causes, which reqwest keeps in `source()`.
-fn describe(e: &reqwest::Error) -> String {
-    let mut msg = if e.is_timeout() {
-        "the request timed out".to_owned()
-    } else if e.is_connect() {
-        "could not connect".to_owned()
-    } else {
-        "the connection failed".to_owned()
-    };
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
-}
-
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-fn error_text(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> String {
-    let server = ErrorBody::text_of(body).unwrap_or_else(|| {
-        let html = header(headers, "content-type").is_some_and(|c| c.contains("html"));
-        if body.is_empty() || html {
-            status
-                .canonical_reason()
-                .unwrap_or("no reason given")
-                .to_owned()
-        } else {
-            String::from_utf8_lossy(&body[..body.len().min(200)])
-                .trim()
-                .to_owned()
-        }
-    });
-    format!("HTTP {}: {server}", status.as_u16())
-}
-
-/// The typed error of a final answer.
-fn http_error(outcome: Outcome, text: &str) -> Error {
-    let Outcome::Status(code) = outcome else {
-        return Error::Network(text.to_owned());
-    };
-    match code {
-        401 | 403 => Error::KeyRefused(text.to_owned()),
-        404 => Error::NotFound(text.to_owned()),
-        410 => Error::NotFound(format!("the model is retired ({text})")),
-        406 => Error::Credits(text.to_owned()),
-        422 => Error::job_failed(text.to_owned()),
-        300..=399 => Error::Network(format!(
-            "the API answered a redirect to another origin, which segflux does not follow ({text})"
-        )),
-        500..=599 => Error::Network(text.to_owned()),
-        code => Error::Rejected {
-            status: code,
-            message: text.to_owned(),
-        },
-    }
-}
-
-fn uncertain(outcome: Outcome, text: &str) -> Error {
-    let why = match outcome {
-        Outcome::Status(code) => format!("the API answered {code} to the submit ({text})"),
-        _ => format!("the submit got no usable answer ({text})"),
-    };
-    Error::SubmitUncertain(format!(
-        "{why}; the job may or may not have been accepted and billed, so segflux did not send it again"
-    ))
 }
 
 #[cfg(test)]
