@@ -122,66 +122,31 @@ pub struct HistoryPage {
     pub total: Option<u64>,
 }
 
+/// Unix milliseconds as a jiff timestamp (the far future for what no calendar holds).
+fn timestamp(unix_ms: u64) -> jiff::Timestamp {
+    i64::try_from(unix_ms)
+        .ok()
+        .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+        .unwrap_or(jiff::Timestamp::MAX)
+}
+
 /// Unix milliseconds as RFC 3339 UTC with milliseconds, `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 pub fn rfc3339_ms(unix_ms: u64) -> String {
-    let secs = unix_ms / 1000;
-    let (y, m, d) = civil(secs / 86_400);
-    let t = secs % 86_400;
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        t / 3600,
-        t / 60 % 60,
-        t % 60,
-        unix_ms % 1000
-    )
+    timestamp(unix_ms)
+        .strftime("%Y-%m-%dT%H:%M:%S.%3fZ")
+        .to_string()
 }
 
 /// The UTC day of Unix milliseconds, `YYYY-MM-DD` (the list's date filter).
 pub fn utc_date(unix_ms: u64) -> String {
-    let (y, m, d) = civil(unix_ms / 1000 / 86_400);
-    format!("{y:04}-{m:02}-{d:02}")
+    timestamp(unix_ms).strftime("%Y-%m-%d").to_string()
 }
 
-/// Parses the RFC 3339 times [`rfc3339_ms`] writes (and any offset-free `Z` time with or
-/// without fractions) back to Unix milliseconds.
+/// Parses an RFC 3339 time (any offset, with or without fractions; a real date and time,
+/// checked by jiff) to Unix milliseconds; `None` before 1970.
 pub fn parse_rfc3339_ms(text: &str) -> Option<u64> {
-    let text = text.trim().strip_suffix('Z')?;
-    let (date, time) = text.split_once(['T', ' '])?;
-    let mut ymd = date.splitn(3, '-').map(|p| p.parse::<u64>().ok());
-    let (year, month, day) = (ymd.next()??, ymd.next()??, ymd.next()??);
-    let (hms, frac) = time.split_once('.').unwrap_or((time, "0"));
-    let mut parts = hms.splitn(3, ':').map(|p| p.parse::<u64>().ok());
-    let (hours, minutes, seconds) = (parts.next()??, parts.next()??, parts.next()??);
-    let millis: u64 = format!("{frac:0<3}").get(..3)?.parse().ok()?;
-    let days = days_from_civil(year, month, day)?;
-    Some((days * 86_400 + hours * 3600 + minutes * 60 + seconds) * 1000 + millis)
-}
-
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (Hinnant's algorithm).
-fn civil(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + u64::from(month <= 2), month, day)
-}
-
-/// The inverse of [`civil`], for years from 1970.
-fn days_from_civil(y: u64, m: u64, d: u64) -> Option<u64> {
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || y < 1970 {
-        return None;
-    }
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y / 400;
-    let yoe = y % 400;
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    (era * 146_097 + doe).checked_sub(719_468)
+    let at = text.trim().parse::<jiff::Timestamp>().ok()?;
+    u64::try_from(at.as_millisecond()).ok()
 }
 
 #[cfg(test)]
@@ -203,6 +168,8 @@ mod tests {
             Some("2024-02-29".into())
         );
         assert_eq!(parse_rfc3339_ms("not a time"), None);
+        assert_eq!(parse_rfc3339_ms("2026-13-01T00:00:00Z"), None);
+        assert_eq!(parse_rfc3339_ms("2026-02-30T00:00:00Z"), None);
     }
 
     #[test]

@@ -6,12 +6,11 @@
 //!
 //! `segflux status --reconcile` runs this for every uncertain job of the journal.
 
-use serde_json::json;
-
 use crate::api::history::{parse_rfc3339_ms, utc_date};
 use crate::client::{Client, HistoryQuery};
 use crate::error::{Error, Result};
 use crate::history::{History, JobRecord, now_ms};
+use crate::job_report::JobReport;
 
 use super::Context;
 
@@ -145,10 +144,9 @@ pub async fn run(ctx: &Context, client: &Client) -> Result<()> {
 
 fn report(ctx: &Context, id: Option<&str>, state: &str, rec: &JobRecord) {
     if ctx.printer.is_json() {
-        ctx.printer.json_line(&json!({
-            "request_id": id, "status": state, "model": rec.model, "seed": rec.seed,
-            "prompt_hash": rec.prompt_hash, "prompt": rec.prompt(),
-        }));
+        let mut line = JobReport::new(id, state).record(Some(rec));
+        line.prompt = Some(rec.prompt().to_owned());
+        ctx.printer.json_line(&line);
     } else {
         ctx.printer.result(&format!(
             "{} {state} (seed {}, {} {})",
