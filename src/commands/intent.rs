@@ -41,12 +41,7 @@ pub fn intent(client: &Client, req: &GenerationRequest) -> JobRecord {
         format: req.format.ext().to_owned(),
         submitted_ms: now_ms(),
         state: crate::history::SUBMITTING.into(),
-        output_url: None,
-        path: None,
-        error: None,
-        inference_time: None,
-        finished_after: None,
-        cost: None,
+        ..JobRecord::default()
     }
 }
 

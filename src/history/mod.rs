@@ -32,8 +32,9 @@ use serde_json::Value;
 /// How long the API keeps a request's result after submission.
 pub const RETENTION: Duration = Duration::from_hours(1);
 
-/// One job as this machine knows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One job as this machine knows it. (`Default` is empty: constructors name what they know
+/// and leave what is learnt later, the image URL, path, error, figures and cost, unset.)
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct JobRecord {
     /// The API's id; empty while the submit is unanswered (state `SUBMITTING`).
     pub request_id: String,
@@ -402,14 +403,8 @@ pub(crate) mod tests_support {
             prompt_hash: "0123456789ab".into(),
             format: "jpg".into(),
             submitted_ms: ms,
-            api: None,
             state: "QUEUED".into(),
-            output_url: None,
-            path: None,
-            error: None,
-            inference_time: None,
-            finished_after: None,
-            cost: None,
+            ..JobRecord::default()
         }
     }
 }

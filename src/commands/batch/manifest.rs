@@ -117,11 +117,6 @@ fn record(id: &str, v: &Value, api: &str) -> Option<JobRecord> {
         } else {
             "QUEUED".into()
         },
-        output_url: None,
-        path: None,
-        error: None,
-        inference_time: None,
-        finished_after: None,
-        cost: None,
+        ..JobRecord::default()
     })
 }
