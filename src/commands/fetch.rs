@@ -3,7 +3,7 @@
 use crate::api::{ImageRef, JobState, Metrics};
 use crate::cli::FetchArgs;
 use crate::error::{Error, Result};
-use crate::history::{History, JobRecord};
+use crate::history::JobRecord;
 use crate::metadata::GenerationRecord;
 use crate::output::{self, Target};
 use crate::wait;
@@ -35,7 +35,7 @@ pub async fn run(ctx: &Context, args: FetchArgs) -> Result<()> {
     let mut delivered = fetch(ctx, &conn.client, id, rec.as_ref(), &dest, &args, &opts)
         .await
         .map_err(|e| e.for_job(id))?;
-    super::cost::fill_from_record(&conn.client, id, &mut delivered.metrics).await;
+    super::cost::fill_from_record(ctx, &conn.client, id, &mut delivered.metrics).await;
     job::report_delivered(ctx, id, &delivered, rec.as_ref(), None);
     Ok(())
 }
@@ -110,7 +110,7 @@ fn unknown(id: &str) -> Error {
 
 /// The job's history entry, warning about a damaged one.
 fn known_job(ctx: &Context, id: &str) -> Option<JobRecord> {
-    match History::open()?.get(id) {
+    match ctx.history()?.get(id) {
         Ok(rec) => rec,
         Err(warning) => {
             ctx.printer.info(&format!("warning: {warning}"));

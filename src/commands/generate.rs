@@ -14,7 +14,7 @@ use crate::api;
 use crate::cli::{GenOptions, GenerateArgs, ImageFormat};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::{Adopt, History};
+use crate::history::Adopt;
 use crate::metadata::GenerationRecord;
 use crate::output::{self, Target};
 use crate::request::{GenerationRequest, random_seed};
@@ -47,13 +47,13 @@ pub async fn run(ctx: &Context, args: GenerateArgs, to_stdout: bool) -> Result<(
     let plan = plan(ctx, prompt, &args, to_stdout)?;
     let cap = cost::cap(ctx, &args);
     if args.gen_opts.dry_run {
-        dry_run(ctx, &plan.request, cost::estimate_of(&plan.request));
-        let total = cost::total([&plan.request]);
+        dry_run(ctx, &plan.request, cost::estimate_of(ctx, &plan.request));
+        let total = cost::total(ctx, [&plan.request]);
         cost::show_estimate(ctx, &total);
         return cost::refuse_over_cap(cap, &total);
     }
     if cap.is_some() {
-        cost::refuse_over_cap(cap, &cost::total([&plan.request]))?;
+        cost::refuse_over_cap(cap, &cost::total(ctx, [&plan.request]))?;
     }
     let conn = connect(ctx).await?;
     if !plan.to_stdout {
@@ -297,8 +297,8 @@ async fn finish(
         &opts,
     )
     .await?;
-    cost::fill_from_record(client, id, &mut delivered.metrics).await;
-    let rec = History::open().and_then(|h| h.get(id).ok().flatten());
+    cost::fill_from_record(ctx, client, id, &mut delivered.metrics).await;
+    let rec = ctx.history().and_then(|h| h.get(id).ok().flatten());
     job::report_delivered(
         ctx,
         id,

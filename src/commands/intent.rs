@@ -57,8 +57,8 @@ pub async fn begin(
     deadline: Instant,
     before_send: &dyn Fn(),
 ) -> Result<Begun> {
-    let Some(history) = History::open() else {
-        if let Some(why) = History::open_error() {
+    let Some(history) = ctx.history() else {
+        if let Some(why) = ctx.history_error() {
             ctx.printer
                 .info(&format!("warning: {why}; the job is not journaled"));
         }
@@ -81,7 +81,7 @@ pub async fn begin(
         match claim {
             Claim::Mine(ticket) => {
                 before_send();
-                return send(ctx, client, req, Some((&history, ticket)))
+                return send(ctx, client, req, Some((history, ticket)))
                     .await
                     .map(Begun::New);
             }
@@ -108,9 +108,9 @@ pub async fn begin(
                 tokio::time::sleep(BUSY_POLL).await;
             }
             Claim::Uncertain(ticket, mut rec) => {
-                match reconcile::look_up(client, &rec, &intent.params, &history).await {
+                match reconcile::look_up(client, &rec, &intent.params, history).await {
                     Lookup::Found(id) => {
-                        adopted_from_history(ctx, &history, ticket, &id);
+                        adopted_from_history(ctx, history, ticket, &id);
                         rec.request_id = id;
                         return Ok(Begun::Adopted(rec));
                     }
@@ -120,7 +120,7 @@ pub async fn begin(
                             req.file_name()
                         ));
                         before_send();
-                        return send(ctx, client, req, Some((&history, ticket)))
+                        return send(ctx, client, req, Some((history, ticket)))
                             .await
                             .map(Begun::New);
                     }

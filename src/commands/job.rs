@@ -12,7 +12,7 @@ use crate::api::{self, ImageRef, Metrics};
 use crate::cli::{ImageFormat, ProvenanceArgs};
 use crate::client::{Client, Submitted};
 use crate::error::{Error, Result};
-use crate::history::{Adopt, History, JobRecord, now_ms};
+use crate::history::{Adopt, JobRecord, now_ms};
 use crate::job_report::JobReport;
 use crate::metadata::{self, GenerationRecord};
 use crate::output;
@@ -142,7 +142,7 @@ pub async fn deliver(
             truncate(&output.to_string(), 200)
         ))
     })?;
-    if let Some(h) = History::open() {
+    if let Some(h) = ctx.history() {
         let _ = h.update(id, |r| {
             r.state = "COMPLETED".into();
             if let ImageRef::Url(u) = &image {
@@ -183,7 +183,10 @@ pub async fn deliver_image(
     let mut delivered = write_image(ctx, bytes, dest, opts)?;
     delivered.output_url = output_url;
     delivered.metrics = metrics;
-    if let Some(h) = History::open().filter(|_| !matches!(dest, Destination::Stdout { .. })) {
+    if let Some(h) = ctx
+        .history()
+        .filter(|_| !matches!(dest, Destination::Stdout { .. }))
+    {
         let path = delivered.path.display().to_string();
         let _ = h.update(id, |r| r.path = Some(path));
     }
@@ -382,17 +385,17 @@ pub async fn wait_completed(
     known: &api::JobState,
 ) -> Result<wait::Finished> {
     let finished = wait_with_spinner(ctx, client, id, model, since, known).await?;
-    into_completed(id, finished)
+    into_completed(ctx, id, finished)
 }
 
 /// A finished job as it is, or FAILED as the exit-5 error (recorded in the history with the
 /// server's text).
-pub fn into_completed(id: &str, finished: wait::Finished) -> Result<wait::Finished> {
+pub fn into_completed(ctx: &Context, id: &str, finished: wait::Finished) -> Result<wait::Finished> {
     if finished.status.state() != api::JobState::Failed {
         return Ok(finished);
     }
     let text = wait::failure_text(&finished.status);
-    if let Some(h) = History::open() {
+    if let Some(h) = ctx.history() {
         let _ = h.update(id, |r| {
             r.state = "FAILED".into();
             r.error = Some(text.clone());

@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use crate::api::{self, Metrics};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::History;
 
 use super::Context;
 use super::job::{self, Delivered, Destination, WriteOptions};
@@ -34,7 +33,7 @@ pub async fn from_history(
                 "request {id} has expired (results are kept for 1 hour after submission) and the request history has no record of it"
             )));
         };
-        let history = History::open();
+        let history = ctx.history();
         match record.status().as_str() {
             "COMPLETED" => {
                 let image = record
@@ -46,7 +45,7 @@ pub async fn from_history(
                             "request {id} completed, but its request-history record names no image"
                         ))
                     })?;
-                if let Some(h) = &history {
+                if let Some(h) = history {
                     let url = match &image {
                         api::ImageRef::Url(u) => Some(u.clone()),
                         api::ImageRef::Inline(_) => None,
@@ -68,7 +67,7 @@ pub async fn from_history(
                     .error
                     .as_ref()
                     .map_or_else(|| "the server gave no reason".to_owned(), api::value_text);
-                if let Some(h) = &history {
+                if let Some(h) = history {
                     let _ = h.update(id, |r| {
                         "FAILED".clone_into(&mut r.state);
                         r.error = Some(text.clone());

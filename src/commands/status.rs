@@ -8,7 +8,7 @@ use crate::api::{JobState, Metrics, StatusResponse};
 use crate::cli::StatusArgs;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::{History, JobRecord, Query};
+use crate::history::{JobRecord, Query};
 use crate::job_report::JobReport;
 use crate::wait;
 
@@ -42,8 +42,8 @@ pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
 }
 
 async fn one(ctx: &Context, client: &Client, id: &str, wait: bool) -> Result<()> {
-    let history = History::open();
-    let rec = history.as_ref().and_then(|h| h.get(id).ok().flatten());
+    let history = ctx.history();
+    let rec = history.and_then(|h| h.get(id).ok().flatten());
     let mut status = match client.status(id).await {
         Ok(s) => s,
         Err(e) => {
@@ -134,7 +134,7 @@ fn query(args: &StatusArgs) -> Query {
 
 /// The history as an aligned table, newest first.
 fn list(ctx: &Context, query: &Query) {
-    let Some(history) = History::open() else {
+    let Some(history) = ctx.history() else {
         ctx.printer
             .info("no data directory on this platform: no job history");
         return;

@@ -14,8 +14,8 @@ pub async fn run(ctx: &Context, args: SubmitArgs) -> Result<()> {
     let mut req = build_request(ctx, prompt, &args.gen_opts, format);
     req.image_prompt = local_image_prompt(req.image_prompt.take())?;
     if args.gen_opts.dry_run {
-        dry_run(ctx, &req, super::cost::estimate_of(&req));
-        super::cost::show_estimate(ctx, &super::cost::total([&req]));
+        dry_run(ctx, &req, super::cost::estimate_of(ctx, &req));
+        super::cost::show_estimate(ctx, &super::cost::total(ctx, [&req]));
         return Ok(());
     }
     let conn = connect(ctx).await?;

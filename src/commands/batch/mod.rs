@@ -19,7 +19,7 @@ use futures_util::stream::FuturesUnordered;
 use crate::cli::{GenerateArgs, ProvenanceArgs};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::{Adopt, History, JobRecord};
+use crate::history::{Adopt, JobRecord};
 use crate::limiter::Limiter;
 use crate::metadata::GenerationRecord;
 use crate::output;
@@ -58,7 +58,7 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
         ));
     }
     if args.gen_opts.dry_run {
-        let mut estimates = crate::spend::Estimates::default();
+        let mut estimates = crate::spend::Estimates::new(ctx.history().cloned());
         let mut total = crate::spend::Total::default();
         for p in plan.jobs()? {
             let req = &p.job.request;
@@ -70,7 +70,7 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
         return cost::refuse_over_cap(cost::cap(ctx, args), &total);
     }
     if args.batch.check {
-        let resumable = resumable_jobs(ctx.settings.base_url.trim_end_matches('/'));
+        let resumable = resumable_jobs(ctx, ctx.settings.base_url.trim_end_matches('/'));
         return plan::check(ctx, &plan, &|p| {
             resumable.contains_key(&resume_key(&p.job.request))
         });
@@ -80,7 +80,11 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
     if let Some(path) = args.batch.manifest.as_deref() {
         // Jobs a run recorded as SUBMITTED and never ended (maybe on another machine) are
         // entered into the journal first, so the claims below fetch them, not pay again.
-        let resumed = manifest::resume(path, ctx.settings.base_url.trim_end_matches('/'));
+        let resumed = manifest::resume(
+            ctx.history(),
+            path,
+            ctx.settings.base_url.trim_end_matches('/'),
+        );
         if resumed > 0 {
             ctx.printer.info(&format!(
                 "{resumed} job(s) submitted by an earlier run and never finished (per {}): fetching them",
@@ -222,12 +226,15 @@ async fn run_jobs(
         limiter: limiter.clone(),
         deadline,
         manifest,
-        resumable: resumable_jobs(&conn.client.url("")),
+        resumable: resumable_jobs(ctx, &conn.client.url("")),
         stop: Mutex::new(None),
         budget: Budget::new(cost::cap(ctx, args)),
         force: args.force,
         provenance: &args.provenance,
-        learner: Learner::seed(todo.iter().map(|p| p.job.request.model.as_str())),
+        learner: Learner::seed(
+            ctx.history(),
+            todo.iter().map(|p| p.job.request.model.as_str()),
+        ),
     };
     // Jobs resumed from the history are paid for already: only fresh submits count.
     let fresh: Vec<_> = todo
@@ -235,7 +242,7 @@ async fn run_jobs(
         .map(|p| &p.job.request)
         .filter(|req| !b.resumable.contains_key(&resume_key(req)))
         .collect();
-    let estimate = cost::total(fresh.iter().copied());
+    let estimate = cost::total(ctx, fresh.iter().copied());
     cost::refuse_over_cap(cost::cap(ctx, args), &estimate)?;
     cost::check_credits(ctx, b.client, &estimate).await?;
     let mut running: FuturesUnordered<_> = todo
@@ -260,9 +267,9 @@ async fn run_jobs(
 
 /// Jobs in the history that are recent enough to fetch instead of submitting again, by
 /// (prompt hash, seed, format, model).
-fn resumable_jobs(api: &str) -> HashMap<(String, u64, String, String), JobRecord> {
+fn resumable_jobs(ctx: &Context, api: &str) -> HashMap<(String, u64, String, String), JobRecord> {
     let mut map = HashMap::new();
-    let Some(history) = History::open() else {
+    let Some(history) = ctx.history() else {
         return map;
     };
     let recent = crate::history::Query {
@@ -327,7 +334,7 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> Outcom
         if t.learning()
             && let Ok(d) = &mut result
         {
-            cost::fill_from_record(b.client, &id, &mut d.metrics).await;
+            cost::fill_from_record(b.ctx, b.client, &id, &mut d.metrics).await;
         }
         let (spent, completed) = spent_by(&result);
         b.budget.settle(t, spent, completed);
@@ -426,7 +433,7 @@ async fn finish(
         }
         other => other?,
     };
-    let finished = job::into_completed(id, finished)?;
+    let finished = job::into_completed(b.ctx, id, finished)?;
     let delivered = match job::deliver(
         b.ctx,
         b.client,

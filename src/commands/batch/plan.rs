@@ -253,7 +253,7 @@ pub(super) fn check(
 ) -> Result<()> {
     let p = &ctx.printer;
     let mut t = Tally::default();
-    let mut estimates = crate::spend::Estimates::default();
+    let mut estimates = crate::spend::Estimates::new(ctx.history().cloned());
     let mut cost = crate::spend::Total::default();
     for job in plan.jobs()? {
         t.jobs += 1;

@@ -6,12 +6,11 @@
 use std::path::Path;
 
 use super::{Context, job};
-use crate::history::History;
 
 /// Tags this process's temporary files with its owner token and removes those in `dir`
 /// left by segflux processes that died mid-write (SIGKILL cannot be caught).
 pub(super) fn sweep(ctx: &Context, dir: &Path) {
-    let Some(history) = History::open() else {
+    let Some(history) = ctx.history() else {
         return;
     };
     if let Ok(me) = history.owner() {

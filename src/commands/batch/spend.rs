@@ -60,7 +60,14 @@ pub(super) async fn costs_after(
         .all(|u| &u.model == first)
         .then_some(first.as_str());
     // A minute's slack for clocks and jobs submitted as the batch started.
-    let found = cost::costs_from_list(b.client, &ids, since_ms.saturating_sub(60_000), model).await;
+    let found = cost::costs_from_list(
+        b.ctx,
+        b.client,
+        &ids,
+        since_ms.saturating_sub(60_000),
+        model,
+    )
+    .await;
     for u in std::mem::take(&mut tally.uncosted) {
         let Some(&c) = found.get(&u.id) else { continue };
         if !u.resumed {
