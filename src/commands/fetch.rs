@@ -8,7 +8,8 @@ use crate::metadata::GenerationRecord;
 use crate::output::{self, Target};
 use crate::wait;
 
-use super::job::{self, Destination, WriteOptions};
+use super::deliver::{self, Destination, WriteOptions};
+use super::waiting;
 use super::{Context, connect};
 
 /// Runs `fetch`.
@@ -19,7 +20,7 @@ pub async fn run(ctx: &Context, args: FetchArgs) -> Result<()> {
     let dest = destination(&target, rec.as_ref(), id);
     output::ensure_writable(&target.dir())?;
     if let Destination::File { path, .. } = &dest {
-        job::check_path_representable(ctx, path)?;
+        deliver::check_path_representable(ctx, path)?;
         output::refuse_existing(path, args.force)?;
         if args.provenance.sidecar {
             output::refuse_existing(&output::sidecar_path(path), args.force)?;
@@ -36,7 +37,7 @@ pub async fn run(ctx: &Context, args: FetchArgs) -> Result<()> {
         .await
         .map_err(|e| e.for_job(id))?;
     super::cost::fill_from_record(ctx, &conn.client, id, &mut delivered.metrics).await;
-    job::report_delivered(ctx, id, &delivered, rec.as_ref(), None);
+    deliver::report_delivered(ctx, id, &delivered, rec.as_ref(), None);
     Ok(())
 }
 
@@ -48,7 +49,7 @@ async fn fetch(
     dest: &Destination,
     args: &FetchArgs,
     opts: &WriteOptions,
-) -> Result<job::Delivered> {
+) -> Result<deliver::Delivered> {
     let saved_url = rec.and_then(|r| r.output_url.clone());
     let deadline = ctx.settings.deadline();
     if rec.is_some_and(JobRecord::expired) && saved_url.is_none() {
@@ -68,7 +69,7 @@ async fn fetch(
                 };
             };
             let image = ImageRef::Url(url);
-            return job::deliver_image(ctx, client, id, image, Metrics::default(), dest, opts)
+            return deliver::deliver_image(ctx, client, id, image, Metrics::default(), dest, opts)
                 .await;
         }
         other => other?,
@@ -84,12 +85,12 @@ async fn fetch(
         }
         state => {
             let model = rec.map(|r| r.model.as_str());
-            let since = job::submitted_at(rec);
-            let finished = job::wait_completed(ctx, client, id, model, since, &state).await?;
+            let since = waiting::submitted_at(rec);
+            let finished = waiting::wait_completed(ctx, client, id, model, since, &state).await?;
             (finished.status.metrics, finished.finished_after)
         }
     };
-    job::deliver(
+    deliver::deliver(
         ctx,
         client,
         id,

@@ -12,7 +12,7 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 
 use super::Context;
-use super::job::{self, Delivered, Destination, WriteOptions};
+use super::deliver::{self, Delivered, Destination, WriteOptions};
 
 /// How often a PENDING history record is read again (the test poll override wins).
 const RECORD_POLL: Duration = Duration::from_secs(5);
@@ -60,7 +60,7 @@ pub async fn from_history(
                     cost: record.cost(),
                     ..Metrics::default()
                 };
-                return job::deliver_image(ctx, client, id, image, metrics, dest, opts).await;
+                return deliver::deliver_image(ctx, client, id, image, metrics, dest, opts).await;
             }
             "FAILED" => {
                 let text = record

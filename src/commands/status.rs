@@ -12,7 +12,7 @@ use crate::history::{JobRecord, Query};
 use crate::job_report::JobReport;
 use crate::wait;
 
-use super::{Context, connect, job};
+use super::{Context, connect, waiting};
 
 /// Runs `status`.
 pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
@@ -60,9 +60,9 @@ async fn one(ctx: &Context, client: &Client, id: &str, wait: bool) -> Result<()>
             return Err(Error::UnknownState(s));
         }
         let model = rec.as_ref().map(|r| r.model.as_str());
-        let since = job::submitted_at(rec.as_ref());
+        let since = waiting::submitted_at(rec.as_ref());
         let known = status.state();
-        let finished = job::wait_with_spinner(ctx, client, id, model, since, &known).await?;
+        let finished = waiting::wait_with_spinner(ctx, client, id, model, since, &known).await?;
         status = finished.status;
         finished_after = finished.finished_after;
     }

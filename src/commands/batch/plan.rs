@@ -16,10 +16,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::batch::{self, BatchJob, Defaults};
 use crate::cli::GenerateArgs;
 use crate::error::{Error, Result};
 use crate::output::{self, Target};
+use crate::prompt_file::{self, BatchJob, Defaults};
 
 use super::super::{Context, generate};
 use super::input::Source;
@@ -81,7 +81,7 @@ impl Plan {
             (None, None) => return Err(Error::Usage("a PROMPT or --from FILE is required".into())),
         };
         let jsonl = args.batch.from.is_some()
-            && batch::is_jsonl(&name, source.first_meaningful_line()?.as_deref());
+            && prompt_file::is_jsonl(&name, source.first_meaningful_line()?.as_deref());
         Ok(Self {
             source,
             name,
@@ -106,7 +106,7 @@ impl Plan {
         let (mut jobs, mut repeats) = (0usize, 0usize);
         for (number, line) in self.source.lines()? {
             let parsed =
-                line.and_then(|l| batch::parse_line(&l, number, self.jsonl, &self.defaults));
+                line.and_then(|l| prompt_file::parse_line(&l, number, self.jsonl, &self.defaults));
             // A prompt the generation record cannot carry byte for byte is refused up front.
             let parsed = parsed.and_then(|jobs| match jobs.first() {
                 Some(j) => crate::metadata::representable(&j.request.prompt)
@@ -165,7 +165,7 @@ impl Plan {
     pub(super) fn jobs(&self) -> Result<impl Iterator<Item = Planned> + '_> {
         let lines = self.source.lines()?;
         let jobs = lines.flat_map(move |(number, line)| {
-            line.and_then(|l| batch::parse_line(&l, number, self.jsonl, &self.defaults))
+            line.and_then(|l| prompt_file::parse_line(&l, number, self.jsonl, &self.defaults))
                 .unwrap_or_default()
         });
         let firsts = &self.firsts;
@@ -177,7 +177,7 @@ impl Plan {
         let shard = self.shard;
         Ok(kept
             .enumerate()
-            .filter(move |(i, _)| shard.is_none_or(|(k, n)| batch::in_shard(*i, k, n)))
+            .filter(move |(i, _)| shard.is_none_or(|(k, n)| prompt_file::in_shard(*i, k, n)))
             .map(move |(_, (job, path))| {
                 let addressed = job.file_name == job.request.file_name();
                 let state = self.judge.judge(&path, &job.request, addressed);

@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use super::{Context, job};
+use super::Context;
+use crate::commands::deliver;
 
 /// Tags this process's temporary files with its owner token and removes those in `dir`
 /// left by segflux processes that died mid-write (SIGKILL cannot be caught).
@@ -31,7 +32,7 @@ pub(super) fn written_by_job(
     path: &Path,
     id: &str,
     metrics: Option<&serde_json::Value>,
-) -> Option<job::Delivered> {
+) -> Option<deliver::Delivered> {
     let bytes = std::fs::read(path).ok()?;
     let record = crate::metadata::read(&bytes)?;
     if record.request_id != id {
@@ -42,7 +43,7 @@ pub(super) fn written_by_job(
         .ok()?
         .into_dimensions()
         .ok()?;
-    Some(job::Delivered {
+    Some(deliver::Delivered {
         path: path.to_owned(),
         sidecar: None,
         output_url: None,
