@@ -57,21 +57,7 @@ async fn fetch(
         return super::recover::from_history(ctx, client, id, deadline, dest, opts).await;
     }
     let status = match client.status(id).await {
-        Err(Error::NotFound(_)) => {
-            // The request record is gone, but the image file outlives it: use the saved URL,
-            // else the request history's.
-            let Some(url) = saved_url else {
-                return match rec {
-                    Some(_) => {
-                        super::recover::from_history(ctx, client, id, deadline, dest, opts).await
-                    }
-                    None => Err(unknown(id)),
-                };
-            };
-            let image = ImageRef::Url(url);
-            return deliver::deliver_image(ctx, client, id, image, Metrics::default(), dest, opts)
-                .await;
-        }
+        Err(Error::NotFound(_)) => return gone(ctx, client, id, rec, dest, opts).await,
         other => other?,
     };
     let (metrics, finished_after) = match status.state() {
@@ -100,6 +86,29 @@ async fn fetch(
         opts,
     )
     .await
+}
+
+/// The request record is gone (404), but the image file outlives it: delivered from the
+/// saved URL, else through the request history; an id this machine never knew is exit 7.
+async fn gone(
+    ctx: &Context,
+    client: &crate::client::Client,
+    id: &str,
+    rec: Option<&JobRecord>,
+    dest: &Destination,
+    opts: &WriteOptions,
+) -> Result<deliver::Delivered> {
+    match rec.and_then(|r| r.output_url.clone()) {
+        Some(url) => {
+            let image = ImageRef::Url(url);
+            deliver::deliver_image(ctx, client, id, image, Metrics::default(), dest, opts).await
+        }
+        None if rec.is_some() => {
+            let deadline = ctx.settings.deadline();
+            super::recover::from_history(ctx, client, id, deadline, dest, opts).await
+        }
+        None => Err(unknown(id)),
+    }
 }
 
 /// A 404 for an id this machine never submitted: it may never have existed.

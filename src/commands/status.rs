@@ -154,13 +154,7 @@ fn list(ctx: &Context, query: &Query) {
     };
     if ctx.printer.is_json() {
         for r in &records {
-            let mut report = JobReport::new(r.has_id().then_some(r.request_id.as_str()), &r.state)
-                .record(Some(r));
-            report.prompt = Some(r.prompt().to_owned());
-            report.inference_time = r.inference_time;
-            report.error.clone_from(&r.error);
-            report.submitted_ms = Some(r.submitted_ms);
-            ctx.printer.json_line(&report);
+            ctx.printer.json_line(&listed_report(r));
         }
         return;
     }
@@ -169,7 +163,23 @@ fn list(ctx: &Context, query: &Query) {
             .info("no jobs yet: `segflux submit PROMPT` or `segflux generate PROMPT` records them");
         return;
     }
-    let prompt_width = prompt_column(&records, ctx.printer.stdout_width());
+    table(ctx, &records);
+}
+
+/// A journal entry as `status --json` lists it.
+fn listed_report(r: &JobRecord) -> JobReport {
+    let mut report =
+        JobReport::new(r.has_id().then_some(r.request_id.as_str()), &r.state).record(Some(r));
+    report.prompt = Some(r.prompt().to_owned());
+    report.inference_time = r.inference_time;
+    report.error.clone_from(&r.error);
+    report.submitted_ms = Some(r.submitted_ms);
+    report
+}
+
+/// The journal entries as an aligned table (columns measured in terminal cells).
+fn table(ctx: &Context, records: &[JobRecord]) {
+    let prompt_width = prompt_column(records, ctx.printer.stdout_width());
     let rows: Vec<[String; 6]> = records
         .iter()
         .map(|r| {

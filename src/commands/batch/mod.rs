@@ -20,6 +20,7 @@ use crate::printer::BatchProgress;
 use super::{Context, cost, generate};
 
 mod budget;
+mod check;
 mod input;
 mod judge;
 mod manifest;
@@ -51,7 +52,7 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
     }
     if args.batch.check {
         let resumable = resumable_jobs(ctx, ctx.settings.base_url.trim_end_matches('/'));
-        return plan::check(ctx, &plan, &|p| {
+        return check::check(ctx, &plan, &|p| {
             resumable.contains_key(&resume_key(&p.job.request))
         });
     }

@@ -83,12 +83,33 @@ pub(super) fn report(
 ) {
     let req = &p.job.request;
     let path = p.path.display().to_string();
-    let (report, message) = match outcome {
+    let (report, message) = told(ctx, p, outcome, &path, tally);
+    let mut line = report.request(req);
+    line.prompt = Some(req.prompt.clone());
+    line.path = Some(path);
+    line.wall_time = Some((wall.as_secs_f64() * 1000.0).round() / 1000.0);
+    line.line = Some(p.job.line);
+    let line = serde_json::to_string(&line).unwrap_or_default();
+    let bad = matches!(outcome, JobEnd::Failed { .. } | JobEnd::NotSubmitted { .. });
+    progress.job_done(&message, bad);
+    write_line(ctx, progress, manifest, &line);
+}
+
+/// A job's end counted in the tally, with its report line (still without what every line
+/// carries) and its progress message.
+fn told(
+    ctx: &Context,
+    p: &Planned,
+    outcome: &JobEnd,
+    path: &str,
+    tally: &mut Tally,
+) -> (JobReport, String) {
+    match outcome {
         JobEnd::Written {
             id,
             delivered,
             resumed,
-        } => written(ctx, p, (id, delivered, *resumed), &path, tally),
+        } => written(ctx, p, (id, delivered, *resumed), path, tally),
         JobEnd::Skipped => {
             tally.skipped += 1;
             (
@@ -125,16 +146,7 @@ pub(super) fn report(
                 format!("failed {path} (line {}): {text}", p.job.line),
             )
         }
-    };
-    let mut line = report.request(req);
-    line.prompt = Some(req.prompt.clone());
-    line.path = Some(path);
-    line.wall_time = Some((wall.as_secs_f64() * 1000.0).round() / 1000.0);
-    line.line = Some(p.job.line);
-    let line = serde_json::to_string(&line).unwrap_or_default();
-    let bad = matches!(outcome, JobEnd::Failed { .. } | JobEnd::NotSubmitted { .. });
-    progress.job_done(&message, bad);
-    write_line(ctx, progress, manifest, &line);
+    }
 }
 
 /// A written job: counted, its path on stdout (unless `--json`), its report and message.
