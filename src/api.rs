@@ -3,10 +3,18 @@
 //! Serde only: no I/O lives here. The rules come from `shared/spec/segmind-api.md`: the submit,
 //! status and result bodies, the job states, and the many shapes an image model's `output`
 //! can take. Parsing is liberal (unknown keys are ignored, numbers may arrive as strings).
+//!
+//! This file holds the job endpoints' bodies and states; the account and storage endpoints
+//! are in `api/account.rs`, the request history in `api/history.rs`, and finding the image in
+//! an `output` in `api/output.rs`.
 
+mod account;
 pub mod history;
+mod output;
 
-use base64::Engine as _;
+pub use account::{CREDITS_PATH, Credits, STORAGE_ORIGIN, UPLOAD_PATH};
+pub use output::{ImageRef, extract_image};
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -180,38 +188,6 @@ impl Metrics {
     }
 }
 
-/// Segmind's storage origin (spec: segmind-api.md, "upload a local file"); the key goes there.
-pub const STORAGE_ORIGIN: &str = "https://workflows-api.segmind.com";
-
-/// Uploads a local file: `POST` `{"data_urls": ["data:…"]}`.
-pub const UPLOAD_PATH: &str = "/upload-asset";
-
-/// Path of the account's credits endpoint (on the API origin).
-pub const CREDITS_PATH: &str = "/v1/get-user-credits";
-
-/// The answer to [`CREDITS_PATH`]: the account's credits and free credits, in USD. Either
-/// may be missing (unknown, never 0): the shape beyond these two fields is not documented.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct Credits {
-    /// Paid credits left.
-    pub credits: Option<f64>,
-    /// Free credits left.
-    #[serde(rename = "free-credits")]
-    pub free_credits: Option<f64>,
-}
-
-impl Credits {
-    /// Reads the two figures out of the body (numbers or numeric strings; `free_credits`
-    /// accepted for `free-credits`).
-    pub fn from_value(v: &Value) -> Self {
-        let get = |k: &str| v.get(k).and_then(value_f64);
-        Self {
-            credits: get("credits"),
-            free_credits: get("free-credits").or_else(|| get("free_credits")),
-        }
-    }
-}
-
 /// The `error` text of an error body, or of any JSON body that carries one.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ErrorBody {
@@ -234,58 +210,6 @@ impl ErrorBody {
     }
 }
 
-/// Where a finished job's image is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImageRef {
-    /// To be downloaded (without the API key) from this URL.
-    Url(String),
-    /// Sent inline, base64-decoded.
-    Inline(Vec<u8>),
-}
-
-/// Finds the image in a result body's `output`, whatever its shape (see the spec's list):
-/// a URL string, a list of them, an object with `url` / `image_url` / `image`, a list of
-/// such objects, base64 or a `data:` URI, or any of these JSON-encoded inside a string.
-pub fn extract_image(output: &Value) -> Option<ImageRef> {
-    extract_depth(output, 0)
-}
-
-fn extract_depth(v: &Value, depth: u8) -> Option<ImageRef> {
-    if depth > 4 {
-        return None;
-    }
-    match v {
-        Value::String(s) => image_from_str(s, depth),
-        Value::Array(items) => items.iter().find_map(|i| extract_depth(i, depth + 1)),
-        Value::Object(map) => ["url", "image_url", "image", "output", "images", "data"]
-            .iter()
-            .filter_map(|k| map.get(*k))
-            .find_map(|i| extract_depth(i, depth + 1)),
-        _ => None,
-    }
-}
-
-fn image_from_str(s: &str, depth: u8) -> Option<ImageRef> {
-    let s = s.trim();
-    if s.starts_with("http://") || s.starts_with("https://") {
-        return Some(ImageRef::Url(s.to_owned()));
-    }
-    if s.starts_with('[') || s.starts_with('{') || s.starts_with('"') {
-        let inner: Value = serde_json::from_str(s).ok()?;
-        return extract_depth(&inner, depth + 1);
-    }
-    let b64 = match s.strip_prefix("data:") {
-        Some(rest) => rest.split_once(";base64,")?.1,
-        None => s,
-    };
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(b64.trim())
-        .ok()?;
-    // Only accept decoded bytes that look like an image; a random word is not base64 output.
-    image::guess_format(&bytes).ok()?;
-    Some(ImageRef::Inline(bytes))
-}
-
 /// Display text of a JSON value: a string without quotes, anything else as compact JSON.
 pub fn value_text(v: &Value) -> String {
     match v {
@@ -306,137 +230,4 @@ fn value_f64(v: &Value) -> Option<f64> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn tiny_png() -> Vec<u8> {
-        let img = image::RgbImage::new(2, 2);
-        let mut out = std::io::Cursor::new(Vec::new());
-        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-        out.into_inner()
-    }
-
-    #[test]
-    fn request_ids_are_checked_before_they_reach_a_url() {
-        assert!(valid_request_id("3f2a9c1e-0b7d-4e5f-8a6b-1c2d3e4f5a6b"));
-        for bad in [
-            "",
-            ".",
-            "..",
-            "a/b",
-            "a b",
-            "%2e%2e",
-            "x?y",
-            &"a".repeat(129),
-        ] {
-            assert!(!valid_request_id(bad), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn states_parse_and_unknown_is_kept_verbatim() {
-        assert_eq!(JobState::parse("queued"), JobState::Queued);
-        assert_eq!(JobState::parse("COMPLETED"), JobState::Completed);
-        assert_eq!(JobState::parse("CANCELLED").as_str(), "CANCELLED");
-        assert!(!JobState::parse("CANCELLED").is_terminal());
-        assert!(JobState::Failed.is_terminal());
-    }
-
-    #[test]
-    fn every_output_shape_yields_the_image() {
-        let url = "https://cdn.example/a.jpg";
-        let want = Some(ImageRef::Url(url.into()));
-        let shapes = [
-            json!(url),
-            json!([url, "https://cdn.example/b.jpg"]),
-            json!({"url": url}),
-            json!({"image_url": url}),
-            json!({"image": url}),
-            json!([{"url": url}]),
-            json!(format!("[\"{url}\"]")),
-            json!(format!("{{\"image_url\": \"{url}\"}}")),
-            json!(format!("\"{url}\"")),
-        ];
-        for s in shapes {
-            assert_eq!(extract_image(&s), want, "shape {s}");
-        }
-    }
-
-    #[test]
-    fn base64_and_data_uri_outputs_decode() {
-        let png = tiny_png();
-        let b64 = base64::engine::general_purpose::STANDARD.encode(&png);
-        let want = Some(ImageRef::Inline(png));
-        assert_eq!(extract_image(&json!(b64.clone())), want);
-        assert_eq!(
-            extract_image(&json!(format!("data:image/png;base64,{b64}"))),
-            want
-        );
-        assert_eq!(extract_image(&json!([{ "image": b64 }])), want);
-    }
-
-    #[test]
-    fn outputs_without_an_image_are_none() {
-        for v in [
-            json!(null),
-            json!(42),
-            json!("hello"),
-            json!({"text": "x"}),
-            json!([]),
-        ] {
-            assert_eq!(extract_image(&v), None, "{v}");
-        }
-    }
-
-    #[test]
-    fn metrics_accept_numbers_and_numeric_strings() {
-        let m = Metrics::from_value(Some(
-            &json!({"inference_time": "13.5", "cost": 0.06, "x": 1}),
-        ));
-        assert_eq!(m.inference_time, Some(13.5));
-        assert_eq!(m.cost, Some(0.06));
-        assert_eq!(m.remaining_credits, None);
-    }
-
-    #[test]
-    fn figures_that_are_not_finite_numbers_are_unknown() {
-        for bad in [
-            json!("NaN"),
-            json!("inf"),
-            json!("-inf"),
-            json!("1e999"),
-            json!(1e300),
-        ] {
-            let m = Metrics::from_value(Some(&json!({ "inference_time": bad })));
-            assert_eq!(m.inference_time, None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn credits_read_both_spellings_and_keep_missing_as_unknown() {
-        let c = Credits::from_value(&json!({"credits": 12.5, "free-credits": "0.018"}));
-        assert_eq!((c.credits, c.free_credits), (Some(12.5), Some(0.018)));
-        let c = Credits::from_value(&json!({"free_credits": 1, "x": true}));
-        assert_eq!((c.credits, c.free_credits), (None, Some(1.0)));
-        let wire = serde_json::to_value(Credits {
-            credits: Some(2.0),
-            free_credits: Some(0.5),
-        })
-        .unwrap();
-        assert_eq!(wire, json!({"credits": 2.0, "free-credits": 0.5}));
-    }
-
-    #[test]
-    fn error_text_comes_from_error_message_or_detail() {
-        assert_eq!(
-            ErrorBody::text_of(br#"{"error":"bad seed"}"#).as_deref(),
-            Some("bad seed")
-        );
-        assert_eq!(
-            ErrorBody::text_of(br#"{"detail":"nope"}"#).as_deref(),
-            Some("nope")
-        );
-        assert_eq!(ErrorBody::text_of(b"<html>502</html>"), None);
-    }
-}
+mod tests;

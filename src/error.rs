@@ -6,9 +6,13 @@
 //! Variants are what differs to a user (a missing key is not a refused one); the hint is
 //! chosen by variant, never by message text. Errors from io, TOML and HTTP keep their cause as
 //! `#[source]`, which the renderer prints as `Caused by:` lines the way uv does.
+//!
+//! This file holds the enum, its constructors and the exit-code table; `error/render.rs` turns
+//! an error into the text a user reads.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
+
+mod render;
 
 /// Everything that can end a segflux command unsuccessfully.
 #[derive(Debug, thiserror::Error)]
@@ -227,100 +231,6 @@ impl Error {
             _ => None,
         }
     }
-
-    /// What the user can do about it, if there is something useful to say.
-    pub fn hint(&self) -> Option<String> {
-        let id = self.request_id();
-        match (self.inner(), id) {
-            (Self::MissingKey, _) => Some(
-                "set SEGMIND_API_KEY, pass --api-key, or store it with `segflux config set api_key -`; \
-                 to try segflux without a key, add --emulator"
-                    .into(),
-            ),
-            (Self::KeyRefused(_), _) => Some(
-                "check the key in SEGMIND_API_KEY, --api-key or the config file (`segflux config path`)"
-                    .into(),
-            ),
-            (Self::Credits(_), _) => Some(
-                "add credits to your Segmind account (segmind.com, Billing), then run the command again"
-                    .into(),
-            ),
-            (Self::CostCap(_), _) => Some(
-                "raise --max-cost (or the config key max_cost), or generate fewer images".into(),
-            ),
-            (Self::ContentBlocked(_), _) => Some(
-                "if the prompt is acceptable, a higher --safety-tolerance (up to 6) may let it through"
-                    .into(),
-            ),
-            (Self::Timeout(_), Some(id)) => Some(format!(
-                "the job is paid for and may still finish: segflux fetch {id} --wait"
-            )),
-            (Self::Download(_) | Self::ImageWrite { .. }, Some(id)) => Some(format!(
-                "the image is paid for; do not generate again: segflux fetch {id}"
-            )),
-            (Self::SubmitUncertain(_), None) => Some(
-                "check with `segflux status` or your Segmind dashboard before submitting again"
-                    .into(),
-            ),
-            (Self::Network(_) | Self::UnknownState(_), Some(id)) => {
-                Some(format!("check the job later: segflux status {id}"))
-            }
-            _ => None,
-        }
-    }
-
-    /// The causes of the error, outermost first (the job wrapper is not one).
-    fn causes(&self) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
-        std::iter::successors(std::error::Error::source(self.inner()), |e| e.source())
-    }
-
-    /// The error and its causes on one line (`cannot read x: No such file…`), for the
-    /// `error` field of JSON lines and manifests.
-    pub fn one_line(&self) -> String {
-        let mut out = self.to_string();
-        for cause in self.causes() {
-            let _ = write!(out, ": {}", first_line(&cause.to_string()));
-        }
-        out
-    }
-
-    /// Renders the error for stderr: `error: …`, `  Caused by: …` for each cause, then
-    /// `request_id: …` and `hint: …` lines.
-    pub fn render(&self) -> String {
-        let mut out = format!("error: {self}");
-        for cause in self.causes() {
-            let _ = write!(out, "\n  Caused by: {}", first_line(&cause.to_string()));
-        }
-        if let Some(id) = self.request_id() {
-            let _ = write!(out, "\nrequest_id: {id}");
-        }
-        if let Self::Interrupted {
-            ids, submitting, ..
-        } = self.inner()
-        {
-            for id in ids {
-                let _ = write!(
-                    out,
-                    "\nrequest_id: {id} (paid for, may still finish: segflux fetch {id} --wait)"
-                );
-            }
-            if *submitting > 0 {
-                let _ = write!(
-                    out,
-                    "\nhint: {submitting} submit(s) were sent but not yet answered and may have been accepted and billed; check `segflux status` or the Segmind dashboard before running them again"
-                );
-            }
-        }
-        if let Some(hint) = self.hint() {
-            let _ = write!(out, "\nhint: {hint}");
-        }
-        out
-    }
-}
-
-/// The first line of a cause (TOML errors continue with a source excerpt).
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or_default().trim()
 }
 
 impl From<std::io::Error> for Error {
@@ -330,116 +240,4 @@ impl From<std::io::Error> for Error {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_row_of_the_exit_code_table() {
-        let rows: [(Error, u8); 20] = [
-            (Error::Other("x".into()), 1),
-            (Error::UnknownState("CANCELLED".into()), 1),
-            (
-                Error::Rejected {
-                    status: 400,
-                    message: "x".into(),
-                },
-                1,
-            ),
-            (Error::Usage("x".into()), 2),
-            (Error::MissingKey, 3),
-            (Error::KeyRefused("x".into()), 3),
-            (Error::ContentBlocked("x".into()), 5),
-            (
-                Error::ImageWrite {
-                    context: "x".into(),
-                    source: std::io::Error::other("y"),
-                },
-                9,
-            ),
-            (Error::io("x", std::io::Error::other("y")), 1),
-            (Error::Credits("x".into()), 4),
-            (Error::CostCap("x".into()), 4),
-            (Error::JobFailed("x".into()), 5),
-            (Error::Timeout(1), 6),
-            (Error::NotFound("x".into()), 7),
-            (Error::Network("x".into()), 8),
-            (Error::SubmitUncertain("x".into()), 8),
-            (Error::Download("x".into()), 9),
-            (
-                Error::Interrupted {
-                    ids: vec![],
-                    submitting: 0,
-                    code: 130,
-                },
-                130,
-            ),
-            (
-                Error::Interrupted {
-                    ids: vec![],
-                    submitting: 0,
-                    code: 143,
-                },
-                143,
-            ),
-            (Error::JobFailed("x".into()).for_job("abc"), 5),
-        ];
-        for (err, code) in rows {
-            assert_eq!(err.exit_code(), code, "{err:?}");
-        }
-    }
-
-    #[test]
-    fn batch_severity_puts_paid_jobs_first() {
-        let mut codes = vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 130];
-        codes.sort_by_key(|c| std::cmp::Reverse(Error::severity(*c)));
-        assert_eq!(codes[..4], [130, 9, 6, 8]);
-        let e = Error::Batch {
-            failed: 2,
-            total: 5,
-            code: 9,
-        };
-        assert_eq!(e.exit_code(), 9);
-    }
-
-    #[test]
-    fn job_errors_render_the_request_id_and_how_to_resume() {
-        let e = Error::Timeout(600).for_job("r-1").for_job("r-2");
-        assert_eq!(e.request_id(), Some("r-1"));
-        let text = e.render();
-        assert!(text.starts_with("error: gave up waiting after 600 s"));
-        assert!(text.contains("\nrequest_id: r-1\n"));
-        assert!(text.contains("segflux fetch r-1 --wait"));
-    }
-
-    #[test]
-    fn auth_errors_say_how_to_set_the_key() {
-        let text = Error::MissingKey.render();
-        assert!(text.contains("SEGMIND_API_KEY"), "{text}");
-        let refused = Error::KeyRefused("HTTP 401: no API key given".into()).render();
-        assert!(!refused.contains("--emulator"), "{refused}");
-    }
-
-    #[test]
-    fn causes_render_as_caused_by_lines_and_join_on_one_line() {
-        let e = Error::io(
-            "cannot read x.png",
-            std::io::Error::new(std::io::ErrorKind::NotFound, "gone"),
-        )
-        .for_job("r-1");
-        assert_eq!(
-            e.render(),
-            "error: cannot read x.png\n  Caused by: gone\nrequest_id: r-1"
-        );
-        assert_eq!(e.one_line(), "cannot read x.png: gone");
-    }
-
-    #[test]
-    fn the_safety_hint_follows_the_variant() {
-        let blocked = Error::job_failed("Blocked by the safety filter".into());
-        assert!(matches!(blocked, Error::ContentBlocked(_)));
-        assert!(blocked.render().contains("--safety-tolerance"));
-        let other = Error::job_failed("GPU fell over".into());
-        assert!(matches!(other, Error::JobFailed(_)));
-        assert!(other.hint().is_none());
-    }
-}
+mod tests;

@@ -4,9 +4,17 @@
 //!
 //! Nothing here knows about clap's argument structs or the config file's layout; `cli.rs`,
 //! `config.rs` and the batch input parser point here.
+//!
+//! This file holds the value types and the parse functions; `options/de.rs` applies them to
+//! values read by serde, and `options/fields.rs` reads a struct's field names from serde.
 
 use clap::ValueEnum;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
+
+pub mod de;
+mod fields;
+
+pub use fields::field_names;
 
 /// An aspect ratio flux-1.1-pro-ultra accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
@@ -239,189 +247,5 @@ pub fn parse_image_size(s: &str) -> Result<u32, String> {
     }
 }
 
-/// Serde adapters that apply the parse functions above to values read from files, so a
-/// config key or a JSONL field obeys exactly the rule of its flag.
-pub mod de {
-    use super::{Deserialize, Deserializer};
-
-    /// A safety tolerance, as [`super::parse_tolerance`] checks it.
-    pub fn tolerance<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
-        let n = u64::deserialize(d)?;
-        match u8::try_from(n) {
-            Ok(t) if (1..=6).contains(&t) => Ok(Some(t)),
-            _ => Err(serde::de::Error::custom(super::TOLERANCE_RULE)),
-        }
-    }
-
-    /// A model slug, as [`super::parse_model`] checks it.
-    pub fn model<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        let s = String::deserialize(d)?;
-        super::parse_model(&s)
-            .map(Some)
-            .map_err(serde::de::Error::custom)
-    }
-
-    /// An amount of US dollars, as [`super::parse_usd`] checks it (a number in a file).
-    pub fn usd<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-        let v = f64::deserialize(d)?;
-        super::parse_usd(&v.to_string())
-            .map(Some)
-            .map_err(serde::de::Error::custom)
-    }
-
-    /// A non-empty string (a JSONL prompt).
-    pub fn non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        let s = String::deserialize(d)?;
-        if s.trim().is_empty() {
-            return Err(serde::de::Error::custom("must be a non-empty string"));
-        }
-        Ok(s)
-    }
-
-    /// A seed, as [`super::parse_seed`] checks it (a JSON number, not text).
-    pub fn seed<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-        let v = serde_json::Value::deserialize(d)?;
-        v.as_u64().map(Some).ok_or_else(|| {
-            serde::de::Error::custom(format!("must be a non-negative integer, not {v}"))
-        })
-    }
-
-    /// Images per prompt, as [`super::parse_count`] checks it.
-    pub fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-        super::count(u64::deserialize(d)?)
-            .map(Some)
-            .map_err(serde::de::Error::custom)
-    }
-
-    /// An output file name, as [`super::parse_file_name`] checks it.
-    pub fn file_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        super::parse_file_name(&String::deserialize(d)?)
-            .map(Some)
-            .map_err(serde::de::Error::custom)
-    }
-
-    /// Pass-through parameters: an object whose keys pass [`super::check_param_key`], in
-    /// order.
-    pub fn params<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Vec<(String, serde_json::Value)>, D::Error> {
-        let m = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
-        for k in m.keys() {
-            super::check_param_key(k).map_err(serde::de::Error::custom)?;
-        }
-        Ok(m.into_iter().collect())
-    }
-
-    /// An http(s) URL, as [`super::parse_http_url`] checks it.
-    pub fn http_url<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        let s = String::deserialize(d)?;
-        super::parse_http_url(&s)
-            .map(Some)
-            .map_err(serde::de::Error::custom)
-    }
-}
-
-/// The field names of a `Deserialize` struct, in declaration order, read from serde itself
-/// (so a list of keys is never written beside the struct that defines them).
-pub fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
-    struct Probe(Option<&'static [&'static str]>);
-    #[derive(Debug)]
-    struct Stop;
-    impl std::fmt::Display for Stop {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("field probe")
-        }
-    }
-    impl std::error::Error for Stop {}
-    impl serde::de::Error for Stop {
-        fn custom<M: std::fmt::Display>(_: M) -> Self {
-            Self
-        }
-    }
-    impl<'de> Deserializer<'de> for &mut Probe {
-        type Error = Stop;
-        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
-            Err(Stop)
-        }
-        fn deserialize_struct<V: serde::de::Visitor<'de>>(
-            self,
-            _: &'static str,
-            fields: &'static [&'static str],
-            _: V,
-        ) -> Result<V::Value, Stop> {
-            self.0 = Some(fields);
-            Err(Stop)
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
-            identifier ignored_any
-        }
-    }
-    let mut probe = Probe(None);
-    let _ = T::deserialize(&mut probe);
-    probe.0.unwrap_or(&[])
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_ratio_has_its_wire_spelling_in_clap_and_serde() {
-        for r in AspectRatio::value_variants() {
-            let via_serde = serde_json::to_value(r).unwrap();
-            assert_eq!(via_serde, serde_json::json!(r.as_str()));
-            assert_eq!(
-                r.to_possible_value().unwrap().get_name(),
-                r.as_str(),
-                "clap and the wire agree"
-            );
-        }
-        let names: Vec<&str> = AspectRatio::value_variants()
-            .iter()
-            .map(|r| r.as_str())
-            .collect();
-        assert_eq!(names, crate::api::ASPECT_RATIOS);
-    }
-
-    #[test]
-    fn tolerance_and_seed_rules() {
-        assert_eq!(parse_tolerance("4"), Ok(4));
-        for bad in ["0", "7", "-1", "x", "300"] {
-            assert!(parse_tolerance(bad).is_err(), "{bad}");
-        }
-        assert_eq!(parse_seed("42"), Ok(42));
-        assert!(parse_seed("-1").is_err());
-    }
-
-    #[test]
-    fn counts_params_and_output_names() {
-        assert_eq!(parse_count("3"), Ok(3));
-        assert!(parse_count("0").is_err() && parse_count("10001").is_err());
-        assert!(check_param_key("seed").unwrap_err().contains("--seed"));
-        assert!(parse_file_name("hero.jpg").is_ok());
-        for (bad, why) in [
-            ("a\0b.jpg", "NUL"),
-            ("../x.jpg", "plain"),
-            (".hidden.jpg", "plain"),
-            ("x.gif", ".jpg"),
-        ] {
-            assert!(parse_file_name(bad).unwrap_err().contains(why), "{bad}");
-        }
-        let long = format!("{}.jpg", "a".repeat(300));
-        assert!(parse_file_name(&long).unwrap_err().contains("at most 255"));
-    }
-
-    #[test]
-    fn field_names_come_from_serde() {
-        #[derive(Deserialize)]
-        #[expect(dead_code, reason = "only the field names are read")]
-        struct S {
-            alpha: u8,
-            #[serde(rename = "beta_gamma")]
-            beta: String,
-        }
-        assert_eq!(field_names::<S>(), ["alpha", "beta_gamma"]);
-    }
-}
+mod tests;

@@ -3,11 +3,11 @@
 //! `segflux emulator`.
 //!
 //! This file owns the public face: [`EmulatorConfig`], the running [`Emulator`] handle, and
-//! the views tests read ([`LoggedRequest`], [`JobInfo`]). The job table and scheduler live in
-//! `state`, one job's timeline in `job`, fault injection in `faults`, images in `render`,
-//! parameter checks in `validate`, the accept loop and request pipeline in `server`, and the
-//! endpoints in `api_routes` and `cdn`. The emulator speaks the wire types of [`crate::api`], depends on nothing else in
-//! the crate, and never prints.
+//! the views tests read ([`LoggedRequest`], [`JobInfo`]). The job table lives in `state`, the
+//! worker schedule in `schedule`, one job's timeline in `job`, fault injection in `faults`,
+//! images in `render`, parameter checks in `validate`, the accept loop and request pipeline in
+//! `server`, and the endpoints in `api_routes` and `cdn`. The emulator speaks the wire types of
+//! [`crate::api`], depends on nothing else in the crate, and never prints.
 
 mod account;
 mod api_routes;
@@ -19,6 +19,7 @@ mod job;
 pub(crate) mod limits;
 mod render;
 mod scene;
+mod schedule;
 mod server;
 mod state;
 mod validate;

@@ -1,12 +1,9 @@
-//! The emulator's mutable world behind one lock: the job table, the worker schedule, the
-//! account (see `account`), the rate-limit window, the request log and the fault queue; and
-//! [`Shared`], what the server tasks and the `Emulator` handle hold. No I/O here.
-//!
-//! Scheduling happens once, at submit: with a capacity, a min-heap of the instants each
-//! worker is free again gives a new job the earliest worker (first come, first served).
+//! The emulator's mutable world behind one lock: the job table, the workers (scheduled by
+//! `schedule`, once, at submit), the account (see `account`), the rate-limit window, the
+//! request log and the fault queue; and [`Shared`], what the server tasks and the `Emulator`
+//! handle hold. No I/O here.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -15,6 +12,7 @@ use tokio::time::Instant;
 use super::account::Account;
 use super::faults::FaultQueue;
 use super::job::{Job, NewJob, fresh_id};
+use super::schedule::{self, Workers};
 use super::{EmulatorConfig, JobInfo, LoggedRequest};
 
 /// What one completed job costs by default, in USD (the list price of the default model;
@@ -75,10 +73,7 @@ impl Shared {
 pub(crate) struct State {
     jobs: Vec<Job>,
     index: HashMap<String, usize>,
-    /// When each busy-or-used worker is free again (only with a capacity).
-    busy_until: BinaryHeap<Reverse<Instant>>,
-    /// Workers taken by jobs that never finish.
-    held_forever: usize,
+    workers: Workers,
     account: Account,
     /// Admission times of the API requests in the rate-limit window.
     window: VecDeque<Instant>,
@@ -92,8 +87,7 @@ impl State {
         Self {
             jobs: Vec::new(),
             index: HashMap::new(),
-            busy_until: BinaryHeap::new(),
-            held_forever: 0,
+            workers: Workers::default(),
             account: Account::new(credits, free_credits),
             window: VecDeque::new(),
             peak_in_flight: 0,
@@ -119,13 +113,11 @@ impl State {
 
     /// Schedules and stores a new job, holding its price on the account; returns its id.
     pub fn create_job(&mut self, config: &EmulatorConfig, new: NewJob, now: Instant) -> String {
-        let busy = (!new.never_finishes()).then(|| {
-            config.processing
-                + config
-                    .processing_spread
-                    .mul_f64(spread_fraction(new.spec.seed))
-        });
-        let start = self.reserve_worker(config.capacity, now + config.queued, busy);
+        let busy =
+            (!new.never_finishes()).then(|| schedule::processing_time(config, new.spec.seed));
+        let start = self
+            .workers
+            .reserve(config.capacity, now + config.queued, busy);
         let end = start.zip(busy).map(|(start, busy)| start + busy);
         let id = loop {
             let id = fresh_id();
@@ -139,30 +131,6 @@ impl State {
         self.account.open(self.jobs.len());
         self.jobs.push(job);
         id
-    }
-
-    /// When a job ready at `ready` gets a worker, taking that worker for `busy` (`None`:
-    /// for good). `None` if no worker will ever be free.
-    fn reserve_worker(
-        &mut self,
-        capacity: Option<usize>,
-        ready: Instant,
-        busy: Option<Duration>,
-    ) -> Option<Instant> {
-        let Some(capacity) = capacity else {
-            return Some(ready);
-        };
-        let start = if self.busy_until.len() + self.held_forever < capacity {
-            ready
-        } else {
-            let Reverse(free) = self.busy_until.pop()?;
-            free.max(ready)
-        };
-        match busy {
-            Some(busy) => self.busy_until.push(Reverse(start + busy)),
-            None => self.held_forever += 1,
-        }
-        Some(start)
     }
 
     /// Any job by id, expired or not.
@@ -204,20 +172,7 @@ impl State {
 
     /// The most jobs PROCESSING at once up to `now`, from the timelines.
     pub fn peak_processing(&self, now: Instant) -> usize {
-        let mut events: Vec<(Instant, i64)> = Vec::new();
-        for (start, end) in self.jobs.iter().filter_map(|j| j.processing_span(now)) {
-            events.push((start, 1));
-            events.push((end, -1));
-        }
-        // At equal instants an end comes before a start: a worker freed at t serves a job
-        // starting at t.
-        events.sort_unstable();
-        let (mut running, mut peak) = (0i64, 0i64);
-        for (_, delta) in events {
-            running += delta;
-            peak = peak.max(running);
-        }
-        usize::try_from(peak).unwrap_or(0)
+        schedule::peak_overlap(self.jobs.iter().filter_map(|j| j.processing_span(now)))
     }
 
     /// Admits one API request under a limit of `limit` per minute, or says how long until a
@@ -251,27 +206,8 @@ impl State {
     }
 }
 
-/// A fraction in `[0, 1)` fixed by the seed (Fibonacci hashing, so close seeds spread out).
-fn spread_fraction(seed: u64) -> f64 {
-    let mixed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11;
-    #[expect(clippy::cast_precision_loss, reason = "53 bits fit an f64 exactly")]
-    let (x, scale) = (mixed as f64, (1u64 << 53) as f64);
-    x / scale
-}
-
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn spread_fractions_are_fixed_per_seed_and_spread_out() {
-        let f: Vec<f64> = (0..8).map(super::spread_fraction).collect();
-        assert!(f.iter().all(|x| (0.0..1.0).contains(x)));
-        assert!(super::spread_fraction(5).to_bits() == f[5].to_bits());
-        let (lo, hi) = f
-            .iter()
-            .fold((1.0f64, 0.0f64), |(l, h), x| (l.min(*x), h.max(*x)));
-        assert!(hi - lo > 0.5, "{f:?}");
-    }
-
     use super::*;
     use crate::api::JobState;
     use crate::emulator::render::Format;
