@@ -181,7 +181,7 @@ mod tests {
             raw: false,
             safety_tolerance: 2,
             image_prompt: None,
-            format: crate::cli::ImageFormat::Jpg,
+            format: crate::options::ImageFormat::Jpg,
             extra: vec![],
         };
         let v = serde_json::to_value(JobReport::new(Some("r"), "QUEUED").request(&req)).unwrap();

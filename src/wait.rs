@@ -102,11 +102,7 @@ where
     loop {
         let now = TokioInstant::now();
         if polled && now >= deadline {
-            // Rounded up: `--timeout 10` counts from the start of the run, a little before
-            // the submit, and must not read "gave up after 9 s".
-            let waited = deadline.saturating_duration_since(submitted);
-            let secs = waited.as_secs() + u64::from(waited.subsec_nanos() > 0);
-            return Err(Error::Timeout(secs.max(1)));
+            return Err(timed_out(submitted, deadline));
         }
         let delay_now = delay.min(deadline.saturating_duration_since(now));
         if !delay_now.is_zero() {
@@ -137,6 +133,15 @@ where
         }
         delay = current(queued_at).next(submitted.elapsed());
     }
+}
+
+/// The exit-6 error of a wait that reached `deadline`, in whole seconds rounded up:
+/// `--timeout 10` counts from the start of the run, a little before the submit, and must not
+/// read "gave up after 9 s".
+fn timed_out(submitted: TokioInstant, deadline: TokioInstant) -> Error {
+    let waited = deadline.saturating_duration_since(submitted);
+    let secs = waited.as_secs() + u64::from(waited.subsec_nanos() > 0);
+    Error::Timeout(secs.max(1))
 }
 
 /// A 404 on a request is "unknown or expired"; say so in the words the user needs.

@@ -10,12 +10,13 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::api::{self, ImageRef, Metrics};
-use crate::cli::{ImageFormat, ProvenanceArgs};
+use crate::cli::ProvenanceArgs;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::history::{JobRecord, now_ms};
 use crate::job_report::JobReport;
 use crate::metadata::{self, GenerationRecord};
+use crate::options::ImageFormat;
 use crate::output;
 use crate::wait;
 

@@ -74,36 +74,7 @@ impl History {
         let candidates = if adopt == Adopt::Never {
             Vec::new()
         } else {
-            let since = now_ms().saturating_sub(retention_ms());
-            let sql = format!(
-                "SELECT {COLUMNS} FROM jobs WHERE prompt_hash = ?1 AND seed = ?2 AND model = ?3
-                   AND format = ?4 AND (api IS ?5 OR api IS NULL)
-                   AND (submitted_ms >= ?6
-                        OR (request_id IS NOT NULL AND state IN ('QUEUED', 'PROCESSING')))
-                   AND state NOT IN ('FAILED', '{NOT_SUBMITTED}')
-                 ORDER BY submitted_ms DESC, id DESC"
-            );
-            let mut stmt = tx.prepare_cached(&sql).map_err(fail)?;
-            let rows = stmt
-                .query_map(
-                    params![
-                        intent.prompt_hash,
-                        seed_to_sql(intent.seed),
-                        intent.model,
-                        intent.format,
-                        intent.api,
-                        ms_to_sql(since)
-                    ],
-                    |r| {
-                        Ok((
-                            r.get::<_, i64>(0)?,
-                            r.get::<_, Option<String>>(16)?,
-                            from_row(r)?,
-                        ))
-                    },
-                )
-                .map_err(fail)?;
-            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(fail)?
+            same_jobs(&tx, intent).map_err(fail)?
         };
         let decision = decide(&self.dir, &me, adopt, candidates);
         let claim = match decision {
@@ -283,6 +254,43 @@ fn decide(
         }
     }
     if wait { Some(Decision::Wait) } else { dead }
+}
+
+/// The journal's entries of the same job as `intent` (same request hash, seed, model, format
+/// and API) that a claim may adopt or wait for: submitted within the hour or still running,
+/// not FAILED or never submitted; newest first, each with its row and owner.
+fn same_jobs(
+    tx: &rusqlite::Transaction<'_>,
+    intent: &JobRecord,
+) -> rusqlite::Result<Vec<(i64, Option<String>, JobRecord)>> {
+    let since = now_ms().saturating_sub(retention_ms());
+    let sql = format!(
+        "SELECT {COLUMNS} FROM jobs WHERE prompt_hash = ?1 AND seed = ?2 AND model = ?3
+           AND format = ?4 AND (api IS ?5 OR api IS NULL)
+           AND (submitted_ms >= ?6
+                OR (request_id IS NOT NULL AND state IN ('QUEUED', 'PROCESSING')))
+           AND state NOT IN ('FAILED', '{NOT_SUBMITTED}')
+         ORDER BY submitted_ms DESC, id DESC"
+    );
+    let mut stmt = tx.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        params![
+            intent.prompt_hash,
+            seed_to_sql(intent.seed),
+            intent.model,
+            intent.format,
+            intent.api,
+            ms_to_sql(since)
+        ],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<String>>(16)?,
+                from_row(r)?,
+            ))
+        },
+    )?;
+    rows.collect()
 }
 
 fn insert_intent(

@@ -101,7 +101,7 @@ fn record(id: &str, v: &Value, api: &str) -> Option<JobRecord> {
     let path = v["path"].as_str()?;
     let format = Path::new(path)
         .extension()
-        .and_then(|e| crate::cli::ImageFormat::from_ext(&e.to_string_lossy()))
+        .and_then(|e| crate::options::ImageFormat::from_ext(&e.to_string_lossy()))
         .map_or("jpg", |f| f.ext());
     Some(JobRecord {
         request_id: id.to_owned(),
