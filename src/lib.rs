@@ -5,7 +5,6 @@
 //! `commands → {client, wait, output, printer} → api`; the emulator depends on `api` only.
 
 pub mod api;
-pub mod batch;
 pub mod cli;
 pub mod client;
 pub mod commands;
@@ -22,6 +21,7 @@ pub mod options;
 pub mod output;
 pub mod preview;
 pub mod printer;
+pub mod prompt_file;
 #[cfg(test)]
 mod props;
 pub mod random;

@@ -7,10 +7,10 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use crate::api::{self, ImageRef, StatusResponse};
-use crate::batch::{self, Defaults};
 use crate::config::Config;
 use crate::metadata::{self, GenerationRecord};
 use crate::options::ImageFormat;
+use crate::prompt_file::{self, Defaults};
 use crate::request::GenerationRequest;
 
 fn config() -> ProptestConfig {
@@ -119,10 +119,10 @@ proptest! {
         count in 1u32..4,
     ) {
         let defaults = Defaults { request: request(String::new()), seed: None, count: 1 };
-        let _ = batch::parse_line(&junk, 1, true, &defaults);
-        let _ = batch::parse_line(&junk, 1, false, &defaults);
+        let _ = prompt_file::parse_line(&junk, 1, true, &defaults);
+        let _ = prompt_file::parse_line(&junk, 1, false, &defaults);
         let line = json!({"prompt": prompt, "seed": seed, "n": count}).to_string();
-        match batch::parse_line(&line, 7, true, &defaults) {
+        match prompt_file::parse_line(&line, 7, true, &defaults) {
             Ok(jobs) => {
                 prop_assert_eq!(jobs[0].request.prompt.as_str(), prompt.as_str());
                 prop_assert_eq!(jobs[0].request.seed, seed);
@@ -186,5 +186,5 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         count: 1,
     };
     let line = format!(r#"{{"prompt":"p","x":{deep}}}"#);
-    assert!(batch::parse_line(&line, 1, true, &defaults).is_err());
+    assert!(prompt_file::parse_line(&line, 1, true, &defaults).is_err());
 }

@@ -30,9 +30,6 @@ pub mod env {
     pub const TEST_NO_RETRY_DELAY: &str = "SEGFLUX_TEST_NO_RETRY_DELAY";
 }
 
-/// Set by [`Settings::use_ephemeral_data_dir`].
-static EPHEMERAL_DATA_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-
 pub use crate::api::DEFAULT_BASE_URL;
 
 /// The resolved global settings of one run.
@@ -124,17 +121,7 @@ impl Settings {
 
     /// The data directory (job history): `SEGFLUX_DATA_DIR`, else the platform's.
     pub fn data_dir() -> Option<PathBuf> {
-        if let Some(dir) = EPHEMERAL_DATA_DIR.get() {
-            return Some(dir.clone());
-        }
         dir_from_env(env::DATA_DIR).or_else(|| project_dirs().map(|d| d.data_dir().to_owned()))
-    }
-
-    /// Points the job history at `dir` for the rest of this process. `--emulator` runs use a
-    /// throw-away directory: their jobs die with the process, and recording them would teach
-    /// the poll schedule an emulator's timing and offer them for resuming against the real API.
-    pub fn use_ephemeral_data_dir(dir: PathBuf) {
-        let _ = EPHEMERAL_DATA_DIR.set(dir);
     }
 
     /// The config file's path: `config.toml` in the config directory.

@@ -54,17 +54,15 @@ impl Estimate {
     }
 }
 
-/// The model's most recent known cost in the journal: the one place spend reads it.
-fn journal_cost(model: &str) -> Option<f64> {
-    History::open()?.last_cost(model)
-}
-
-/// The estimate of one image of `model`, if there is one.
-pub fn estimate(model: &str) -> Option<Estimate> {
-    let from_journal = journal_cost(model).map(|usd| Estimate {
-        usd,
-        source: Source::Journal,
-    });
+/// The estimate of one image of `model`, if there is one: the model's most recent known cost
+/// in the journal (the one place spend reads it), else its list price.
+pub fn estimate(history: Option<&History>, model: &str) -> Option<Estimate> {
+    let from_journal = history
+        .and_then(|h| h.last_cost(model))
+        .map(|usd| Estimate {
+            usd,
+            source: Source::Journal,
+        });
     from_journal.or_else(|| {
         (model == DEFAULT_MODEL).then_some(Estimate {
             usd: LIST_PRICE_USD,
@@ -75,20 +73,32 @@ pub fn estimate(model: &str) -> Option<Estimate> {
 
 /// Estimates per model, each looked up once (a batch asks for the same few models many times).
 #[derive(Debug, Default)]
-pub struct Estimates(HashMap<String, Option<Estimate>>);
+pub struct Estimates {
+    history: Option<History>,
+    known: HashMap<String, Option<Estimate>>,
+}
 
 impl Estimates {
+    /// Estimates read from `history` (none: list prices only).
+    pub fn new(history: Option<History>) -> Self {
+        Self {
+            history,
+            known: HashMap::new(),
+        }
+    }
+
     /// The estimate of one image of `model`.
     pub fn get(&mut self, model: &str) -> Option<Estimate> {
+        let history = self.history.as_ref();
         *self
-            .0
+            .known
             .entry(model.to_owned())
-            .or_insert_with(|| estimate(model))
+            .or_insert_with(|| estimate(history, model))
     }
 
     /// Replaces a model's estimate with a cost just learnt from the API.
     pub fn learn(&mut self, model: &str, usd: f64) {
-        self.0.insert(
+        self.known.insert(
             model.to_owned(),
             Some(Estimate {
                 usd,

@@ -24,8 +24,11 @@ pub fn cap(ctx: &Context, args: &GenerateArgs) -> Option<f64> {
 }
 
 /// The estimated total of `requests` (the jobs this run would pay for).
-pub fn total<'a>(requests: impl IntoIterator<Item = &'a GenerationRequest>) -> Total {
-    let mut estimates = spend::Estimates::default();
+pub fn total<'a>(
+    ctx: &Context,
+    requests: impl IntoIterator<Item = &'a GenerationRequest>,
+) -> Total {
+    let mut estimates = spend::Estimates::new(ctx.history().cloned());
     let mut total = Total::default();
     for req in requests {
         total.add(&req.model, estimates.get(&req.model));
@@ -86,8 +89,8 @@ pub async fn check_credits(ctx: &Context, client: &Client, total: &Total) -> Res
 const MAX_PAGES: u64 = 20;
 
 /// Records a finished job's cost in the journal (no-op without a journal).
-pub fn record(request_id: &str, usd: f64) {
-    if let Some(h) = History::open() {
+pub fn record(history: Option<&History>, request_id: &str, usd: f64) {
+    if let Some(h) = history {
         let _ = h.set_cost(request_id, usd);
     }
 }
@@ -95,7 +98,12 @@ pub fn record(request_id: &str, usd: f64) {
 /// For one job whose result carried no cost: its request-history record's
 /// `credits_deduction` (one request), recorded in the journal. Called only after the image is
 /// written, so the image never waits for it; a failed lookup leaves the cost unknown.
-pub async fn fill_from_record(client: &Client, request_id: &str, metrics: &mut Metrics) {
+pub async fn fill_from_record(
+    ctx: &Context,
+    client: &Client,
+    request_id: &str,
+    metrics: &mut Metrics,
+) {
     if metrics.cost.is_some() {
         return;
     }
@@ -106,7 +114,7 @@ pub async fn fill_from_record(client: &Client, request_id: &str, metrics: &mut M
         && let Some(c) = rec.cost()
     {
         metrics.cost = Some(c);
-        record(request_id, c);
+        record(ctx.history(), request_id, c);
     }
 }
 
@@ -115,6 +123,7 @@ pub async fn fill_from_record(client: &Client, request_id: &str, metrics: &mut M
 /// model's when they share one), until every job is found, the list ends, or [`MAX_PAGES`]
 /// pages were read. Each cost found is recorded in the journal. Never one request per job.
 pub async fn costs_from_list(
+    ctx: &Context,
     client: &Client,
     ids: &HashSet<String>,
     since_ms: u64,
@@ -148,14 +157,14 @@ pub async fn costs_from_list(
         q.page += 1;
     }
     for (id, c) in &found {
-        record(id, *c);
+        record(ctx.history(), id, *c);
     }
     found
 }
 
 /// The estimate of one request, for the `--dry-run` JSON line.
-pub fn estimate_of(req: &GenerationRequest) -> Option<Estimate> {
-    spend::estimate(&req.model)
+pub fn estimate_of(ctx: &Context, req: &GenerationRequest) -> Option<Estimate> {
+    spend::estimate(ctx.history(), &req.model)
 }
 
 /// The cost part of a done line: `cost $0.06`, or `cost unknown`.

@@ -3,12 +3,13 @@
 use crate::api::{ImageRef, JobState, Metrics};
 use crate::cli::FetchArgs;
 use crate::error::{Error, Result};
-use crate::history::{History, JobRecord};
+use crate::history::JobRecord;
 use crate::metadata::GenerationRecord;
 use crate::output::{self, Target};
 use crate::wait;
 
-use super::job::{self, Destination, WriteOptions};
+use super::deliver::{self, Destination, WriteOptions};
+use super::waiting;
 use super::{Context, connect};
 
 /// Runs `fetch`.
@@ -19,7 +20,7 @@ pub async fn run(ctx: &Context, args: FetchArgs) -> Result<()> {
     let dest = destination(&target, rec.as_ref(), id);
     output::ensure_writable(&target.dir())?;
     if let Destination::File { path, .. } = &dest {
-        job::check_path_representable(ctx, path)?;
+        deliver::check_path_representable(ctx, path)?;
         output::refuse_existing(path, args.force)?;
         if args.provenance.sidecar {
             output::refuse_existing(&output::sidecar_path(path), args.force)?;
@@ -35,8 +36,8 @@ pub async fn run(ctx: &Context, args: FetchArgs) -> Result<()> {
     let mut delivered = fetch(ctx, &conn.client, id, rec.as_ref(), &dest, &args, &opts)
         .await
         .map_err(|e| e.for_job(id))?;
-    super::cost::fill_from_record(&conn.client, id, &mut delivered.metrics).await;
-    job::report_delivered(ctx, id, &delivered, rec.as_ref(), None);
+    super::cost::fill_from_record(ctx, &conn.client, id, &mut delivered.metrics).await;
+    deliver::report_delivered(ctx, id, &delivered, rec.as_ref(), None);
     Ok(())
 }
 
@@ -48,7 +49,7 @@ async fn fetch(
     dest: &Destination,
     args: &FetchArgs,
     opts: &WriteOptions,
-) -> Result<job::Delivered> {
+) -> Result<deliver::Delivered> {
     let saved_url = rec.and_then(|r| r.output_url.clone());
     let deadline = ctx.settings.deadline();
     if rec.is_some_and(JobRecord::expired) && saved_url.is_none() {
@@ -56,21 +57,7 @@ async fn fetch(
         return super::recover::from_history(ctx, client, id, deadline, dest, opts).await;
     }
     let status = match client.status(id).await {
-        Err(Error::NotFound(_)) => {
-            // The request record is gone, but the image file outlives it: use the saved URL,
-            // else the request history's.
-            let Some(url) = saved_url else {
-                return match rec {
-                    Some(_) => {
-                        super::recover::from_history(ctx, client, id, deadline, dest, opts).await
-                    }
-                    None => Err(unknown(id)),
-                };
-            };
-            let image = ImageRef::Url(url);
-            return job::deliver_image(ctx, client, id, image, Metrics::default(), dest, opts)
-                .await;
-        }
+        Err(Error::NotFound(_)) => return gone(ctx, client, id, rec, dest, opts).await,
         other => other?,
     };
     let (metrics, finished_after) = match status.state() {
@@ -84,12 +71,12 @@ async fn fetch(
         }
         state => {
             let model = rec.map(|r| r.model.as_str());
-            let since = job::submitted_at(rec);
-            let finished = job::wait_completed(ctx, client, id, model, since, &state).await?;
+            let since = waiting::submitted_at(rec);
+            let finished = waiting::wait_completed(ctx, client, id, model, since, &state).await?;
             (finished.status.metrics, finished.finished_after)
         }
     };
-    job::deliver(
+    deliver::deliver(
         ctx,
         client,
         id,
@@ -101,6 +88,29 @@ async fn fetch(
     .await
 }
 
+/// The request record is gone (404), but the image file outlives it: delivered from the
+/// saved URL, else through the request history; an id this machine never knew is exit 7.
+async fn gone(
+    ctx: &Context,
+    client: &crate::client::Client,
+    id: &str,
+    rec: Option<&JobRecord>,
+    dest: &Destination,
+    opts: &WriteOptions,
+) -> Result<deliver::Delivered> {
+    match rec.and_then(|r| r.output_url.clone()) {
+        Some(url) => {
+            let image = ImageRef::Url(url);
+            deliver::deliver_image(ctx, client, id, image, Metrics::default(), dest, opts).await
+        }
+        None if rec.is_some() => {
+            let deadline = ctx.settings.deadline();
+            super::recover::from_history(ctx, client, id, deadline, dest, opts).await
+        }
+        None => Err(unknown(id)),
+    }
+}
+
 /// A 404 for an id this machine never submitted: it may never have existed.
 fn unknown(id: &str) -> Error {
     Error::NotFound(format!(
@@ -110,7 +120,7 @@ fn unknown(id: &str) -> Error {
 
 /// The job's history entry, warning about a damaged one.
 fn known_job(ctx: &Context, id: &str) -> Option<JobRecord> {
-    match History::open()?.get(id) {
+    match ctx.history()?.get(id) {
         Ok(rec) => rec,
         Err(warning) => {
             ctx.printer.info(&format!("warning: {warning}"));

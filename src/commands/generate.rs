@@ -14,13 +14,14 @@ use crate::api;
 use crate::cli::{GenOptions, GenerateArgs, ImageFormat};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::{Adopt, History};
+use crate::history::Adopt;
 use crate::metadata::GenerationRecord;
 use crate::output::{self, Target};
 use crate::request::{GenerationRequest, random_seed};
 
+use super::deliver::{self, Destination, WriteOptions};
 use super::intent::{self, Begun};
-use super::job::{self, Destination, WriteOptions};
+use super::waiting;
 use super::{Context, connect, cost};
 
 /// A validated generate: the request and where its image goes.
@@ -47,13 +48,13 @@ pub async fn run(ctx: &Context, args: GenerateArgs, to_stdout: bool) -> Result<(
     let plan = plan(ctx, prompt, &args, to_stdout)?;
     let cap = cost::cap(ctx, &args);
     if args.gen_opts.dry_run {
-        dry_run(ctx, &plan.request, cost::estimate_of(&plan.request));
-        let total = cost::total([&plan.request]);
+        dry_run(ctx, &plan.request, cost::estimate_of(ctx, &plan.request));
+        let total = cost::total(ctx, [&plan.request]);
         cost::show_estimate(ctx, &total);
         return cost::refuse_over_cap(cap, &total);
     }
     if cap.is_some() {
-        cost::refuse_over_cap(cap, &cost::total([&plan.request]))?;
+        cost::refuse_over_cap(cap, &cost::total(ctx, [&plan.request]))?;
     }
     let conn = connect(ctx).await?;
     if !plan.to_stdout {
@@ -77,7 +78,7 @@ pub async fn run(ctx: &Context, args: GenerateArgs, to_stdout: bool) -> Result<(
     .await?
     {
         Begun::New(sub) => {
-            job::announce(ctx, &plan.request, &sub.request_id);
+            intent::announce(ctx, &plan.request, &sub.request_id);
             (sub.request_id, submitted_at)
         }
         Begun::Adopted(rec) => {
@@ -86,7 +87,7 @@ pub async fn run(ctx: &Context, args: GenerateArgs, to_stdout: bool) -> Result<(
                 rec.request_id,
                 rec.age().as_secs()
             ));
-            let since = job::submitted_at(Some(&rec));
+            let since = waiting::submitted_at(Some(&rec));
             (rec.request_id, since)
         }
     };
@@ -159,7 +160,7 @@ fn plan(ctx: &Context, prompt: String, args: &GenerateArgs, to_stdout: bool) -> 
     let mut request = build_request(ctx, prompt, &args.gen_opts, format);
     request.image_prompt = local_image_prompt(request.image_prompt.take())?;
     let path = target.path(&request.file_name());
-    super::job::check_path_representable(ctx, &path)?;
+    super::deliver::check_path_representable(ctx, &path)?;
     Ok(Plan {
         request,
         target,
@@ -270,7 +271,8 @@ async fn finish(
 ) -> Result<()> {
     let model = Some(plan.request.model.as_str());
     let finished =
-        job::wait_completed(ctx, client, id, model, submitted_at, &api::JobState::Queued).await?;
+        waiting::wait_completed(ctx, client, id, model, submitted_at, &api::JobState::Queued)
+            .await?;
     let format = plan.request.format;
     let dest = if plan.to_stdout {
         Destination::Stdout { format }
@@ -287,7 +289,7 @@ async fn finish(
         sidecar: plan.sidecar,
         record: GenerationRecord::from_body(id, Some(&req.model), &req.body()),
     };
-    let mut delivered = job::deliver(
+    let mut delivered = deliver::deliver(
         ctx,
         client,
         id,
@@ -297,9 +299,9 @@ async fn finish(
         &opts,
     )
     .await?;
-    cost::fill_from_record(client, id, &mut delivered.metrics).await;
-    let rec = History::open().and_then(|h| h.get(id).ok().flatten());
-    job::report_delivered(
+    cost::fill_from_record(ctx, client, id, &mut delivered.metrics).await;
+    let rec = ctx.history().and_then(|h| h.get(id).ok().flatten());
+    deliver::report_delivered(
         ctx,
         id,
         &delivered,

@@ -16,6 +16,33 @@ use crate::request::GenerationRequest;
 use super::Context;
 use super::reconcile::{self, Lookup};
 
+/// Submits `req` as a new job (never adopting another), journaled write-ahead: the intent
+/// before the submit, the id the moment it is answered (see [`super::intent`]).
+pub async fn submit_and_record(
+    ctx: &Context,
+    client: &Client,
+    req: &GenerationRequest,
+) -> Result<Submitted> {
+    let deadline = ctx.settings.deadline();
+    match begin(ctx, client, req, Adopt::Never, deadline, &|| {}).await? {
+        Begun::New(sub) => Ok(sub),
+        Begun::Adopted(rec) => Err(Error::Other(format!(
+            "internal error: {} was adopted where a new submit was asked for",
+            rec.request_id
+        ))),
+    }
+}
+
+/// Tells the user a job was accepted (single-job commands; a batch shows its own lines).
+pub fn announce(ctx: &Context, req: &GenerationRequest, id: &str) {
+    ctx.printer.info(&format!(
+        "submitted {id} (model {}, seed {}, prompt hash {})",
+        req.model,
+        req.seed,
+        req.prompt_hash()
+    ));
+}
+
 /// How often a claim held by another live process is asked again.
 const BUSY_POLL: Duration = Duration::from_millis(100);
 
@@ -57,8 +84,8 @@ pub async fn begin(
     deadline: Instant,
     before_send: &dyn Fn(),
 ) -> Result<Begun> {
-    let Some(history) = History::open() else {
-        if let Some(why) = History::open_error() {
+    let Some(history) = ctx.history() else {
+        if let Some(why) = ctx.history_error() {
             ctx.printer
                 .info(&format!("warning: {why}; the job is not journaled"));
         }
@@ -81,7 +108,7 @@ pub async fn begin(
         match claim {
             Claim::Mine(ticket) => {
                 before_send();
-                return send(ctx, client, req, Some((&history, ticket)))
+                return send(ctx, client, req, Some((history, ticket)))
                     .await
                     .map(Begun::New);
             }
@@ -90,44 +117,77 @@ pub async fn begin(
                 return Ok(Begun::Adopted(rec));
             }
             Claim::Busy => {
-                if !told {
-                    told = true;
-                    ctx.printer.info(&format!(
-                        "another segflux process is submitting {} (seed {}); waiting for its request id",
-                        req.file_name(),
-                        req.seed
-                    ));
-                }
-                if Instant::now() + BUSY_POLL > deadline {
-                    return Err(Error::SubmitUncertain(format!(
-                        "another segflux process is still submitting {} (seed {}); not sending it twice",
-                        req.file_name(),
-                        req.seed
-                    )));
-                }
-                tokio::time::sleep(BUSY_POLL).await;
+                wait_for_other(ctx, req, deadline, !told).await?;
+                told = true;
             }
-            Claim::Uncertain(ticket, mut rec) => {
-                match reconcile::look_up(client, &rec, &intent.params, &history).await {
-                    Lookup::Found(id) => {
-                        adopted_from_history(ctx, &history, ticket, &id);
-                        rec.request_id = id;
-                        return Ok(Begun::Adopted(rec));
-                    }
-                    Lookup::Absent => {
-                        ctx.printer.info(&format!(
-                            "an earlier run's submit of {} was never accepted (request history); submitting it now",
-                            req.file_name()
-                        ));
-                        before_send();
-                        return send(ctx, client, req, Some((&history, ticket)))
-                            .await
-                            .map(Begun::New);
-                    }
-                    Lookup::Unreadable(why) => return Err(reconcile::uncertain_error(1, &why)),
-                }
+            Claim::Uncertain(ticket, rec) => {
+                let earlier = Earlier { ticket, rec };
+                return settle(ctx, client, req, history, earlier, before_send).await;
             }
         }
+    }
+}
+
+/// Another live process holds the claim: says so the first time (`tell`), then waits one
+/// [`BUSY_POLL`] for its request id, giving up at `deadline` without sending it twice.
+async fn wait_for_other(
+    ctx: &Context,
+    req: &GenerationRequest,
+    deadline: Instant,
+    tell: bool,
+) -> Result<()> {
+    if tell {
+        ctx.printer.info(&format!(
+            "another segflux process is submitting {} (seed {}); waiting for its request id",
+            req.file_name(),
+            req.seed
+        ));
+    }
+    if Instant::now() + BUSY_POLL > deadline {
+        return Err(Error::SubmitUncertain(format!(
+            "another segflux process is still submitting {} (seed {}); not sending it twice",
+            req.file_name(),
+            req.seed
+        )));
+    }
+    tokio::time::sleep(BUSY_POLL).await;
+    Ok(())
+}
+
+/// An earlier run's claim on the job, whose submit went out without its answer recorded.
+struct Earlier {
+    ticket: Ticket,
+    rec: JobRecord,
+}
+
+/// Settles an earlier run's uncertain submit through the request history: adopted when it
+/// was accepted, submitted now when it positively was not, exit 8 when the history cannot say.
+async fn settle(
+    ctx: &Context,
+    client: &Client,
+    req: &GenerationRequest,
+    history: &History,
+    earlier: Earlier,
+    before_send: &dyn Fn(),
+) -> Result<Begun> {
+    let Earlier { ticket, mut rec } = earlier;
+    match reconcile::look_up(client, &rec, &req.body(), history).await {
+        Lookup::Found(id) => {
+            adopted_from_history(ctx, history, ticket, &id);
+            rec.request_id = id;
+            Ok(Begun::Adopted(rec))
+        }
+        Lookup::Absent => {
+            ctx.printer.info(&format!(
+                "an earlier run's submit of {} was never accepted (request history); submitting it now",
+                req.file_name()
+            ));
+            before_send();
+            send(ctx, client, req, Some((history, ticket)))
+                .await
+                .map(Begun::New)
+        }
+        Lookup::Unreadable(why) => Err(reconcile::uncertain_error(1, &why)),
     }
 }
 

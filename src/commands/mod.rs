@@ -9,12 +9,12 @@ mod completions;
 mod config;
 mod cost;
 mod credits;
+mod deliver;
 mod emulator;
 mod fetch;
 mod generate;
 mod inspect;
 mod intent;
-mod job;
 mod reconcile;
 mod recover;
 mod sheet;
@@ -22,8 +22,11 @@ mod status;
 mod submit;
 mod upload;
 mod view;
+mod waiting;
 
-use std::sync::{Arc, Mutex};
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::cli::{Cli, Command};
 use crate::client::{ApiKey, Client};
@@ -51,6 +54,10 @@ pub struct Context {
     pub submitted: Arc<Mutex<Vec<String>>>,
     /// Submits sent and not yet answered, for the Ctrl-C report.
     pub submitting: Arc<std::sync::atomic::AtomicUsize>,
+    /// The run's journal, opened on first use (see [`Context::history`]).
+    journal: Arc<OnceLock<std::result::Result<History, String>>>,
+    /// Where the journal lives: the data directory, or with `--emulator` the scratch one.
+    data_dir: Option<PathBuf>,
     /// With `--emulator`: the throw-away job history, removed when the run ends.
     _scratch: Option<Arc<tempfile::TempDir>>,
 }
@@ -80,26 +87,58 @@ impl Context {
             _ => Config::default(),
         };
         let settings = Settings::resolve(g, config)?;
-        History::set_retention_days(settings.config.history_days.map_or(
-            crate::history::DEFAULT_HISTORY_DAYS,
-            std::num::NonZeroU32::get,
-        ));
+        // `--emulator` runs keep their jobs in a throw-away directory: the jobs die with the
+        // process, and recording them would teach the poll schedule an emulator's timing and
+        // offer them for resuming against the real API.
         let scratch = if settings.emulator {
             let dir = tempfile::Builder::new()
                 .prefix("segflux-emulator-")
                 .tempdir()
                 .map_err(|e| Error::io("cannot create a scratch directory", e))?;
-            Settings::use_ephemeral_data_dir(dir.path().to_owned());
             Some(Arc::new(dir))
         } else {
             None
+        };
+        let data_dir = match &scratch {
+            Some(dir) => Some(dir.path().to_owned()),
+            None => Settings::data_dir(),
         };
         Ok(Self {
             settings,
             printer,
             submitted: Arc::new(Mutex::new(Vec::new())),
             submitting: Arc::default(),
+            journal: Arc::default(),
+            data_dir,
             _scratch: scratch,
+        })
+    }
+
+    /// The run's journal: opened (created, migrated, pruned to the config's `history_days`)
+    /// on first use, once per run, and shared by every task of the run. Opening it lazily
+    /// keeps commands that never read it (`inspect`, `credits`, a `--dry-run`) from creating
+    /// it. `None` when it cannot be opened; [`Context::history_error`] says why.
+    pub fn history(&self) -> Option<&History> {
+        self.opened_journal().as_ref().ok()
+    }
+
+    /// Why [`Context::history`] gives `None`, if it does.
+    pub fn history_error(&self) -> Option<&str> {
+        self.opened_journal().as_ref().err().map(String::as_str)
+    }
+
+    fn opened_journal(&self) -> &std::result::Result<History, String> {
+        self.journal.get_or_init(|| {
+            let dir = self
+                .data_dir
+                .as_deref()
+                .ok_or_else(|| "this platform has no data directory".to_owned())?;
+            let days = self
+                .settings
+                .config
+                .history_days
+                .map_or(crate::history::DEFAULT_HISTORY_DAYS, NonZeroU32::get);
+            History::open_for_run(dir, days)
         })
     }
 
@@ -138,7 +177,7 @@ impl Context {
         if let Some(interval) = self.settings.poll_override {
             return PollSchedule::fixed(interval);
         }
-        let learnt = model.zip(History::open()).and_then(|(model, history)| {
+        let learnt = model.zip(self.history()).and_then(|(model, history)| {
             let (finish, inference) = history.recent_samples(model, SCHEDULE_SAMPLES);
             PollSchedule::learnt(&finish, &inference)
         });

@@ -102,10 +102,11 @@ pub fn uncertain_error(n: usize, why: &str) -> Error {
 /// `segflux status --reconcile`: every uncertain job of the journal, adopted when the
 /// history has it, marked `NOT_SUBMITTED` when it positively does not. Sends no submit.
 pub async fn run(ctx: &Context, client: &Client) -> Result<()> {
-    let Some(history) = History::open() else {
-        return Err(Error::Other(History::open_error().unwrap_or_else(|| {
-            "no data directory on this platform: no job journal".into()
-        })));
+    let Some(history) = ctx.history() else {
+        return Err(Error::Other(ctx.history_error().map_or_else(
+            || "no data directory on this platform: no job journal".into(),
+            str::to_owned,
+        )));
     };
     let rows = history
         .take_uncertain(&client.url(""))
@@ -117,7 +118,7 @@ pub async fn run(ctx: &Context, client: &Client) -> Result<()> {
     }
     let mut unreadable = Vec::new();
     for (ticket, rec) in rows {
-        let (id, state) = match look_up(client, &rec, &rec.params, &history).await {
+        let (id, state) = match look_up(client, &rec, &rec.params, history).await {
             Lookup::Found(id) => {
                 history.accepted(ticket, &id).map_err(Error::Other)?;
                 ctx.printer.info(&format!(

@@ -7,13 +7,13 @@
 
 use std::time::{Duration, Instant};
 
+use crate::api::history::HistoryRecord;
 use crate::api::{self, Metrics};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::History;
 
 use super::Context;
-use super::job::{self, Delivered, Destination, WriteOptions};
+use super::deliver::{self, Delivered, Destination, WriteOptions};
 
 /// How often a PENDING history record is read again (the test poll override wins).
 const RECORD_POLL: Duration = Duration::from_secs(5);
@@ -34,54 +34,66 @@ pub async fn from_history(
                 "request {id} has expired (results are kept for 1 hour after submission) and the request history has no record of it"
             )));
         };
-        let history = History::open();
         match record.status().as_str() {
-            "COMPLETED" => {
-                let image = record
-                    .generation_url
-                    .as_ref()
-                    .and_then(api::extract_image)
-                    .ok_or_else(|| {
-                        Error::Download(format!(
-                            "request {id} completed, but its request-history record names no image"
-                        ))
-                    })?;
-                if let Some(h) = &history {
-                    let url = match &image {
-                        api::ImageRef::Url(u) => Some(u.clone()),
-                        api::ImageRef::Inline(_) => None,
-                    };
-                    let _ = h.update(id, |r| {
-                        "COMPLETED".clone_into(&mut r.state);
-                        r.output_url = url.or(r.output_url.take());
-                        r.cost = record.cost().or(r.cost);
-                    });
-                }
-                let metrics = Metrics {
-                    cost: record.cost(),
-                    ..Metrics::default()
-                };
-                return job::deliver_image(ctx, client, id, image, metrics, dest, opts).await;
-            }
-            "FAILED" => {
-                let text = record
-                    .error
-                    .as_ref()
-                    .map_or_else(|| "the server gave no reason".to_owned(), api::value_text);
-                if let Some(h) = &history {
-                    let _ = h.update(id, |r| {
-                        "FAILED".clone_into(&mut r.state);
-                        r.error = Some(text.clone());
-                    });
-                }
-                return Err(Error::JobFailed(text));
-            }
+            "COMPLETED" => return completed(ctx, client, id, &record, dest, opts).await,
+            "FAILED" => return Err(failed(ctx, id, &record)),
             _ if Instant::now() + pause > deadline => {
                 return Err(Error::Timeout(ctx.settings.timeout.as_secs()));
             }
             _ => tokio::time::sleep(pause).await,
         }
     }
+}
+
+/// A COMPLETED record: its image (`generation_url`) delivered, the journal told.
+async fn completed(
+    ctx: &Context,
+    client: &Client,
+    id: &str,
+    record: &HistoryRecord,
+    dest: &Destination,
+    opts: &WriteOptions,
+) -> Result<Delivered> {
+    let image = record
+        .generation_url
+        .as_ref()
+        .and_then(api::extract_image)
+        .ok_or_else(|| {
+            Error::Download(format!(
+                "request {id} completed, but its request-history record names no image"
+            ))
+        })?;
+    if let Some(h) = ctx.history() {
+        let url = match &image {
+            api::ImageRef::Url(u) => Some(u.clone()),
+            api::ImageRef::Inline(_) => None,
+        };
+        let _ = h.update(id, |r| {
+            "COMPLETED".clone_into(&mut r.state);
+            r.output_url = url.or(r.output_url.take());
+            r.cost = record.cost().or(r.cost);
+        });
+    }
+    let metrics = Metrics {
+        cost: record.cost(),
+        ..Metrics::default()
+    };
+    deliver::deliver_image(ctx, client, id, image, metrics, dest, opts).await
+}
+
+/// A FAILED record: the exit-5 error with its text, recorded in the journal.
+fn failed(ctx: &Context, id: &str, record: &HistoryRecord) -> Error {
+    let text = record
+        .error
+        .as_ref()
+        .map_or_else(|| "the server gave no reason".to_owned(), api::value_text);
+    if let Some(h) = ctx.history() {
+        let _ = h.update(id, |r| {
+            "FAILED".clone_into(&mut r.state);
+            r.error = Some(text.clone());
+        });
+    }
+    Error::JobFailed(text)
 }
 
 /// Whether `e` is the 404 of an expired (or unknown) request.

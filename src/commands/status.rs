@@ -8,11 +8,11 @@ use crate::api::{JobState, Metrics, StatusResponse};
 use crate::cli::StatusArgs;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::{History, JobRecord, Query};
+use crate::history::{JobRecord, Query};
 use crate::job_report::JobReport;
 use crate::wait;
 
-use super::{Context, connect, job};
+use super::{Context, connect, waiting};
 
 /// Runs `status`.
 pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
@@ -42,8 +42,8 @@ pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
 }
 
 async fn one(ctx: &Context, client: &Client, id: &str, wait: bool) -> Result<()> {
-    let history = History::open();
-    let rec = history.as_ref().and_then(|h| h.get(id).ok().flatten());
+    let history = ctx.history();
+    let rec = history.and_then(|h| h.get(id).ok().flatten());
     let mut status = match client.status(id).await {
         Ok(s) => s,
         Err(e) => {
@@ -60,9 +60,9 @@ async fn one(ctx: &Context, client: &Client, id: &str, wait: bool) -> Result<()>
             return Err(Error::UnknownState(s));
         }
         let model = rec.as_ref().map(|r| r.model.as_str());
-        let since = job::submitted_at(rec.as_ref());
+        let since = waiting::submitted_at(rec.as_ref());
         let known = status.state();
-        let finished = job::wait_with_spinner(ctx, client, id, model, since, &known).await?;
+        let finished = waiting::wait_with_spinner(ctx, client, id, model, since, &known).await?;
         status = finished.status;
         finished_after = finished.finished_after;
     }
@@ -134,7 +134,7 @@ fn query(args: &StatusArgs) -> Query {
 
 /// The history as an aligned table, newest first.
 fn list(ctx: &Context, query: &Query) {
-    let Some(history) = History::open() else {
+    let Some(history) = ctx.history() else {
         ctx.printer
             .info("no data directory on this platform: no job history");
         return;
@@ -154,13 +154,7 @@ fn list(ctx: &Context, query: &Query) {
     };
     if ctx.printer.is_json() {
         for r in &records {
-            let mut report = JobReport::new(r.has_id().then_some(r.request_id.as_str()), &r.state)
-                .record(Some(r));
-            report.prompt = Some(r.prompt().to_owned());
-            report.inference_time = r.inference_time;
-            report.error.clone_from(&r.error);
-            report.submitted_ms = Some(r.submitted_ms);
-            ctx.printer.json_line(&report);
+            ctx.printer.json_line(&listed_report(r));
         }
         return;
     }
@@ -169,7 +163,23 @@ fn list(ctx: &Context, query: &Query) {
             .info("no jobs yet: `segflux submit PROMPT` or `segflux generate PROMPT` records them");
         return;
     }
-    let prompt_width = prompt_column(&records, ctx.printer.stdout_width());
+    table(ctx, &records);
+}
+
+/// A journal entry as `status --json` lists it.
+fn listed_report(r: &JobRecord) -> JobReport {
+    let mut report =
+        JobReport::new(r.has_id().then_some(r.request_id.as_str()), &r.state).record(Some(r));
+    report.prompt = Some(r.prompt().to_owned());
+    report.inference_time = r.inference_time;
+    report.error.clone_from(&r.error);
+    report.submitted_ms = Some(r.submitted_ms);
+    report
+}
+
+/// The journal entries as an aligned table (columns measured in terminal cells).
+fn table(ctx: &Context, records: &[JobRecord]) {
+    let prompt_width = prompt_column(records, ctx.printer.stdout_width());
     let rows: Vec<[String; 6]> = records
         .iter()
         .map(|r| {

@@ -8,7 +8,6 @@ use serde_json::Value;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::History;
 use crate::local_image::{self, LocalImage};
 
 use super::Context;
@@ -45,8 +44,8 @@ async fn stored_url(ctx: &Context, client: &Client, image: &LocalImage) -> Resul
     static GATE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     let _one_at_a_time = GATE.lock().await;
     let key = cache_key(&client.url(""), &image.sha256);
-    let history = History::open();
-    if let Some(url) = history.as_ref().and_then(|h| h.upload_url(&key)) {
+    let history = ctx.history();
+    if let Some(url) = history.and_then(|h| h.upload_url(&key)) {
         return Ok(url);
     }
     let data_url = image.data_url().map_err(Error::Usage)?;
@@ -56,7 +55,7 @@ async fn stored_url(ctx: &Context, client: &Client, image: &LocalImage) -> Resul
         image.len
     ));
     let url = client.upload(&data_url).await?;
-    if let Some(Err(e)) = history.as_ref().map(|h| h.record_upload(&key, &url)) {
+    if let Some(Err(e)) = history.map(|h| h.record_upload(&key, &url)) {
         ctx.printer.info(&format!("warning: {e}"));
     }
     Ok(url)
@@ -75,7 +74,10 @@ pub fn dry_run_note(ctx: &Context, name: Option<&str>) -> Option<Value> {
     };
     // The built-in emulator starts empty: nothing is stored there yet.
     let stored = (!ctx.settings.emulator)
-        .then(|| History::open()?.upload_url(&cache_key(&ctx.settings.base_url, &image.sha256)))
+        .then(|| {
+            ctx.history()?
+                .upload_url(&cache_key(&ctx.settings.base_url, &image.sha256))
+        })
         .flatten();
     Some(serde_json::json!({
         "file": image.path.display().to_string(),

@@ -21,7 +21,7 @@ use store::{
 };
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension as _};
@@ -129,12 +129,6 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 const COLUMNS: &str = "id, request_id, api, model, params, seed, prompt_hash, format, \
     submitted_ms, state, output_url, path, error, inference_time, finished_after, cost, owner";
 
-/// Set once per process by [`History::set_retention_days`] before the first [`History::open`].
-static RETENTION_DAYS: OnceLock<u32> = OnceLock::new();
-
-/// The process's journal, opened once.
-static SHARED: OnceLock<Result<History, String>> = OnceLock::new();
-
 /// A filter over the journal (`segflux status --state/--model/--since/--search`).
 #[derive(Debug, Clone, Default)]
 pub struct Query {
@@ -158,37 +152,13 @@ pub struct History {
 }
 
 impl History {
-    /// Sets how many days of jobs [`History::open`] keeps (the config's `history_days`);
-    /// only the first call counts.
-    pub fn set_retention_days(days: u32) {
-        let _ = RETENTION_DAYS.set(days);
-    }
-
-    /// The machine's journal, opened (created, migrated, pruned) once per process; `None`
-    /// when the platform has no data directory or the database cannot be opened (see
-    /// [`History::open_error`]).
-    pub fn open() -> Option<Self> {
-        Self::shared().as_ref().ok().cloned()
-    }
-
-    /// Why [`History::open`] gives `None`, if it does.
-    pub fn open_error() -> Option<String> {
-        Self::shared().as_ref().err().cloned()
-    }
-
-    fn shared() -> &'static Result<Self, String> {
-        SHARED.get_or_init(|| {
-            let dir = crate::settings::Settings::data_dir()
-                .ok_or_else(|| "this platform has no data directory".to_owned())?;
-            let history = Self::open_in(&dir)?;
-            let days = RETENTION_DAYS
-                .get()
-                .copied()
-                .unwrap_or(DEFAULT_HISTORY_DAYS);
-            // Pruning is housekeeping: a journal that cannot prune still works.
-            let _ = history.prune(days);
-            Ok(history)
-        })
+    /// The journal in `data_dir`, opened for a run: created and migrated as needed, and
+    /// jobs older than `days` days pruned (housekeeping: a journal that cannot prune still
+    /// works). A run opens it once and passes it down (`commands::Context::history`).
+    pub fn open_for_run(data_dir: &Path, days: u32) -> Result<Self, String> {
+        let history = Self::open_in(data_dir)?;
+        let _ = history.prune(days);
+        Ok(history)
     }
 
     /// The journal in `data_dir`, created and migrated as needed (the JSON entries of older

@@ -67,7 +67,7 @@ impl Source {
     pub(super) fn first_meaningful_line(&self) -> Result<Option<String>> {
         for (_, line) in self.lines()? {
             if let Ok(l) = line
-                && crate::batch::is_meaningful(&l)
+                && crate::prompt_file::is_meaningful(&l)
             {
                 return Ok(Some(l));
             }

@@ -55,11 +55,11 @@ pub(super) fn submitted_line(p: &Planned, id: &str, submitted_ms: u64) -> JobRep
 /// `SUBMITTED` (submitted, never ended) or `SUBMITTING` (sent, answer never recorded) and that
 /// the journal does not know, as a job of the API `api`; returns how many. A missing or
 /// unreadable manifest resumes nothing.
-pub(super) fn resume(path: &Path, api: &str) -> usize {
-    let Ok(text) = std::fs::read_to_string(path) else {
+pub(super) fn resume(history: Option<&History>, path: &Path, api: &str) -> usize {
+    let Some(history) = history else {
         return 0;
     };
-    let Some(history) = History::open() else {
+    let Ok(text) = std::fs::read_to_string(path) else {
         return 0;
     };
     // The last line of each job (model, request hash, seed, output path), in first-seen order.

@@ -41,14 +41,16 @@ impl Samples {
 }
 
 impl Learner {
-    pub(super) fn seed<'m>(models: impl Iterator<Item = &'m str>) -> Self {
-        let history = History::open();
+    pub(super) fn seed<'m>(
+        history: Option<&History>,
+        models: impl Iterator<Item = &'m str>,
+    ) -> Self {
         let mut seeded = HashMap::new();
         for model in models {
             if seeded.contains_key(model) {
                 continue;
             }
-            let (finish, inference) = history.as_ref().map_or_else(Default::default, |h| {
+            let (finish, inference) = history.map_or_else(Default::default, |h| {
                 h.recent_samples(model, SCHEDULE_SAMPLES)
             });
             let samples = Samples {

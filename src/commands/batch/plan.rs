@@ -7,19 +7,18 @@
 //!    its [`State`] from the existing file's record.
 //!
 //! Then [`check_targets`] refuses output paths that could not be written (a dangling link, a
-//! directory in the way) before the first submit, and [`check`] is `--check`: the plan and
-//! nothing else.
+//! directory in the way) before the first submit; `--check` tells the plan and nothing else
+//! (see `super::check`).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
-
-use crate::batch::{self, BatchJob, Defaults};
 use crate::cli::GenerateArgs;
 use crate::error::{Error, Result};
 use crate::output::{self, Target};
+use crate::prompt_file::{self, BatchJob, Defaults};
 
 use super::super::{Context, generate};
 use super::input::Source;
@@ -42,7 +41,7 @@ pub(super) struct Planned {
 /// The input, its kind and the defaults each line starts from.
 pub(super) struct Plan {
     source: Source,
-    name: String,
+    pub(super) name: String,
     jsonl: bool,
     defaults: Defaults,
     /// The output directory.
@@ -81,7 +80,7 @@ impl Plan {
             (None, None) => return Err(Error::Usage("a PROMPT or --from FILE is required".into())),
         };
         let jsonl = args.batch.from.is_some()
-            && batch::is_jsonl(&name, source.first_meaningful_line()?.as_deref());
+            && prompt_file::is_jsonl(&name, source.first_meaningful_line()?.as_deref());
         Ok(Self {
             source,
             name,
@@ -105,16 +104,7 @@ impl Plan {
         let mut seen: HashMap<Key, (usize, Key)> = HashMap::new();
         let (mut jobs, mut repeats) = (0usize, 0usize);
         for (number, line) in self.source.lines()? {
-            let parsed =
-                line.and_then(|l| batch::parse_line(&l, number, self.jsonl, &self.defaults));
-            // A prompt the generation record cannot carry byte for byte is refused up front.
-            let parsed = parsed.and_then(|jobs| match jobs.first() {
-                Some(j) => crate::metadata::representable(&j.request.prompt)
-                    .map(|()| jobs)
-                    .map_err(|why| format!("prompt: {why}")),
-                None => Ok(jobs),
-            });
-            let parsed = match parsed {
+            let parsed = match line.and_then(|l| self.parse(&l, number)) {
                 Ok(p) => p,
                 Err(e) => {
                     errors.push(format!("line {number}: {e}"));
@@ -126,10 +116,10 @@ impl Plan {
                 let path = self.dir.join(&job.file_name);
                 let key = judge::key(&job.request);
                 match seen.entry(judge::digest(&path.display().to_string())) {
-                    std::collections::hash_map::Entry::Vacant(v) => {
+                    Entry::Vacant(v) => {
                         v.insert((number, key));
                     }
-                    std::collections::hash_map::Entry::Occupied(o) => {
+                    Entry::Occupied(o) => {
                         let (first, first_key) = *o.get();
                         if first_key == key && first != number {
                             repeats += 1;
@@ -161,11 +151,23 @@ impl Plan {
         Ok((in_run, repeats))
     }
 
+    /// One line's jobs. A prompt the generation record cannot carry byte for byte is refused
+    /// up front.
+    fn parse(&self, line: &str, number: usize) -> std::result::Result<Vec<BatchJob>, String> {
+        let jobs = prompt_file::parse_line(line, number, self.jsonl, &self.defaults)?;
+        match jobs.first() {
+            Some(j) => crate::metadata::representable(&j.request.prompt)
+                .map(|()| jobs)
+                .map_err(|why| format!("prompt: {why}")),
+            None => Ok(jobs),
+        }
+    }
+
     /// Pass 2: the jobs of this run (repeats dropped, `--shard` applied), judged.
     pub(super) fn jobs(&self) -> Result<impl Iterator<Item = Planned> + '_> {
         let lines = self.source.lines()?;
         let jobs = lines.flat_map(move |(number, line)| {
-            line.and_then(|l| batch::parse_line(&l, number, self.jsonl, &self.defaults))
+            line.and_then(|l| prompt_file::parse_line(&l, number, self.jsonl, &self.defaults))
                 .unwrap_or_default()
         });
         let firsts = &self.firsts;
@@ -177,7 +179,7 @@ impl Plan {
         let shard = self.shard;
         Ok(kept
             .enumerate()
-            .filter(move |(i, _)| shard.is_none_or(|(k, n)| batch::in_shard(*i, k, n)))
+            .filter(move |(i, _)| shard.is_none_or(|(k, n)| prompt_file::in_shard(*i, k, n)))
             .map(move |(_, (job, path))| {
                 let addressed = job.file_name == job.request.file_name();
                 let state = self.judge.judge(&path, &job.request, addressed);
@@ -233,88 +235,6 @@ pub(super) fn check_targets<'a>(
         problems.count,
         problems.text("paths")
     )))
-}
-
-/// What `--check` counts.
-#[derive(Debug, Default)]
-struct Tally {
-    jobs: usize,
-    not_up_to_date: usize,
-    to_pay: usize,
-    kept: usize,
-}
-
-/// `--check`: one line per job that is not up to date (`--json`: one object per job), the
-/// images it would pay for and their estimate; exit 1 unless everything is up to date.
-pub(super) fn check(
-    ctx: &Context,
-    plan: &Plan,
-    resumable: &dyn Fn(&Planned) -> bool,
-) -> Result<()> {
-    let p = &ctx.printer;
-    let mut t = Tally::default();
-    let mut estimates = crate::spend::Estimates::default();
-    let mut cost = crate::spend::Total::default();
-    for job in plan.jobs()? {
-        t.jobs += 1;
-        let resumes = job.state.runs() && resumable(&job);
-        let label = if resumes {
-            "resumable"
-        } else {
-            job.state.label()
-        };
-        let req = &job.job.request;
-        let pays = job.state.runs() && !resumes;
-        let estimate = pays.then(|| estimates.get(&req.model)).flatten();
-        if p.is_json() {
-            p.json_line(&json!({
-                "line": job.job.line, "path": job.path.display().to_string(), "state": label,
-                "prompt_hash": req.prompt_hash(), "seed": req.seed, "model": req.model,
-                "format": req.format.ext(), "estimated_cost": estimate.map(|e| e.usd),
-            }));
-        }
-        match job.state {
-            State::UpToDate => continue,
-            State::Kept => {
-                t.kept += 1;
-                p.info(&format!(
-                    "warning: {} (line {}) has no generation record: kept as it is (--force regenerates it)",
-                    job.path.display(),
-                    job.job.line
-                ));
-                continue;
-            }
-            _ => {}
-        }
-        t.not_up_to_date += 1;
-        if !resumes {
-            t.to_pay += 1;
-            cost.add(&req.model, estimate);
-        }
-        if !p.is_json() {
-            p.result(&format!(
-                "{label:<11}  line {:<6} {}",
-                job.job.line,
-                job.path.display()
-            ));
-        }
-    }
-    p.info(&format!(
-        "{} of {} jobs not up to date ({} kept); {} image(s) to pay for, {}",
-        t.not_up_to_date,
-        t.jobs,
-        t.kept,
-        t.to_pay,
-        cost.describe()
-    ));
-    if t.not_up_to_date == 0 {
-        Ok(())
-    } else {
-        Err(Error::NotUpToDate(format!(
-            "{} of {} jobs are not up to date with {}",
-            t.not_up_to_date, t.jobs, plan.name
-        )))
-    }
 }
 
 /// `--seed S -n N` numbers the seeds S..S+N-1: they must stay within the seed range (else

@@ -10,16 +10,16 @@ use crate::job_report::JobReport;
 use crate::printer::BatchProgress;
 
 use super::Context;
-use super::job;
 use super::plan::Planned;
 use super::spend::Uncosted;
+use crate::commands::deliver;
 
 /// How one job ended.
 #[derive(Debug)]
-pub(super) enum Outcome {
+pub(super) enum JobEnd {
     Written {
         id: String,
-        delivered: job::Delivered,
+        delivered: deliver::Delivered,
         resumed: bool,
     },
     Skipped,
@@ -77,26 +77,47 @@ pub(super) fn report(
     progress: &BatchProgress,
     manifest: Option<&Mutex<std::fs::File>>,
     p: &Planned,
-    outcome: &Outcome,
+    outcome: &JobEnd,
     wall: Duration,
     tally: &mut Tally,
 ) {
     let req = &p.job.request;
     let path = p.path.display().to_string();
-    let (report, message) = match outcome {
-        Outcome::Written {
+    let (report, message) = told(ctx, p, outcome, &path, tally);
+    let mut line = report.request(req);
+    line.prompt = Some(req.prompt.clone());
+    line.path = Some(path);
+    line.wall_time = Some((wall.as_secs_f64() * 1000.0).round() / 1000.0);
+    line.line = Some(p.job.line);
+    let line = serde_json::to_string(&line).unwrap_or_default();
+    let bad = matches!(outcome, JobEnd::Failed { .. } | JobEnd::NotSubmitted { .. });
+    progress.job_done(&message, bad);
+    write_line(ctx, progress, manifest, &line);
+}
+
+/// A job's end counted in the tally, with its report line (still without what every line
+/// carries) and its progress message.
+fn told(
+    ctx: &Context,
+    p: &Planned,
+    outcome: &JobEnd,
+    path: &str,
+    tally: &mut Tally,
+) -> (JobReport, String) {
+    match outcome {
+        JobEnd::Written {
             id,
             delivered,
             resumed,
-        } => written(ctx, p, (id, delivered, *resumed), &path, tally),
-        Outcome::Skipped => {
+        } => written(ctx, p, (id, delivered, *resumed), path, tally),
+        JobEnd::Skipped => {
             tally.skipped += 1;
             (
                 JobReport::new(None, "SKIPPED"),
                 format!("skipped {path} (up to date; --force redoes it)"),
             )
         }
-        Outcome::Kept => {
+        JobEnd::Kept => {
             tally.kept += 1;
             (
                 JobReport::new(None, "KEPT"),
@@ -106,7 +127,7 @@ pub(super) fn report(
                 ),
             )
         }
-        Outcome::NotSubmitted { reason, code } => {
+        JobEnd::NotSubmitted { reason, code } => {
             tally.not_submitted += 1;
             tally.note(*code);
             let mut r = JobReport::new(None, "NOT_SUBMITTED");
@@ -116,7 +137,7 @@ pub(super) fn report(
                 format!("not submitted {path} (line {}): {reason}", p.job.line),
             )
         }
-        Outcome::Failed { id, error } => {
+        JobEnd::Failed { id, error } => {
             tally.failed += 1;
             tally.note(error.exit_code());
             let text = error.render().replace('\n', "; ");
@@ -125,26 +146,14 @@ pub(super) fn report(
                 format!("failed {path} (line {}): {text}", p.job.line),
             )
         }
-    };
-    let mut line = report.request(req);
-    line.prompt = Some(req.prompt.clone());
-    line.path = Some(path);
-    line.wall_time = Some((wall.as_secs_f64() * 1000.0).round() / 1000.0);
-    line.line = Some(p.job.line);
-    let line = serde_json::to_string(&line).unwrap_or_default();
-    let bad = matches!(
-        outcome,
-        Outcome::Failed { .. } | Outcome::NotSubmitted { .. }
-    );
-    progress.job_done(&message, bad);
-    write_line(ctx, progress, manifest, &line);
+    }
 }
 
 /// A written job: counted, its path on stdout (unless `--json`), its report and message.
 fn written(
     ctx: &Context,
     p: &Planned,
-    (id, delivered, resumed): (&String, &job::Delivered, bool),
+    (id, delivered, resumed): (&String, &deliver::Delivered, bool),
     path: &str,
     tally: &mut Tally,
 ) -> (JobReport, String) {
@@ -169,7 +178,7 @@ fn written(
             resumed,
         });
     }
-    let mut r = job::delivered_report(id, delivered, None);
+    let mut r = deliver::delivered_report(id, delivered, None);
     if updated {
         "UPDATED".clone_into(&mut r.status);
     }

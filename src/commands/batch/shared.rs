@@ -5,13 +5,13 @@
 
 use std::path::Path;
 
-use super::{Context, job};
-use crate::history::History;
+use super::Context;
+use crate::commands::deliver;
 
 /// Tags this process's temporary files with its owner token and removes those in `dir`
 /// left by segflux processes that died mid-write (SIGKILL cannot be caught).
 pub(super) fn sweep(ctx: &Context, dir: &Path) {
-    let Some(history) = History::open() else {
+    let Some(history) = ctx.history() else {
         return;
     };
     if let Ok(me) = history.owner() {
@@ -32,7 +32,7 @@ pub(super) fn written_by_job(
     path: &Path,
     id: &str,
     metrics: Option<&serde_json::Value>,
-) -> Option<job::Delivered> {
+) -> Option<deliver::Delivered> {
     let bytes = std::fs::read(path).ok()?;
     let record = crate::metadata::read(&bytes)?;
     if record.request_id != id {
@@ -43,7 +43,7 @@ pub(super) fn written_by_job(
         .ok()?
         .into_dimensions()
         .ok()?;
-    Some(job::Delivered {
+    Some(deliver::Delivered {
         path: path.to_owned(),
         sidecar: None,
         output_url: None,

@@ -9,19 +9,22 @@ use crate::job_report::JobReport;
 use crate::printer::BatchProgress;
 
 use super::budget::Spent;
-use super::{Batch, Outcome, Tally, cost, job, write_line};
+use super::cost;
+use super::report::{JobEnd, Tally, write_line};
+use super::run::Batch;
+use crate::commands::deliver;
 
 /// Stops all further submits for `reason` (exit `code`); this job is not submitted.
-pub(super) fn stop(b: &Batch<'_>, reason: String, code: u8) -> Outcome {
+pub(super) fn stop(b: &Batch<'_>, reason: String, code: u8) -> JobEnd {
     if let Ok(mut stop) = b.stop.lock() {
         stop.get_or_insert_with(|| (reason.clone(), code));
     }
-    Outcome::NotSubmitted { reason, code }
+    JobEnd::NotSubmitted { reason, code }
 }
 
 /// What a submitted job cost, as far as this run knows, and whether it completed: a FAILED
 /// job costs what the API says, 0 when it says nothing (cli.md, "Spend").
-pub(super) fn spent_by(result: &Result<job::Delivered>) -> (Spent, bool) {
+pub(super) fn spent_by(result: &Result<deliver::Delivered>) -> (Spent, bool) {
     match result {
         Ok(d) => (d.metrics.cost.map_or(Spent::Unknown, Spent::Known), true),
         Err(e) if e.exit_code() == 5 => (Spent::Known(0.0), false),
@@ -60,7 +63,14 @@ pub(super) async fn costs_after(
         .all(|u| &u.model == first)
         .then_some(first.as_str());
     // A minute's slack for clocks and jobs submitted as the batch started.
-    let found = cost::costs_from_list(b.client, &ids, since_ms.saturating_sub(60_000), model).await;
+    let found = cost::costs_from_list(
+        b.ctx,
+        b.client,
+        &ids,
+        since_ms.saturating_sub(60_000),
+        model,
+    )
+    .await;
     for u in std::mem::take(&mut tally.uncosted) {
         let Some(&c) = found.get(&u.id) else { continue };
         if !u.resumed {

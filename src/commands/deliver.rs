@@ -1,53 +1,25 @@
-//! The steps `generate`, `submit` and `fetch` share: submit and record a job; and deliver a
-//! finished one (result → image → check → embed the record → atomic write → sidecar →
-//! history → report).
+//! Delivering a finished job: its result → the image (downloaded or inline) → checked and
+//! converted when needed → the generation record embedded → written atomically (or to
+//! stdout) → the sidecar → the journal → the report line. Shared by `generate`, `fetch`,
+//! `status --wait`, batches and the past-the-hour recovery.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::api::{self, ImageRef, Metrics};
 use crate::cli::{ImageFormat, ProvenanceArgs};
-use crate::client::{Client, Submitted};
+use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::{Adopt, History, JobRecord, now_ms};
+use crate::history::{JobRecord, now_ms};
 use crate::job_report::JobReport;
 use crate::metadata::{self, GenerationRecord};
 use crate::output;
-use crate::request::GenerationRequest;
 use crate::wait;
 
 use super::Context;
-use super::intent::Begun;
-
-/// Submits `req` as a new job (never adopting another), journaled write-ahead: the intent
-/// before the submit, the id the moment it is answered (see [`super::intent`]).
-pub async fn submit_and_record(
-    ctx: &Context,
-    client: &Client,
-    req: &GenerationRequest,
-) -> Result<Submitted> {
-    let deadline = ctx.settings.deadline();
-    match super::intent::begin(ctx, client, req, Adopt::Never, deadline, &|| {}).await? {
-        Begun::New(sub) => Ok(sub),
-        Begun::Adopted(rec) => Err(Error::Other(format!(
-            "internal error: {} was adopted where a new submit was asked for",
-            rec.request_id
-        ))),
-    }
-}
-
-/// Tells the user a job was accepted (single-job commands; a batch shows its own lines).
-pub fn announce(ctx: &Context, req: &GenerationRequest, id: &str) {
-    ctx.printer.info(&format!(
-        "submitted {id} (model {}, seed {}, prompt hash {})",
-        req.model,
-        req.seed,
-        req.prompt_hash()
-    ));
-}
 
 /// Where a delivered image goes.
 #[derive(Debug, Clone)]
@@ -142,7 +114,7 @@ pub async fn deliver(
             truncate(&output.to_string(), 200)
         ))
     })?;
-    if let Some(h) = History::open() {
+    if let Some(h) = ctx.history() {
         let _ = h.update(id, |r| {
             r.state = "COMPLETED".into();
             if let ImageRef::Url(u) = &image {
@@ -183,7 +155,10 @@ pub async fn deliver_image(
     let mut delivered = write_image(ctx, bytes, dest, opts)?;
     delivered.output_url = output_url;
     delivered.metrics = metrics;
-    if let Some(h) = History::open().filter(|_| !matches!(dest, Destination::Stdout { .. })) {
+    if let Some(h) = ctx
+        .history()
+        .filter(|_| !matches!(dest, Destination::Stdout { .. }))
+    {
         let path = delivered.path.display().to_string();
         let _ = h.update(id, |r| r.path = Some(path));
     }
@@ -197,17 +172,7 @@ fn write_image(
     dest: &Destination,
     opts: &WriteOptions,
 ) -> Result<Delivered> {
-    let (path, format) = match dest {
-        Destination::File { path, format } => (path.clone(), *format),
-        Destination::Stdout { format } => (PathBuf::from("-"), *format),
-        Destination::Dir { dir, stem } => {
-            let format = match image::guess_format(&bytes) {
-                Ok(image::ImageFormat::Png) => ImageFormat::Png,
-                _ => ImageFormat::Jpg,
-            };
-            (dir.join(format!("{stem}.{}", format.ext())), format)
-        }
-    };
+    let (path, format) = target(dest, &bytes);
     let checked = output::check_image(bytes, format).map_err(Error::Download)?;
     if checked.converted {
         ctx.printer.info(&format!(
@@ -220,13 +185,7 @@ fn write_image(
         ..opts.record.clone()
     };
     let bytes = if opts.embed {
-        // A paid image is never lost over its metadata: without a record is better than none.
-        metadata::embed(&checked.bytes, format, &record).unwrap_or_else(|e| {
-            ctx.printer.info(&format!(
-                "warning: cannot embed the generation record ({e}); the image is written without it"
-            ));
-            checked.bytes
-        })
+        with_record(ctx, checked.bytes, format, &record)
     } else {
         checked.bytes
     };
@@ -244,19 +203,7 @@ fn write_image(
         })?;
     }
     let sidecar = if opts.sidecar {
-        let json_path = output::sidecar_path(&path);
-        let json = record.to_json_pretty() + "\n";
-        output::write_atomic(&json_path, json.as_bytes(), opts.force).map_err(|e| {
-            Error::io(
-                format!(
-                    "wrote {}, but cannot write its record {}",
-                    path.display(),
-                    json_path.display()
-                ),
-                e,
-            )
-        })?;
-        Some(json_path)
+        Some(write_sidecar(&path, &record, opts.force)?)
     } else {
         None
     };
@@ -268,6 +215,55 @@ fn write_image(
         width: checked.width,
         height: checked.height,
     })
+}
+
+/// The file an image goes to and the format it is written in: a [`Destination::Dir`] takes
+/// the format the server sent (`-` stands for standard output).
+fn target(dest: &Destination, bytes: &[u8]) -> (PathBuf, ImageFormat) {
+    match dest {
+        Destination::File { path, format } => (path.clone(), *format),
+        Destination::Stdout { format } => (PathBuf::from("-"), *format),
+        Destination::Dir { dir, stem } => {
+            let format = match image::guess_format(bytes) {
+                Ok(image::ImageFormat::Png) => ImageFormat::Png,
+                _ => ImageFormat::Jpg,
+            };
+            (dir.join(format!("{stem}.{}", format.ext())), format)
+        }
+    }
+}
+
+/// The image with the generation record embedded. A paid image is never lost over its
+/// metadata: when the record cannot be embedded, the image goes without it (with a warning).
+fn with_record(
+    ctx: &Context,
+    bytes: Vec<u8>,
+    format: ImageFormat,
+    record: &GenerationRecord,
+) -> Vec<u8> {
+    metadata::embed(&bytes, format, record).unwrap_or_else(|e| {
+        ctx.printer.info(&format!(
+            "warning: cannot embed the generation record ({e}); the image is written without it"
+        ));
+        bytes
+    })
+}
+
+/// Writes the record beside the image as `{file name}.json`; returns its path.
+fn write_sidecar(path: &Path, record: &GenerationRecord, force: bool) -> Result<PathBuf> {
+    let json_path = output::sidecar_path(path);
+    let json = record.to_json_pretty() + "\n";
+    output::write_atomic(&json_path, json.as_bytes(), force).map_err(|e| {
+        Error::io(
+            format!(
+                "wrote {}, but cannot write its record {}",
+                path.display(),
+                json_path.display()
+            ),
+            e,
+        )
+    })?;
+    Ok(json_path)
 }
 
 /// Prints the result of a delivery: the path, or one JSON object.
@@ -295,7 +291,7 @@ pub fn report_delivered(
 /// With `--json` the path goes into a JSON string, which cannot carry a name that is not
 /// UTF-8: such a path is refused before anything is paid for (without `--json` it is printed
 /// as its raw bytes).
-pub fn check_path_representable(ctx: &Context, path: &std::path::Path) -> Result<()> {
+pub fn check_path_representable(ctx: &Context, path: &Path) -> Result<()> {
     if ctx.printer.is_json() && path.to_str().is_none() {
         return Err(Error::Usage(format!(
             "invalid value '{}' for '--output <PATH>': with --json the path must be UTF-8 (a JSON string cannot name this file exactly)",
@@ -337,66 +333,4 @@ fn truncate(s: &str, max: usize) -> String {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_owned(),
     }
-}
-
-/// When the job was submitted: from its history entry, else (unknown) now.
-pub fn submitted_at(rec: Option<&JobRecord>) -> Instant {
-    let now = Instant::now();
-    rec.and_then(|r| now.checked_sub(r.age())).unwrap_or(now)
-}
-
-/// Waits for a job with the spinner until it is terminal (or the deadline). `model` (when
-/// known) picks the history the poll schedule learns from; `since` is the submission;
-/// `known` is the state the job was last seen in (QUEUED right after a submit), shown first.
-pub async fn wait_with_spinner(
-    ctx: &Context,
-    client: &Client,
-    id: &str,
-    model: Option<&str>,
-    since: Instant,
-    known: &api::JobState,
-) -> Result<wait::Finished> {
-    let p = &ctx.printer;
-    p.start_spinner(id);
-    crate::report::Reporter::state(p.as_ref(), id, known, since.elapsed());
-    let waited = wait::wait_for(
-        client,
-        id,
-        since,
-        ctx.settings.deadline(),
-        ctx.schedule(model),
-        p.as_ref(),
-    )
-    .await;
-    p.stop_spinner();
-    waited
-}
-
-/// Waits for a job with the spinner; FAILED becomes the exit-5 error.
-pub async fn wait_completed(
-    ctx: &Context,
-    client: &Client,
-    id: &str,
-    model: Option<&str>,
-    since: Instant,
-    known: &api::JobState,
-) -> Result<wait::Finished> {
-    let finished = wait_with_spinner(ctx, client, id, model, since, known).await?;
-    into_completed(id, finished)
-}
-
-/// A finished job as it is, or FAILED as the exit-5 error (recorded in the history with the
-/// server's text).
-pub fn into_completed(id: &str, finished: wait::Finished) -> Result<wait::Finished> {
-    if finished.status.state() != api::JobState::Failed {
-        return Ok(finished);
-    }
-    let text = wait::failure_text(&finished.status);
-    if let Some(h) = History::open() {
-        let _ = h.update(id, |r| {
-            r.state = "FAILED".into();
-            r.error = Some(text.clone());
-        });
-    }
-    Err(Error::job_failed(text))
 }

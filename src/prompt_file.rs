@@ -1,4 +1,4 @@
-//! Batch input: one line of a prompt file (text or JSONL) turned into the jobs it asks for,
+//! A batch's prompt file: one line of it (text or JSONL) turned into the jobs it asks for,
 //! with `-n` expansion and `--shard` slicing. Pure functions, one line at a time (the command
 //! streams the file, so a million-line input is never held whole): no I/O, no HTTP.
 //!

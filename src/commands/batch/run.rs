@@ -1,0 +1,285 @@
+//! Running a batch's jobs: one connection, the adaptive [`Limiter`], the budget; each job
+//! claimed in the journal and submitted (or adopted and fetched, not paid again), waited for
+//! on the schedule the batch learns, and delivered; its end reported as it comes.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt as _;
+use futures_util::stream::FuturesUnordered;
+
+use crate::cli::{GenerateArgs, ProvenanceArgs};
+use crate::client::Client;
+use crate::error::Result;
+use crate::history::{Adopt, JobRecord};
+use crate::limiter::Limiter;
+use crate::metadata::GenerationRecord;
+use crate::printer::BatchProgress;
+use crate::wait;
+
+use super::budget::{self, Budget, Spent};
+use super::pace::{Learner, Throttle};
+use super::plan::Planned;
+use super::report::{JobEnd, Tally, report};
+use super::resumable::{ResumeKey, resumable_jobs, resume_key};
+use super::spend::{costs_after, spent_by, stop};
+use super::{manifest, shared};
+use crate::commands::deliver::{self, Destination, WriteOptions};
+use crate::commands::intent::{self, Begun};
+use crate::commands::{Context, connect_with, cost};
+use crate::commands::{recover, waiting};
+
+/// What the jobs share.
+pub(super) struct Batch<'a> {
+    pub(super) ctx: &'a Context,
+    pub(super) client: &'a Client,
+    pub(super) limiter: Arc<Limiter>,
+    /// When waiting for another process's claim gives up.
+    pub(super) deadline: Instant,
+    /// Where `SUBMITTED` lines go.
+    pub(super) manifest: Option<&'a Mutex<std::fs::File>>,
+    /// Jobs of the history the plan expects to resume (paid already: outside the budget).
+    pub(super) resumable: HashMap<ResumeKey, JobRecord>,
+    /// Why nothing more is submitted, and the exit code it maps to.
+    pub(super) stop: Mutex<Option<(String, u8)>>,
+    pub(super) budget: Budget,
+    pub(super) force: bool,
+    pub(super) provenance: &'a ProvenanceArgs,
+    pub(super) learner: Learner,
+}
+
+pub(super) async fn run_jobs(
+    ctx: &Context,
+    args: &GenerateArgs,
+    todo: &[Planned],
+    progress: &BatchProgress,
+    manifest: Option<&Mutex<std::fs::File>>,
+    tally: &mut Tally,
+) -> Result<Arc<Limiter>> {
+    let limiter = Arc::new(Limiter::new(args.batch.concurrency as usize));
+    let reporter = Arc::new(Throttle {
+        inner: ctx.printer.clone(),
+        limiter: limiter.clone(),
+    });
+    let deadline = batch_deadline(ctx, todo.len(), args.batch.concurrency as usize);
+    let conn = connect_with(ctx, reporter, deadline).await?;
+    let b = Batch {
+        ctx,
+        client: &conn.client,
+        limiter: limiter.clone(),
+        deadline,
+        manifest,
+        resumable: resumable_jobs(ctx, &conn.client.url("")),
+        stop: Mutex::new(None),
+        budget: Budget::new(cost::cap(ctx, args)),
+        force: args.force,
+        provenance: &args.provenance,
+        learner: Learner::seed(
+            ctx.history(),
+            todo.iter().map(|p| p.job.request.model.as_str()),
+        ),
+    };
+    check_spend(&b, args, todo).await?;
+    let mut running: FuturesUnordered<_> = todo
+        .iter()
+        .map(|p| {
+            let b = &b;
+            async move {
+                let started = Instant::now();
+                let outcome = run_one(b, p, progress).await;
+                (p, outcome, started.elapsed())
+            }
+        })
+        .collect();
+    let since_ms = crate::history::now_ms();
+    while let Some((p, outcome, wall)) = running.next().await {
+        report(ctx, progress, manifest, p, &outcome, wall, tally);
+    }
+    costs_after(&b, since_ms, progress, manifest, tally).await;
+    tally.cost = Some(b.budget.summary());
+    Ok(limiter)
+}
+
+/// When retries give up: they may not outlive the batch, so a generous bound of --timeout
+/// per round of `jobs` at `concurrency`.
+fn batch_deadline(ctx: &Context, jobs: usize, concurrency: usize) -> Instant {
+    let rounds = u32::try_from(jobs.div_ceil(concurrency)).unwrap_or(u32::MAX);
+    Instant::now()
+        + ctx
+            .settings
+            .timeout
+            .saturating_mul(rounds.saturating_add(1))
+}
+
+/// Refuses, before any submit, a batch whose fresh submits (jobs resumed from the journal are
+/// paid for already) are estimated over the cap or over the account's credits.
+async fn check_spend(b: &Batch<'_>, args: &GenerateArgs, todo: &[Planned]) -> Result<()> {
+    let fresh: Vec<_> = todo
+        .iter()
+        .map(|p| &p.job.request)
+        .filter(|req| !b.resumable.contains_key(&resume_key(req)))
+        .collect();
+    let estimate = cost::total(b.ctx, fresh.iter().copied());
+    cost::refuse_over_cap(cost::cap(b.ctx, args), &estimate)?;
+    cost::check_credits(b.ctx, b.client, &estimate).await
+}
+
+async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> JobEnd {
+    let _permit = b.limiter.acquire().await;
+    if let Some((reason, code)) = b.stop.lock().ok().and_then(|s| s.clone()) {
+        return JobEnd::NotSubmitted { reason, code };
+    }
+    let req = &p.job.request;
+    // A job the history shows as submitted is paid for already; a fresh one must fit the
+    // budget first (settled at no cost if it turns out to be adopted after all).
+    let mut ticket = if b.resumable.contains_key(&resume_key(req)) {
+        None
+    } else {
+        match b.budget.admit(&req.model).await {
+            Ok(ticket) => Some(ticket),
+            Err(reason) => return stop(b, reason, 4),
+        }
+    };
+    let line = progress.job_line(&p.job.file_name);
+    let (id, since, resumed) = match begin(b, p, &mut ticket, progress).await {
+        Ok(begun) => begun,
+        Err(outcome) => return outcome,
+    };
+    let submitted_ms = crate::history::now_ms()
+        .saturating_sub(u64::try_from(since.elapsed().as_millis()).unwrap_or(0));
+    if let Err(e) = manifest::append(b.manifest, &manifest::submitted_line(p, &id, submitted_ms)) {
+        progress.message(&format!("warning: cannot write the manifest: {e}"));
+    }
+    let mut result = finish(b, p, &id, since, &line).await;
+    drop(line);
+    b.ctx.record_done(&id);
+    if let Some(t) = ticket {
+        // The job that learns its model's price asks the request history when the result
+        // said nothing (one job: the rest of the batch waits for this price).
+        if t.learning()
+            && let Ok(d) = &mut result
+        {
+            cost::fill_from_record(b.ctx, b.client, &id, &mut d.metrics).await;
+        }
+        let (spent, completed) = spent_by(&result);
+        b.budget.settle(t, spent, completed);
+    }
+    match result {
+        Ok(delivered) => JobEnd::Written {
+            id,
+            delivered,
+            resumed,
+        },
+        Err(error) => JobEnd::Failed {
+            id: Some(id.clone()),
+            error: error.for_job(&id),
+        },
+    }
+}
+
+/// Write-ahead: the job is claimed in the journal before the submit; a job this machine
+/// submitted within the hour (an earlier run, or another process right now) is adopted and
+/// fetched, not paid. `(request_id, since, adopted)`, or how the job ended without one.
+async fn begin(
+    b: &Batch<'_>,
+    p: &Planned,
+    ticket: &mut Option<budget::Ticket>,
+    progress: &BatchProgress,
+) -> std::result::Result<(String, Instant, bool), JobEnd> {
+    let req = &p.job.request;
+    match intent::begin(b.ctx, b.client, req, Adopt::Recent, b.deadline, &|| {
+        // Write-ahead in the manifest too: a run on a new machine with this manifest
+        // reconciles the job through the request history instead of paying again.
+        if let Err(e) = manifest::append(b.manifest, &manifest::submitting_line(p)) {
+            progress.message(&format!("warning: cannot write the manifest: {e}"));
+        }
+    })
+    .await
+    {
+        Ok(Begun::New(sub)) => {
+            b.limiter.accepted();
+            Ok((sub.request_id, Instant::now(), false))
+        }
+        Ok(Begun::Adopted(rec)) => {
+            if let Some(t) = ticket.take() {
+                b.budget.settle(t, Spent::Known(0.0), false);
+            }
+            let since = Instant::now()
+                .checked_sub(rec.age())
+                .unwrap_or_else(Instant::now);
+            Ok((rec.request_id, since, true))
+        }
+        Err(error) => {
+            let code = error.exit_code();
+            if matches!(code, 3 | 4)
+                && let Ok(mut stop) = b.stop.lock()
+            {
+                stop.get_or_insert_with(|| (error.one_line(), code));
+            }
+            // A submit whose outcome is unknown may have been billed.
+            let spent = if code == 8 {
+                Spent::Unknown
+            } else {
+                Spent::Known(0.0)
+            };
+            if let Some(t) = ticket.take() {
+                b.budget.settle(t, spent, false);
+            }
+            Err(JobEnd::Failed { id: None, error })
+        }
+    }
+}
+
+async fn finish(
+    b: &Batch<'_>,
+    p: &Planned,
+    id: &str,
+    since: Instant,
+    line: &crate::printer::JobLine,
+) -> Result<deliver::Delivered> {
+    // A job adopted from long ago (past the hour) still gets --timeout from now.
+    let timeout = b.ctx.settings.timeout;
+    let deadline = (since + timeout).max(Instant::now() + timeout.min(Duration::from_mins(1)));
+    let model = &p.job.request.model;
+    let req = &p.job.request;
+    let dest = Destination::File {
+        path: p.path.clone(),
+        format: req.format,
+    };
+    let record = GenerationRecord::from_body(id, Some(&req.model), &req.body());
+    // An out-of-date file is replaced only now, after the new image was verified.
+    let opts = WriteOptions::new(b.force || p.state.replaces(), b.provenance, record);
+    let schedule = || b.learner.schedule(b.ctx, model);
+    let finished = match wait::wait_learning(b.client, id, since, deadline, &schedule, line).await {
+        Err(e) if recover::is_expired(&e) => {
+            let recovered =
+                recover::from_history(b.ctx, b.client, id, deadline, &dest, &opts).await;
+            return recovered.or_else(|e| shared::written_by_job(&p.path, id, None).ok_or(e));
+        }
+        other => other?,
+    };
+    let finished = waiting::into_completed(b.ctx, id, finished)?;
+    let delivered = match deliver::deliver(
+        b.ctx,
+        b.client,
+        id,
+        finished.status.metrics.as_ref(),
+        finished.finished_after,
+        &dest,
+        &opts,
+    )
+    .await
+    {
+        Ok(delivered) => delivered,
+        // Two processes running one job (one adopted it): the first to write wins, and the
+        // other finds this very job's image in place.
+        Err(e) => shared::written_by_job(&p.path, id, finished.status.metrics.as_ref()).ok_or(e)?,
+    };
+    b.learner.learn(
+        model,
+        finished.finished_after.map(|d| d.as_secs_f64()),
+        delivered.metrics.inference_time,
+    );
+    Ok(delivered)
+}
