@@ -4,29 +4,33 @@
 //! sensitive, and API calls follow no redirect to another origin. Images are fetched with a
 //! second client that has no key at all (the CDN is another host, so sharing a pool would save
 //! nothing). Never imports clap, indicatif or the printer: progress goes through [`Reporter`].
+//!
+//! This file holds the client and one method per endpoint. One exchange and its retries are
+//! in `client/send.rs`; what a failure means in `client/errors.rs`; the image download, the
+//! request history and the key type each in their own file.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderValue};
-use reqwest::{StatusCode, redirect};
+use reqwest::redirect;
 use serde_json::Value;
 
 use crate::api::{self, StatusResponse, SubmitResponse};
 use crate::error::{Error, Result};
 use crate::redact::{Redactor, Userinfo, split_userinfo};
 use crate::report::Reporter;
-use crate::retry::{self, Backoff, Method, Outcome, Verdict};
+use crate::retry::Backoff;
 
 mod download;
 mod errors;
 mod history;
 mod key;
+mod send;
 
 pub use history::HistoryQuery;
 pub use key::ApiKey;
 
-use errors::{describe, error_text, header, http_error, transport_outcome, uncertain};
+use send::Call;
 
 /// The user agent on every request.
 pub const USER_AGENT: &str = concat!("segflux/", env!("CARGO_PKG_VERSION"));
@@ -68,49 +72,6 @@ impl std::fmt::Debug for Client {
     }
 }
 
-/// One kind of call, for retries and messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Call {
-    Submit,
-    Status,
-    Result,
-    History,
-    Account,
-    Upload,
-}
-
-impl Call {
-    /// The largest answer read: a result may carry the image itself in base64.
-    fn max_answer_bytes(self) -> usize {
-        match self {
-            Self::Result => usize::try_from(MAX_IMAGE_BYTES * 2).unwrap_or(usize::MAX),
-            // A page of request-history records carries each job's parameters.
-            Self::History => MAX_ANSWER_BYTES * 8,
-            Self::Submit | Self::Status | Self::Account | Self::Upload => MAX_ANSWER_BYTES,
-        }
-    }
-}
-
-/// Reads an answer's body, refusing one longer than `max` before holding more of it.
-async fn read_capped(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>, String> {
-    let too_long = || format!("the answer is longer than {max} bytes; refusing to read it");
-    if resp.content_length().is_some_and(|n| n > max as u64) {
-        return Err(too_long());
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = resp
-        .chunk()
-        .await
-        .map_err(|e| format!("the answer broke off: {}", describe(&e)))?
-    {
-        if body.len() + chunk.len() > max {
-            return Err(too_long());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
 impl Client {
     /// A client for `base` (e.g. `https://api.segmind.com`) that gives up at `deadline`.
     pub fn new(
@@ -131,26 +92,8 @@ impl Client {
         // A stalled read is abandoned early enough for a retry to fit in --timeout.
         let read_timeout = (deadline.saturating_duration_since(Instant::now()) / 3)
             .clamp(Duration::from_secs(1), Duration::from_secs(30));
-        let api = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .redirect(same_origin)
-            .connect_timeout(Duration::from_secs(10))
-            .read_timeout(read_timeout)
-            .build()
-            .map_err(|source| Error::Http {
-                context: "cannot start the HTTP client".into(),
-                source,
-            })?;
-        let cdn = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .redirect(redirect::Policy::limited(5))
-            .connect_timeout(Duration::from_secs(10))
-            .read_timeout(read_timeout)
-            .build()
-            .map_err(|source| Error::Http {
-                context: "cannot start the HTTP client".into(),
-                source,
-            })?;
+        let api = http_client(same_origin, read_timeout)?;
+        let cdn = http_client(redirect::Policy::limited(5), read_timeout)?;
         // The userinfo never becomes part of a URL segflux shows: it goes as basic auth.
         let (base, userinfo) = split_userinfo(base.trim_end_matches('/'));
         let redactor = Redactor::new(Some(key.expose()), userinfo.as_ref());
@@ -264,213 +207,22 @@ impl Client {
             .map(str::to_owned)
             .ok_or_else(|| Error::Network("the upload answer carried no http(s) URL".into()))
     }
-
-    /// Sends an API request with the key, retrying per the policy; returns a success (or a
-    /// terminal-state body for status/result) or the typed error.
-    async fn send(
-        &self,
-        call: Call,
-        url: &str,
-        make: impl Fn() -> reqwest::RequestBuilder,
-    ) -> Result<(StatusCode, Vec<u8>)> {
-        let method = if call == Call::Submit {
-            Method::Submit
-        } else {
-            Method::Get
-        };
-        let verb = if matches!(call, Call::Submit | Call::Upload) {
-            "POST"
-        } else {
-            "GET"
-        };
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let (outcome, headers, text) = match self.attempt(call, verb, url, &make).await {
-                Ok(answer) => return Ok(answer),
-                Err(failed) => failed,
-            };
-            if !matches!(outcome, Outcome::Status(_)) {
-                self.log(&format!("< {text}"));
-            }
-            match retry::classify(method, outcome) {
-                Verdict::Fail => return Err(http_error(outcome, &text)),
-                Verdict::Uncertain => return Err(uncertain(outcome, &text)),
-                Verdict::Retry => {}
-            }
-            let hint = retry::server_hint(
-                header(&headers, "retry-after"),
-                header(&headers, "x-rate-limit-reset-at-utc"),
-                SystemTime::now(),
-            );
-            let what = match call {
-                Call::Submit => "submit",
-                Call::Status => "poll",
-                Call::Result => "result fetch",
-                Call::History => "request-history read",
-                Call::Account => "credits check",
-                Call::Upload => "upload",
-            };
-            if self.pause(attempt, hint, what, &text).await.is_err() {
-                return Err(Error::Network(format!(
-                    "{text} (gave up after {attempt} attempts)"
-                )));
-            }
-        }
-    }
-
-    /// One try of an API call: the answer when it is one to return (a success with a JSON
-    /// body, or a terminal-state body for status/result), else how it failed, the response's
-    /// headers (for Retry-After) and a description.
-    async fn attempt(
-        &self,
-        call: Call,
-        verb: &str,
-        url: &str,
-        make: &impl Fn() -> reqwest::RequestBuilder,
-    ) -> Result<(StatusCode, Vec<u8>), (Outcome, HeaderMap, String)> {
-        let started = Instant::now();
-        self.log(&format!("> {verb} {url} (x-api-key: redacted)"));
-        // Each call is bounded by what is left of --timeout (at least 1 s, at most 60 s).
-        let budget = self
-            .deadline
-            .saturating_duration_since(Instant::now())
-            .clamp(Duration::from_secs(1), Duration::from_mins(1));
-        let mut request = make().headers(self.key_header()).timeout(budget);
-        if let Some(u) = &self.userinfo {
-            request = request.basic_auth(&u.user, u.password.as_deref());
-        }
-        let redact = |text: String| self.redactor.text(&text).into_owned();
-        let resp = request.send().await.map_err(|e| {
-            (
-                transport_outcome(&e),
-                HeaderMap::new(),
-                redact(describe(&e)),
-            )
-        })?;
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let body = match read_capped(resp, call.max_answer_bytes()).await {
-            // Where server text enters: the key and the userinfo go before anything reads it.
-            Ok(body) => self.redactor.bytes(&body).into_owned(),
-            Err(text) => return Err((Outcome::LostAfterSend, headers, redact(text))),
-        };
-        self.log(&format!(
-            "< {status} {} bytes in {} ms",
-            body.len(),
-            started.elapsed().as_millis()
-        ));
-        if is_terminal_payload(call, &body) {
-            return Ok((status, body));
-        }
-        if !status.is_success() {
-            let text = error_text(status, &headers, &body);
-            return Err((Outcome::Status(status.as_u16()), headers, text));
-        }
-        match serde_json::from_slice::<Value>(&body) {
-            Ok(_) => Ok((status, body)),
-            // A proxy's garbage: as good as no answer at all.
-            Err(e) => {
-                let text = format!("the answer ({status}) was not valid JSON: {e}");
-                Err((Outcome::LostAfterSend, headers, text))
-            }
-        }
-    }
-
-    /// Sleeps before the next attempt; `Err` when attempts or the deadline are used up.
-    async fn pause(
-        &self,
-        attempt: u32,
-        hint: Option<Duration>,
-        what: &str,
-        reason: &str,
-    ) -> Result<(), ()> {
-        if attempt >= self.backoff.max_attempts {
-            return Err(());
-        }
-        let delay = self
-            .backoff
-            .delay(attempt, hint, crate::random::unit_random());
-        if Instant::now() + delay >= self.deadline {
-            return Err(());
-        }
-        self.reporter
-            .retry(what, &self.redactor.text(reason), delay);
-        tokio::time::sleep(delay).await;
-        Ok(())
-    }
-
-    /// A `-v` line, redacted (a URL from a server's answer may quote the key).
-    fn log(&self, line: &str) {
-        self.reporter.http(&self.redactor.text(line));
-    }
-
-    fn key_header(&self) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        if let Ok(mut v) = HeaderValue::from_str(self.key.expose()) {
-            v.set_sensitive(true);
-            h.insert(api::API_KEY_HEADER, v);
-        }
-        h
-    }
 }
 
-/// Whether a status/result body announces a terminal state: a valid payload whatever the code.
-fn is_terminal_payload(call: Call, body: &[u8]) -> bool {
-    matches!(call, Call::Status | Call::Result)
-        && serde_json::from_slice::<StatusResponse>(body).is_ok_and(|s| s.state().is_terminal())
+/// A reqwest client with segflux's user agent, `redirect` policy and timeouts (the API and
+/// the CDN client differ only in their redirect policy).
+fn http_client(redirect: redirect::Policy, read_timeout: Duration) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .redirect(redirect)
+        .connect_timeout(Duration::from_secs(10))
+        .read_timeout(read_timeout)
+        .build()
+        .map_err(|source| Error::Http {
+            context: "cannot start the HTTP client".into(),
+            source,
+        })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_key_never_shows_in_debug_or_display() {
-        let key = ApiKey::new("sk-very-secret").expect("non-empty");
-        assert_eq!(format!("{key}"), "(redacted)");
-        assert!(!format!("{key:?}").contains("secret"));
-        assert!(ApiKey::new("  ").is_none());
-    }
-
-    #[test]
-    fn final_answers_map_onto_the_exit_code_table() {
-        let code = |c| http_error(Outcome::Status(c), "x").exit_code();
-        assert_eq!(code(401), 3);
-        assert_eq!(code(403), 3);
-        assert_eq!(code(406), 4);
-        assert_eq!(code(422), 5);
-        assert_eq!(code(404), 7);
-        assert_eq!(code(410), 7);
-        assert_eq!(code(400), 1);
-        assert_eq!(uncertain(Outcome::Status(500), "x").exit_code(), 8);
-    }
-
-    #[test]
-    fn error_text_prefers_the_json_error_and_hides_html() {
-        let h = HeaderMap::new();
-        assert_eq!(
-            error_text(StatusCode::BAD_REQUEST, &h, br#"{"error":"bad ratio"}"#),
-            "HTTP 400: bad ratio"
-        );
-        let mut html = HeaderMap::new();
-        html.insert("content-type", HeaderValue::from_static("text/html"));
-        assert_eq!(
-            error_text(StatusCode::BAD_GATEWAY, &html, b"<html>...</html>"),
-            "HTTP 502: Bad Gateway"
-        );
-    }
-
-    #[test]
-    fn only_terminal_bodies_are_payloads_on_error_codes() {
-        assert!(is_terminal_payload(
-            Call::Status,
-            br#"{"status":"FAILED","error":"x"}"#
-        ));
-        assert!(!is_terminal_payload(Call::Status, br#"{"error":"x"}"#));
-        assert!(!is_terminal_payload(
-            Call::Submit,
-            br#"{"status":"FAILED"}"#
-        ));
-    }
-}
+mod tests;

@@ -112,25 +112,53 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
 /// One line from clap's error kind and context (never from its rendered text): what is
 /// wrong, naming the option, plus the allowed values or clap's suggestion.
 fn usage_line(e: &clap::Error) -> String {
-    let text = |kind| match e.get(kind) {
+    let mut line = what_is_wrong(e, &Culprit::of(e));
+    append_tips(e, &mut line);
+    format!("error: {line}")
+}
+
+/// A piece of clap's error context as text (a list joined with `, `).
+fn context_text(e: &clap::Error, kind: ContextKind) -> Option<String> {
+    match e.get(kind) {
         Some(ContextValue::String(s)) => Some(s.clone()),
         Some(ContextValue::Strings(v)) => Some(v.join(", ")),
         Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
         Some(ContextValue::Number(n)) => Some(n.to_string()),
         _ => None,
-    };
-    let name = text(ContextKind::InvalidArg).unwrap_or_default();
-    let mut value = text(ContextKind::InvalidValue).unwrap_or_default();
-    if name.starts_with("--api-key") && !value.is_empty() {
-        // The rejected value is (nearly) the key: never echo it.
-        "(redacted)".clone_into(&mut value);
     }
-    let arg = if name.starts_with("--api-key") {
-        format!("'{name}' (or {})", segflux::settings::env::API_KEY)
-    } else {
-        format!("'{name}'")
-    };
-    let mut line = match e.kind() {
+}
+
+/// The option a usage error is about, and the value it rejected (never the API key's).
+struct Culprit {
+    /// The option as clap names it, e.g. `--ar <RATIO>`.
+    name: String,
+    /// The rejected value; `(redacted)` for the key.
+    value: String,
+    /// The option as the line quotes it (the key's also names its environment variable).
+    arg: String,
+}
+
+impl Culprit {
+    fn of(e: &clap::Error) -> Self {
+        let name = context_text(e, ContextKind::InvalidArg).unwrap_or_default();
+        let mut value = context_text(e, ContextKind::InvalidValue).unwrap_or_default();
+        if name.starts_with("--api-key") && !value.is_empty() {
+            // The rejected value is (nearly) the key: never echo it.
+            "(redacted)".clone_into(&mut value);
+        }
+        let arg = if name.starts_with("--api-key") {
+            format!("'{name}' (or {})", segflux::settings::env::API_KEY)
+        } else {
+            format!("'{name}'")
+        };
+        Self { name, value, arg }
+    }
+}
+
+/// What is wrong, by clap's error kind.
+fn what_is_wrong(e: &clap::Error, culprit: &Culprit) -> String {
+    let Culprit { name, value, arg } = culprit;
+    match e.kind() {
         ErrorKind::InvalidValue if value.is_empty() => {
             format!("a value is required for {arg} but none was supplied")
         }
@@ -145,10 +173,10 @@ fn usage_line(e: &clap::Error) -> String {
         ErrorKind::UnknownArgument => format!("unexpected argument {arg} found"),
         ErrorKind::InvalidSubcommand => format!(
             "unrecognized subcommand '{}'",
-            text(ContextKind::InvalidSubcommand).unwrap_or_default()
+            context_text(e, ContextKind::InvalidSubcommand).unwrap_or_default()
         ),
-        ErrorKind::ArgumentConflict => match text(ContextKind::PriorArg) {
-            Some(prior) if prior != name => {
+        ErrorKind::ArgumentConflict => match context_text(e, ContextKind::PriorArg) {
+            Some(prior) if prior != *name => {
                 format!("the argument {arg} cannot be used with '{prior}'")
             }
             _ => format!("the argument {arg} cannot be used multiple times"),
@@ -160,20 +188,23 @@ fn usage_line(e: &clap::Error) -> String {
         }
         ErrorKind::MissingSubcommand => format!(
             "'{}' requires a subcommand",
-            text(ContextKind::InvalidSubcommand).unwrap_or_default()
+            context_text(e, ContextKind::InvalidSubcommand).unwrap_or_default()
         ),
         kind => kind.as_str().unwrap_or("invalid usage").to_owned(),
-    };
-    if let Some(values) = text(ContextKind::ValidValue) {
+    }
+}
+
+/// The allowed values and clap's suggestions, each in parentheses after the line.
+fn append_tips(e: &clap::Error, line: &mut String) {
+    if let Some(values) = context_text(e, ContextKind::ValidValue) {
         let _ = write!(line, " (possible values: {values})");
     }
-    if let Some(similar) = text(ContextKind::SuggestedValue) {
+    if let Some(similar) = context_text(e, ContextKind::SuggestedValue) {
         let _ = write!(line, " (tip: a similar value exists: '{similar}')");
     }
-    if let Some(similar) = text(ContextKind::SuggestedSubcommand) {
+    if let Some(similar) = context_text(e, ContextKind::SuggestedSubcommand) {
         let _ = write!(line, " (tip: a similar subcommand exists: '{similar}')");
     }
-    format!("error: {line}")
 }
 
 fn eprintln_safe(text: &str) {

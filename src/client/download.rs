@@ -3,7 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Client, MAX_IMAGE_BYTES, describe, transport_outcome};
+use super::errors::{describe, transport_outcome};
+use super::{Client, MAX_IMAGE_BYTES};
 use crate::error::{Error, Result};
 use crate::retry::{self, Method, Outcome, Verdict};
 
