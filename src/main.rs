@@ -121,7 +121,7 @@ fn usage_line(e: &clap::Error) -> String {
 fn context_text(e: &clap::Error, kind: ContextKind) -> Option<String> {
     match e.get(kind) {
         Some(ContextValue::String(s)) => Some(s.clone()),
-        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        Some(ContextValue::Strings(v)) if !v.is_empty() => Some(v.join(", ")),
         Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
         Some(ContextValue::Number(n)) => Some(n.to_string()),
         _ => None,

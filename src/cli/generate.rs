@@ -35,7 +35,12 @@ pub struct GenerateArgs {
 
     /// Refuse to spend more than this many US dollars: checked against the estimate before
     /// anything is sent, and in a batch against what was spent so far [config: max_cost]
-    #[arg(long, value_name = "USD", value_parser = crate::options::parse_usd)]
+    #[arg(
+        long,
+        value_name = "USD",
+        allow_hyphen_values = true,
+        value_parser = crate::options::parse_usd
+    )]
     pub max_cost: Option<f64>,
 
     /// What the image carries about how it was made

@@ -34,6 +34,11 @@ fn each_usage_error_is_one_line_exit_2_and_sends_nothing() {
         (&["generate", "a fox", "--model", "a/b"], "--model"),
         (&["generate", "a fox", "--timeout", "0"], "--timeout"),
         (
+            &["generate", "a fox", "--timeout"],
+            "a value is required for '--timeout",
+        ),
+        (&["generate", "a fox", "--max-cost", "-1"], "--max-cost"),
+        (
             &["generate", "a fox", "--base-url", "ftp://x"],
             "--base-url",
         ),
@@ -52,6 +57,11 @@ fn each_usage_error_is_one_line_exit_2_and_sends_nothing() {
         assert!(
             run.stderr.contains(needle),
             "{args:?} should mention {needle}: {}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains("possible values: )"),
+            "{args:?} lists no values: {}",
             run.stderr
         );
         assert_eq!(run.stdout, "", "{args:?}");
