@@ -12,10 +12,10 @@
     reason = "doc comments here are --help text, printed verbatim: no Markdown"
 )]
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 use crate::client::ApiKey;
-pub use crate::options::{AspectRatio, ImageFormat, OWN_PARAMS, valid_model};
+pub use crate::options::{AspectRatio, ColorChoice, ImageFormat, OWN_PARAMS, valid_model};
 
 mod batch;
 mod emulator;
@@ -98,17 +98,6 @@ pub struct GlobalArgs {
     /// Colour in messages: auto (a terminal, unless NO_COLOR is set), always, never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
-}
-
-/// When to colour messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// On a terminal, unless `NO_COLOR` is set.
-    Auto,
-    /// Always.
-    Always,
-    /// Never.
-    Never,
 }
 
 /// The subcommands.

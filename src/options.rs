@@ -1,6 +1,6 @@
-//! The value types of the generation options, and the one rule for each: the command line
-//! (clap), the config file and JSONL batch lines (serde) all read an option through the type
-//! or the parse function here, so an option's rule is written once.
+//! The value types of the options (the generation options, the colour choice), and the one
+//! rule for each: the command line (clap), the config file and JSONL batch lines (serde) all
+//! read an option through the type or the parse function here, so a rule is written once.
 //!
 //! Nothing here knows about clap's argument structs or the config file's layout; `cli.rs`,
 //! `config.rs` and the batch input parser point here.
@@ -101,6 +101,17 @@ impl ImageFormat {
             _ => None,
         }
     }
+}
+
+/// When to colour messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// How many images one prompt may ask for (`-n`, a JSONL line's `count`).

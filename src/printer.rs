@@ -12,7 +12,7 @@ use std::time::Duration;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use crate::api::JobState;
-use crate::cli::ColorChoice;
+use crate::options::ColorChoice;
 use crate::report::Reporter;
 
 /// The output mode of one run.
