@@ -14,7 +14,7 @@
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::client::ApiKey;
+use crate::client::GivenKey;
 pub use crate::options::{AspectRatio, ColorChoice, ImageFormat, OWN_PARAMS, valid_model};
 
 mod batch;
@@ -60,9 +60,9 @@ pub struct GlobalArgs {
         env = "SEGMIND_API_KEY",
         hide_env_values = true,
         value_name = "KEY",
-        value_parser = ApiKey::parse
+        value_parser = GivenKey::read
     )]
-    pub api_key: Option<ApiKey>,
+    pub api_key: Option<GivenKey>,
 
     /// API base URL
     #[arg(

@@ -28,7 +28,7 @@ mod key;
 mod send;
 
 pub use history::HistoryQuery;
-pub use key::ApiKey;
+pub use key::{ApiKey, GivenKey};
 
 use send::Call;
 

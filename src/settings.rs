@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::cli::GlobalArgs;
-use crate::client::ApiKey;
+use crate::client::{ApiKey, GivenKey};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::retry::Backoff;
@@ -35,8 +35,9 @@ pub use crate::api::DEFAULT_BASE_URL;
 /// The resolved global settings of one run.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// The API key, if any was given.
-    pub key: Option<ApiKey>,
+    /// The API key, if any was given; or why the one given by `--api-key` or
+    /// `SEGMIND_API_KEY` cannot be sent (see [`Settings::key`]).
+    key: std::result::Result<Option<ApiKey>, String>,
     /// API base URL, without a trailing slash and without userinfo (safe to show).
     pub base_url: String,
     /// The base URL's `user:password@`, sent only as basic auth to the API origin.
@@ -84,7 +85,11 @@ impl Settings {
             .and_then(|v| v.parse().ok())
             .map(Duration::from_millis);
         Ok(Self {
-            key: args.api_key.clone().or_else(|| config.api_key.clone()),
+            key: match &args.api_key {
+                Some(GivenKey::Usable(key)) => Ok(Some(key.clone())),
+                Some(GivenKey::Unusable(why)) => Err(why.clone()),
+                Some(GivenKey::Blank) | None => Ok(config.api_key.clone()),
+            },
             base_url: base_url.trim_end_matches('/').to_owned(),
             base_userinfo,
             emulator: args.emulator,
@@ -114,9 +119,22 @@ impl Settings {
         self.started + self.timeout
     }
 
+    /// The key, if any: flag beats environment beats config file. A flag or variable that
+    /// holds a key that cannot be sent is the exit-2 usage error naming them, raised here
+    /// rather than when the command line is read, so it stops only the commands that send
+    /// the key.
+    pub fn key(&self) -> Result<Option<ApiKey>> {
+        self.key.clone().map_err(|why| {
+            Error::Usage(format!(
+                "invalid value '(redacted)' for '--api-key <KEY>' (or {}): {why}",
+                env::API_KEY
+            ))
+        })
+    }
+
     /// The key, or the exit-3 error that says how to set one.
     pub fn require_key(&self) -> Result<ApiKey> {
-        self.key.clone().ok_or(Error::MissingKey)
+        self.key()?.ok_or(Error::MissingKey)
     }
 
     /// The data directory (job history): `SEGFLUX_DATA_DIR`, else the platform's.

@@ -1,5 +1,7 @@
 //! The API key: a newtype whose `Debug` and `Display` never show it, checked when it is
-//! read from a flag, the environment or the config file.
+//! read from a flag, the environment or the config file. A key given by `--api-key` or
+//! `SEGMIND_API_KEY` is read as a [`GivenKey`], so one that cannot be sent stops only the
+//! commands that send it (a broken variable in a shell profile must not break `completions`).
 
 /// An API key; its `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq)]
@@ -39,6 +41,32 @@ impl ApiKey {
     /// The secret itself, for the one header that carries it.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+}
+
+/// A key as given by `--api-key` or `SEGMIND_API_KEY`, read without failing: what is wrong
+/// with it is reported when a command needs the key (`Settings::key`).
+#[derive(Debug, Clone)]
+pub enum GivenKey {
+    /// Empty or blank: as if none was given (CI systems set an unset secret to "").
+    Blank,
+    /// A key that can be sent.
+    Usable(ApiKey),
+    /// A key that cannot be sent, and why (the reason never quotes it).
+    Unusable(String),
+}
+
+impl GivenKey {
+    /// Reads a given key; never fails (clap's value parser).
+    pub fn read(key: &str) -> Result<Self, std::convert::Infallible> {
+        Ok(if key.trim().is_empty() {
+            Self::Blank
+        } else {
+            match ApiKey::parse(key) {
+                Ok(k) => Self::Usable(k),
+                Err(why) => Self::Unusable(why),
+            }
+        })
     }
 }
 

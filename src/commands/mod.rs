@@ -219,6 +219,8 @@ pub async fn connect_with(
     reporter: Arc<dyn crate::report::Reporter>,
     deadline: std::time::Instant,
 ) -> Result<Connection> {
+    // A key that cannot be sent stops the run before anything starts.
+    let given = ctx.settings.key()?;
     let (emulator, base_url, key) = if ctx.settings.emulator {
         let config = EmulatorConfig {
             image_long_side: crate::settings::Settings::emulator_image_size()?,
@@ -228,14 +230,10 @@ pub async fn connect_with(
             .await
             .map_err(|e| Error::io("cannot start the built-in emulator", e))?;
         let base = emu.base_url();
-        let key = ctx.settings.key.clone().or_else(|| ApiKey::new("emulator"));
+        let key = given.or_else(|| ApiKey::new("emulator"));
         (Some(emu), base, key)
     } else {
-        (
-            None,
-            ctx.settings.base_url.clone(),
-            ctx.settings.key.clone(),
-        )
+        (None, ctx.settings.base_url.clone(), given)
     };
     let key = match key {
         Some(k) => k,

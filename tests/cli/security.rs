@@ -104,6 +104,35 @@ fn the_base_urls_password_is_never_shown_or_stored() {
 }
 
 #[test]
+fn a_broken_key_in_the_environment_stops_only_the_commands_that_send_it() {
+    let env = TestEnv::new();
+    // A shell profile or CI job exports a key that cannot be sent: completions, man pages,
+    // the config and the journal still work.
+    for args in [
+        &["completions", "bash"][..],
+        &["man"],
+        &["config", "path"],
+        &["status"],
+        &["generate", "a fox", "--dry-run"],
+    ] {
+        let run = env.run_cmd(env.cmd().env("SEGMIND_API_KEY", "sk canary").args(args));
+        run.expect_code(0);
+        assert!(!run.stderr.contains("canary"), "{args:?}: {}", run.stderr);
+        assert!(!run.stdout.contains("canary"), "{args:?}");
+    }
+    assert_eq!(env.request_count(), 0);
+    // A CI system sets a secret it does not have to "": that is no key, not a broken one.
+    let run = env.run_cmd(
+        env.cmd()
+            .env("SEGMIND_API_KEY", "")
+            .args(["generate", "a fox"]),
+    );
+    run.expect_code(3);
+    assert!(run.stderr.contains("no API key"), "{}", run.stderr);
+    assert_eq!(env.request_count(), 0);
+}
+
+#[test]
 fn a_key_that_cannot_be_sent_is_refused_before_anything_is_sent() {
     let env = TestEnv::new();
     for bad in ["sk-canary\u{1}9c41", "sk canary", "sk-cänary"] {
