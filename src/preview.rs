@@ -90,14 +90,78 @@ pub fn show(path: &Path, protocol: Protocol, cols: u16, rows: u16) -> Result<(),
     let img = img.thumbnail(cols * 10, rows * 20);
     let config = config(&img, protocol, cols, rows);
     let (tx, rx) = mpsc::channel();
+    let modes = modes::Saved::take();
     // The detection queries block on the terminal's answer; a thread keeps that from holding
     // the command up when the terminal never answers (the thread ends with the process).
     std::thread::spawn(move || {
         let _ = tx.send(viuer::print(&img, &config).map_err(|e| e.to_string()));
     });
-    match rx.recv_timeout(ANSWER_TIMEOUT) {
-        Ok(result) => result.map(|_| ()),
-        Err(_) => Err("the terminal did not answer".into()),
+    if let Ok(result) = rx.recv_timeout(ANSWER_TIMEOUT) {
+        return result.map(|_| ());
+    }
+    // The thread still waiting holds the terminal raw (no echo, no line editing); ending
+    // there would leave the user's shell so.
+    if let Some(modes) = modes {
+        modes.restore();
+    }
+    Err("the terminal did not answer".into())
+}
+
+/// The terminal's modes as they were before the preview.
+#[cfg(unix)]
+mod modes {
+    use std::io::IsTerminal as _;
+
+    use rustix::termios::{OptionalActions, Termios, tcgetattr, tcsetattr};
+
+    /// The modes, and the terminal they belong to: standard input when it is one, else
+    /// `/dev/tty` (where the preview's queries read the answer).
+    pub struct Saved {
+        tty: Option<std::fs::File>,
+        modes: Termios,
+    }
+
+    impl Saved {
+        /// Saves the modes; `None` without a terminal.
+        pub fn take() -> Option<Self> {
+            if std::io::stdin().is_terminal() {
+                let modes = tcgetattr(std::io::stdin()).ok()?;
+                return Some(Self { tty: None, modes });
+            }
+            let tty = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/tty")
+                .ok()?;
+            let modes = tcgetattr(&tty).ok()?;
+            Some(Self {
+                tty: Some(tty),
+                modes,
+            })
+        }
+
+        /// Puts the modes back.
+        pub fn restore(&self) {
+            let _ = match &self.tty {
+                Some(tty) => tcsetattr(tty, OptionalActions::Now, &self.modes),
+                None => tcsetattr(std::io::stdin(), OptionalActions::Now, &self.modes),
+            };
+        }
+    }
+}
+
+/// Elsewhere the preview's queries do not change the console's modes.
+#[cfg(not(unix))]
+mod modes {
+    /// Nothing to save.
+    pub struct Saved;
+
+    impl Saved {
+        pub fn take() -> Option<Self> {
+            None
+        }
+
+        pub fn restore(&self) {}
     }
 }
 

@@ -216,6 +216,40 @@ fn a_terminal_that_answers_sixel_gets_sixel_and_one_that_does_not_gets_half_bloc
 }
 
 #[test]
+fn a_terminal_that_never_answers_is_left_in_the_modes_it_had() {
+    // The preview asks the terminal for sixel support and reads the answer in raw mode; one
+    // that never answers must not be left raw (no echo, no line editing) for the shell.
+    let env = TestEnv::new();
+    let segflux = env.cmd();
+    let mut sh = std::process::Command::new("sh");
+    sh.args(["-c", "\"$0\" \"$@\"; stty -a"])
+        .arg(segflux.get_program())
+        .args(["generate", "a red fox", "--seed", "3"]);
+    for (k, v) in segflux.get_envs() {
+        if let Some(v) = v {
+            sh.env(k, v);
+        }
+    }
+    sh.env_remove("NO_COLOR").env("TERM", "xterm-256color");
+    sh.current_dir(env.work());
+    let screen = pty::run(&sh, vec![]);
+    assert_eq!(screen.code, Some(0), "{screen:?}");
+    assert!(
+        screen.output.contains("the terminal did not answer"),
+        "{screen:?}"
+    );
+    let stty: Vec<&str> = screen.output[screen.output.rfind("speed").expect("stty -a")..]
+        .split_whitespace()
+        .collect();
+    for mode in ["icanon", "echo"] {
+        assert!(
+            stty.contains(&mode),
+            "{mode} is off after segflux: {stty:?}"
+        );
+    }
+}
+
+#[test]
 fn no_preview_in_ci_with_no_preview_with_quiet_with_config_false_or_when_piped() {
     let kitty = [("TERM", "xterm-kitty"), ("KITTY_WINDOW_ID", "1")];
     let none = |screen: &pty::Screen| {
