@@ -1,14 +1,13 @@
 //! Batch generation: inputs, overrides, bad lines, counts, skip/resume, partial failure,
-//! manifest, shards, the concurrency limit and backing off under 429.
+//! manifest and shards (the concurrency limit, 429 and Ctrl-C are in `batch_load.rs`).
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
-use segflux::emulator::{EmulatorConfig, Endpoint, FaultKind};
+use segflux::emulator::Endpoint;
 
 use crate::testenv::TestEnv;
 
-fn write(env: &TestEnv, name: &str, text: &str) {
+pub fn write(env: &TestEnv, name: &str, text: &str) {
     std::fs::write(env.work().join(name), text).expect("write input");
 }
 
@@ -279,103 +278,12 @@ fn shards_split_the_input_with_no_overlap_and_no_gap() {
 }
 
 #[test]
-fn never_more_jobs_in_flight_than_the_concurrency() {
-    let env = TestEnv::with(EmulatorConfig {
-        queued: Duration::from_millis(20),
-        processing: Duration::from_millis(300),
-        image_long_side: 32,
-        ..EmulatorConfig::default()
-    });
-    let text: Vec<String> = (0..12).map(|i| format!("prompt {i}")).collect();
-    write(&env, "p.txt", &text.join("\n"));
-    env.run(&["generate", "--from", "p.txt", "--concurrency", "3"])
-        .expect_code(0);
-    let peak = env.emu.peak_in_flight();
-    assert!((2..=3).contains(&peak), "peak in flight {peak}");
-    assert_eq!(env.emu.jobs().len(), 12);
-}
-
-#[test]
-fn submits_back_off_under_429_and_grow_back() {
-    let env = TestEnv::new();
-    env.inject(
-        Endpoint::Submit,
-        4,
-        FaultKind::Http {
-            status: 429,
-            body: r#"{"error":"Too many requests"}"#.into(),
-            retry_after: Some("0".into()),
-        },
-    );
-    let text: Vec<String> = (0..16).map(|i| format!("prompt {i}")).collect();
-    write(&env, "p.txt", &text.join("\n"));
-    let run = env.run(&["generate", "--from", "p.txt", "--concurrency", "8"]);
-    run.expect_code(0);
-    assert!(
-        run.stderr.contains("concurrency went down to 4"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(env.emu.jobs().len(), 16, "every job billed once");
-    assert_eq!(env.emu.count(Endpoint::Submit), 20);
-    assert!(env.emu.peak_in_flight() <= 8);
-}
-
-#[test]
 fn a_file_output_is_refused_in_batch_mode() {
     let env = TestEnv::new();
     let run = env.run(&["generate", "a fox", "-n", "3", "-o", "fox.jpg"]);
     run.expect_code(2);
     assert!(run.stderr.contains("directory"), "{}", run.stderr);
     assert_eq!(env.request_count(), 0);
-}
-
-#[test]
-fn ctrl_c_stops_the_batch_names_the_jobs_in_flight_and_keeps_written_files() {
-    let env = TestEnv::new();
-    write(
-        &env,
-        "p.txt",
-        "a fox\nslow one #never\nslow two #never\nnot yet\n",
-    );
-    let (code, stderr) = env.interrupt_when(
-        &["generate", "--from", "p.txt", "--concurrency", "3"],
-        "written",
-    );
-    assert_eq!(code, Some(130), "{stderr}");
-    let jobs = env.emu.jobs();
-    let never: Vec<&str> = jobs
-        .iter()
-        .filter(|j| {
-            j.params["prompt"]
-                .as_str()
-                .is_some_and(|p| p.contains("#never"))
-        })
-        .map(|j| j.request_id.as_str())
-        .collect();
-    assert_eq!(never.len(), 2);
-    for id in never {
-        assert!(
-            stderr.contains(&format!("segflux fetch {id} --wait")),
-            "{stderr}"
-        );
-    }
-    let fox = jobs
-        .iter()
-        .find(|j| j.params["prompt"] == "a fox")
-        .expect("fox");
-    let listed = stderr.split("interrupted").nth(1).unwrap_or("");
-    assert!(
-        !listed.contains(&fox.request_id),
-        "a finished job was listed: {stderr}"
-    );
-    let files = TestEnv::files(&env.work());
-    assert_eq!(
-        files.iter().filter(|f| f.ends_with(".jpg")).count(),
-        1,
-        "{files:?}"
-    );
-    assert!(files.iter().all(|f| !f.ends_with(".part")), "{files:?}");
 }
 
 #[test]

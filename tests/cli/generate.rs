@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use segflux::cli::ImageFormat;
-use segflux::emulator::{EmulatorConfig, Endpoint, FaultKind, Origin, OutputShape};
+use segflux::emulator::{Endpoint, FaultKind, Origin, OutputShape};
 use segflux::request::GenerationRequest;
 
 use crate::testenv::{CANARY_KEY, TestEnv};
@@ -271,96 +271,6 @@ fn quiet_prints_nothing_on_stderr() {
     run.expect_code(0);
     assert_eq!(run.stderr, "");
     assert_eq!(run.stdout.lines().count(), 1);
-}
-
-#[test]
-fn missing_key_is_exit_3_naming_the_variable_and_sends_nothing() {
-    let env = TestEnv::new();
-    let run = env.run_cmd(
-        env.cmd()
-            .env_remove("SEGMIND_API_KEY")
-            .args(["generate", "a fox"]),
-    );
-    run.expect_code(3);
-    assert!(run.stderr.contains("SEGMIND_API_KEY"), "{}", run.stderr);
-    assert_eq!(env.request_count(), 0);
-}
-
-#[test]
-fn a_refused_key_is_exit_3() {
-    let env = TestEnv::with(EmulatorConfig {
-        required_key: Some("the-right-key".into()),
-        ..EmulatorConfig::default()
-    });
-    let run = env.run(&["generate", "a fox"]);
-    run.expect_code(3);
-    assert!(run.stderr.contains("401"), "{}", run.stderr);
-    assert_eq!(
-        env.emu.count(Endpoint::Submit),
-        1,
-        "401 must not be retried"
-    );
-}
-
-#[test]
-fn insufficient_credits_is_exit_4() {
-    let env = TestEnv::new();
-    env.inject(
-        Endpoint::Submit,
-        1,
-        FaultKind::Http {
-            status: 406,
-            body: r#"{"error":"Insufficient credits"}"#.into(),
-            retry_after: None,
-        },
-    );
-    let run = env.run(&["generate", "a fox"]);
-    run.expect_code(4);
-    assert!(run.stderr.contains("credits"), "{}", run.stderr);
-    assert_eq!(env.emu.count(Endpoint::Submit), 1);
-}
-
-#[test]
-fn a_failed_job_is_exit_5_with_the_server_text_and_the_request_id() {
-    let env = TestEnv::new();
-    let run = env.run(&["generate", "a fox #fail"]);
-    run.expect_code(5);
-    let id = &env.emu.jobs()[0].request_id;
-    assert!(run.stderr.contains("safety filter"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains(&format!("request_id: {id}")),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("--safety-tolerance"), "{}", run.stderr);
-    assert_eq!(TestEnv::files(&env.work()), Vec::<String>::new());
-}
-
-#[test]
-fn an_unknown_model_is_exit_7() {
-    let env = TestEnv::new();
-    let run = env.run(&["generate", "a fox", "--model", "no-such-model"]);
-    run.expect_code(7);
-    assert!(run.stderr.contains("no-such-model"), "{}", run.stderr);
-}
-
-#[test]
-fn timeout_is_exit_6_and_says_how_to_resume() {
-    let env = TestEnv::new();
-    let run = env.run(&["generate", "a fox #never", "--timeout", "1"]);
-    run.expect_code(6);
-    let id = &env.emu.jobs()[0].request_id;
-    assert!(
-        run.stderr.contains(&format!("request_id: {id}")),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains(&format!("segflux fetch {id} --wait")),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(TestEnv::files(&env.work()), Vec::<String>::new());
 }
 
 #[test]

@@ -321,3 +321,36 @@ fn a_malformed_id_is_rejected_before_any_request() {
     }
     assert_eq!(env.request_count(), 0);
 }
+
+#[test]
+fn status_filters_the_journal_by_state_model_age_and_prompt_text() {
+    let env = TestEnv::new();
+    let heron = env
+        .run(&["submit", "A grey Heron"])
+        .stdout
+        .trim()
+        .to_owned();
+    let fox = env.run(&["submit", "a red fox"]).stdout.trim().to_owned();
+    env.run(&["fetch", &fox, "--wait", "-o", "fox.jpg"])
+        .expect_code(0);
+    let ids = |args: &[&str]| -> Vec<String> {
+        let run = env.run(&[&["status", "--json"], args].concat());
+        run.expect_code(0);
+        run.stdout
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+            .map(|v| v["request_id"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert_eq!(ids(&["--search", "heron"]), std::slice::from_ref(&heron));
+    assert_eq!(ids(&["--state", "completed"]), std::slice::from_ref(&fox));
+    assert_eq!(ids(&["--since", "1h"]), [fox.clone(), heron.clone()]);
+    assert_eq!(
+        ids(&["--model", "flux-1.1-pro-ultra", "--state", "QUEUED"]),
+        [heron]
+    );
+    assert!(ids(&["--model", "flux-dev"]).is_empty());
+    let bad = env.run(&["status", "--since", "2 weeks"]);
+    bad.expect_code(2);
+    assert!(bad.stderr.contains("--since"), "{}", bad.stderr);
+}

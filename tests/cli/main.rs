@@ -6,9 +6,11 @@
 )]
 
 mod batch;
+mod batch_load;
 mod bounded;
 mod completions;
 mod config;
+mod exits;
 mod faults;
 mod generate;
 mod hostile;
@@ -19,7 +21,9 @@ mod pictures;
 mod pipelines;
 mod polling;
 mod pty;
+mod refusals;
 mod security;
+mod sheet;
 mod spend;
 mod spend_batch;
 mod testenv;
