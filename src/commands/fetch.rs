@@ -72,8 +72,16 @@ async fn fetch(
         state => {
             let model = rec.map(|r| r.model.as_str());
             let since = waiting::submitted_at(rec);
-            let finished = waiting::wait_completed(ctx, client, id, model, since, &state).await?;
-            (finished.status.metrics, finished.finished_after)
+            match waiting::wait_completed(ctx, client, id, model, since, &state).await {
+                Ok(finished) => (finished.status.metrics, finished.finished_after),
+                // It outlived the API's hour while it was waited for (so it existed, known
+                // here or not): the request history has it.
+                Err(e) if super::recover::is_expired(&e) => {
+                    return super::recover::from_history(ctx, client, id, deadline, dest, opts)
+                        .await;
+                }
+                Err(e) => return Err(e),
+            }
         }
     };
     deliver::deliver(

@@ -21,8 +21,8 @@ use crate::request::{GenerationRequest, random_seed};
 
 use super::deliver::{self, Destination, WriteOptions};
 use super::intent::{self, Begun};
-use super::waiting;
 use super::{Context, connect, cost};
+use super::{recover, waiting};
 
 /// A validated generate: the request and where its image goes.
 #[derive(Debug)]
@@ -269,10 +269,6 @@ async fn finish(
     id: &str,
     submitted_at: Instant,
 ) -> Result<()> {
-    let model = Some(plan.request.model.as_str());
-    let finished =
-        waiting::wait_completed(ctx, client, id, model, submitted_at, &api::JobState::Queued)
-            .await?;
     let format = plan.request.format;
     let dest = if plan.to_stdout {
         Destination::Stdout { format }
@@ -289,16 +285,23 @@ async fn finish(
         sidecar: plan.sidecar,
         record: GenerationRecord::from_body(id, Some(&req.model), &req.body()),
     };
-    let mut delivered = deliver::deliver(
-        ctx,
-        client,
-        id,
-        finished.status.metrics.as_ref(),
-        finished.finished_after,
-        &dest,
-        &opts,
-    )
-    .await?;
+    let model = Some(req.model.as_str());
+    let waited =
+        waiting::wait_completed(ctx, client, id, model, submitted_at, &api::JobState::Queued).await;
+    let mut delivered = match waited {
+        Ok(finished) => {
+            let metrics = finished.status.metrics.as_ref();
+            let after = finished.finished_after;
+            deliver::deliver(ctx, client, id, metrics, after, &dest, &opts).await?
+        }
+        // The job outlived the API's hour while it was waited for: the request history
+        // still has it (contract: "Past the hour").
+        Err(e) if recover::is_expired(&e) => {
+            let deadline = ctx.settings.deadline();
+            recover::from_history(ctx, client, id, deadline, &dest, &opts).await?
+        }
+        Err(e) => return Err(e),
+    };
     cost::fill_from_record(ctx, client, id, &mut delivered.metrics).await;
     let rec = ctx.history().and_then(|h| h.get(id).ok().flatten());
     deliver::report_delivered(

@@ -12,7 +12,7 @@ use crate::history::{JobRecord, Query};
 use crate::job_report::JobReport;
 use crate::wait;
 
-use super::{Context, connect, waiting};
+use super::{Context, connect, recover, waiting};
 
 /// Runs `status`.
 pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
@@ -42,10 +42,12 @@ pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
 }
 
 async fn one(ctx: &Context, client: &Client, id: &str, wait: bool) -> Result<()> {
-    let history = ctx.history();
-    let rec = history.and_then(|h| h.get(id).ok().flatten());
+    let rec = ctx.history().and_then(|h| h.get(id).ok().flatten());
     let mut status = match client.status(id).await {
         Ok(s) => s,
+        Err(Error::NotFound(_)) if rec.is_some() => {
+            return past_the_hour(ctx, client, id, rec.as_ref(), wait).await;
+        }
         Err(e) => {
             let e = wait::expired_message(e, id);
             if matches!(e, Error::NotFound(_)) {
@@ -62,28 +64,85 @@ async fn one(ctx: &Context, client: &Client, id: &str, wait: bool) -> Result<()>
         let model = rec.as_ref().map(|r| r.model.as_str());
         let since = waiting::submitted_at(rec.as_ref());
         let known = status.state();
-        let finished = waiting::wait_with_spinner(ctx, client, id, model, since, &known).await?;
+        let finished = match waiting::wait_with_spinner(ctx, client, id, model, since, &known).await
+        {
+            Ok(finished) => finished,
+            // It outlived the API's hour while it was waited for.
+            Err(e) if recover::is_expired(&e) => {
+                return past_the_hour(ctx, client, id, rec.as_ref(), true).await;
+            }
+            Err(e) => return Err(e),
+        };
         status = finished.status;
         finished_after = finished.finished_after;
     }
     let state = status.state();
-    if let Some(h) = &history {
-        let metrics = Metrics::from_value(status.metrics.as_ref());
-        let _ = h.update(id, |r| {
-            r.state = state.to_string();
-            r.error = status.error_text();
-            r.inference_time = metrics.inference_time.or(r.inference_time);
-            if state == JobState::Completed
-                && let Some(t) = finished_after
-            {
-                r.finished_after = Some(t.as_secs_f64());
-            }
-        });
-    }
+    journal(ctx, id, &status, finished_after);
     print_line(ctx, id, state.as_str(), rec.as_ref(), Some(&status));
     match state {
         JobState::Unknown(s) => Err(Error::UnknownState(s)),
         JobState::Failed if wait => Err(Error::job_failed(wait::failure_text(&status))),
+        _ => Ok(()),
+    }
+}
+
+/// Tells the journal the state seen (and when this run saw the job finish, if it did).
+fn journal(ctx: &Context, id: &str, status: &StatusResponse, finished_after: Option<Duration>) {
+    let Some(h) = ctx.history() else {
+        return;
+    };
+    let state = status.state();
+    let metrics = Metrics::from_value(status.metrics.as_ref());
+    let _ = h.update(id, |r| {
+        r.state = state.to_string();
+        r.error = status.error_text();
+        r.inference_time = metrics.inference_time.or(r.inference_time);
+        if state == JobState::Completed
+            && let Some(t) = finished_after
+        {
+            r.finished_after = Some(t.as_secs_f64());
+        }
+    });
+}
+
+/// A job this machine knows whose v2 record the API has dropped (it keeps one an hour): its
+/// state as the request-history record tells it (contract: "Past the hour"); with `wait`, a
+/// PENDING record is waited on. No record is exit 7; FAILED with `wait` is exit 5.
+async fn past_the_hour(
+    ctx: &Context,
+    client: &Client,
+    id: &str,
+    rec: Option<&JobRecord>,
+    wait: bool,
+) -> Result<()> {
+    let record = if wait {
+        recover::settled(ctx, client, id, ctx.settings.deadline()).await
+    } else {
+        recover::record(client, id).await
+    };
+    let record = record.inspect_err(|e| {
+        if matches!(e, Error::NotFound(_)) {
+            print_line(ctx, id, "NOT_FOUND", rec, None);
+        }
+    })?;
+    recover::note(ctx, id, &record);
+    let state = record.status();
+    let failure = (state == "FAILED").then(|| recover::failure_text(&record));
+    if ctx.printer.is_json() {
+        let mut report = JobReport::new(Some(id), &state).record(rec);
+        report.cost = record.cost().or(report.cost);
+        report.error.clone_from(&failure);
+        ctx.printer.json_line(&report);
+    } else {
+        let mut line =
+            format!("{id} {state} (per the request history: the API keeps a request an hour)");
+        if let Some(e) = &failure {
+            let _ = write!(line, ": {e}");
+        }
+        ctx.printer.result(&line);
+    }
+    match failure {
+        Some(text) if wait => Err(Error::JobFailed(text)),
         _ => Ok(()),
     }
 }

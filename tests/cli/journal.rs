@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use segflux::emulator::{EmulatorConfig, Endpoint, FaultKind};
 
+use crate::past_the_hour::forgetful_env;
 use crate::testenv::{Run, TestEnv};
 
 /// An emulator whose jobs take long enough for a run to be stopped mid-batch.
@@ -317,46 +318,6 @@ fn the_same_manifest_resumes_on_a_new_machine_with_an_empty_data_dir() {
         rerun.stderr
     );
     paid_once_and_written(&env, &list);
-}
-
-/// An emulator that forgets requests after 300 ms (its "hour").
-fn forgetful_env(queued_ms: u64) -> TestEnv {
-    TestEnv::with(EmulatorConfig {
-        queued: Duration::from_millis(queued_ms),
-        processing: Duration::from_millis(50),
-        retention: Duration::from_millis(300),
-        image_long_side: 64,
-        ..EmulatorConfig::default()
-    })
-}
-
-#[test]
-fn past_the_hour_a_known_job_is_fetched_through_the_request_history() {
-    let env = forgetful_env(20);
-    let done = env.run(&["submit", "a fox"]).stdout.trim().to_owned();
-    let failed = env
-        .run(&["submit", "a harbour #fail"])
-        .stdout
-        .trim()
-        .to_owned();
-    std::thread::sleep(Duration::from_millis(400));
-    let fetched = env.run(&["fetch", &done, "-o", "fox.jpg"]);
-    fetched.expect_code(0);
-    assert!(env.work().join("fox.jpg").exists());
-    assert!(env.emu.count(Endpoint::History) >= 1);
-    let run = env.run(&["fetch", &failed, "-o", "harbour.jpg"]);
-    run.expect_code(5);
-    assert!(!env.work().join("harbour.jpg").exists());
-}
-
-#[test]
-fn past_the_hour_a_pending_record_is_waited_on() {
-    let env = forgetful_env(700);
-    let id = env.run(&["submit", "a slow fox"]).stdout.trim().to_owned();
-    std::thread::sleep(Duration::from_millis(350));
-    let run = env.run(&["fetch", &id, "--wait", "-o", "slow.jpg"]);
-    run.expect_code(0);
-    assert!(env.work().join("slow.jpg").exists());
 }
 
 #[test]

@@ -17,6 +17,7 @@ mod hostile;
 mod jobs;
 mod journal;
 mod metadata;
+mod past_the_hour;
 mod pictures;
 mod pipelines;
 mod polling;
