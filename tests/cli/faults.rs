@@ -318,7 +318,10 @@ fn a_job_that_never_finishes_times_out_with_exit_6() {
 }
 
 #[test]
-fn expiry_in_the_middle_of_a_wait_is_exit_7() {
+fn expiry_in_the_middle_of_a_wait_with_no_history_record_is_exit_7() {
+    // The record goes mid-wait (contract: "Past the hour"): the request history is asked,
+    // and only when it has no record either is it exit 7. (With a record the job is
+    // delivered: tests/cli/past_the_hour.rs.)
     let env = TestEnv::with(EmulatorConfig {
         queued: Duration::from_millis(50),
         processing: Duration::from_secs(5),
@@ -326,11 +329,14 @@ fn expiry_in_the_middle_of_a_wait_is_exit_7() {
         ..EmulatorConfig::default()
     });
     env.inject(Endpoint::Submit, 1, FaultKind::ExpireAfterPolls(2));
+    env.inject(Endpoint::History, 1, http(404, None));
     let run = generate(&env, &[]);
     run.expect_code(7);
     assert!(run.stderr.contains("kept for 1 hour"), "{}", run.stderr);
+    assert!(run.stderr.contains("no record"), "{}", run.stderr);
     shows_request_id(&env, &run);
     assert_eq!(env.emu.count(Endpoint::Status), 3, "a 404 is not retried");
+    assert_eq!(env.emu.count(Endpoint::History), 1);
     no_files(&env);
 }
 
