@@ -90,8 +90,6 @@ pub(crate) fn image(shared: &Shared, id: &str, format: Format) -> Result<Bytes, 
     let bytes = render::render(&spec.prompt, spec.seed, spec.aspect, long_side, format)
         .map_err(|e| format!("rendering the image failed: {e}"))?;
     let bytes = Bytes::from(bytes);
-    if let Some(job) = shared.lock().job_mut(id) {
-        job.store_image(format, bytes.clone());
-    }
+    shared.lock().store_image(id, format, bytes.clone());
     Ok(bytes)
 }

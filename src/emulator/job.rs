@@ -45,6 +45,23 @@ impl NewJob {
     pub fn never_finishes(&self) -> bool {
         self.never_finish || self.spec.prompt.contains(NEVER_TRIGGER)
     }
+
+    /// A 1:1 JPEG job of flux-dev for `prompt`, seed 1, no fault (the unit tests' job).
+    #[cfg(test)]
+    pub fn for_test(prompt: &str) -> Self {
+        Self {
+            model: "flux-dev".into(),
+            params: serde_json::json!({ "prompt": prompt }),
+            spec: JobSpec {
+                prompt: prompt.into(),
+                aspect: (1, 1),
+                seed: 1,
+                format: Format::Jpg,
+            },
+            never_finish: false,
+            expire_after_polls: None,
+        }
+    }
 }
 
 /// A job and its fixed timeline.
@@ -171,6 +188,11 @@ impl Job {
         self.images[format.index()] = Some(bytes);
     }
 
+    /// Drops the cached images (see `State::store_image`).
+    pub fn drop_images(&mut self) {
+        self.images = [None, None];
+    }
+
     /// The public view of the job at `now`.
     pub fn info(&self, retention: Duration, now: Instant) -> JobInfo {
         let state = self.state_at(now);
@@ -226,16 +248,8 @@ mod tests {
     fn job(prompt: &str, start: Option<Duration>, end: Option<Duration>) -> (Job, Instant) {
         let t0 = Instant::now();
         let new = NewJob {
-            model: "flux-dev".into(),
-            params: serde_json::json!({ "prompt": prompt }),
-            spec: JobSpec {
-                prompt: prompt.into(),
-                aspect: (1, 1),
-                seed: 1,
-                format: Format::Jpg,
-            },
-            never_finish: false,
             expire_after_polls: Some(1),
+            ..NewJob::for_test(prompt)
         };
         let job = Job::new(
             fresh_id(),

@@ -7,11 +7,13 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use axum::body::Bytes;
 use tokio::time::Instant;
 
 use super::account::Account;
 use super::faults::FaultQueue;
 use super::job::{Job, NewJob, fresh_id};
+use super::render::Format;
 use super::schedule::{self, Workers};
 use super::{EmulatorConfig, JobInfo, LoggedRequest};
 
@@ -21,6 +23,10 @@ pub const COST_PER_JOB: f64 = crate::api::LIST_PRICE_USD;
 
 /// The rate limit's sliding window.
 const WINDOW: Duration = Duration::from_mins(1);
+
+/// How many jobs keep their rendered images: a long-running emulator serving thousands of
+/// real-size downloads stays within a bounded memory.
+const CACHED_IMAGES: usize = 16;
 
 /// What the server tasks and the [`super::Emulator`] handle share.
 pub(crate) struct Shared {
@@ -73,6 +79,8 @@ impl Shared {
 pub(crate) struct State {
     jobs: Vec<Job>,
     index: HashMap<String, usize>,
+    /// The jobs holding rendered images, oldest first (at most [`CACHED_IMAGES`]).
+    cached: VecDeque<usize>,
     workers: Workers,
     account: Account,
     /// Admission times of the API requests in the rate-limit window.
@@ -87,6 +95,7 @@ impl State {
         Self {
             jobs: Vec::new(),
             index: HashMap::new(),
+            cached: VecDeque::new(),
             workers: Workers::default(),
             account: Account::new(credits, free_credits),
             window: VecDeque::new(),
@@ -141,6 +150,24 @@ impl State {
     /// Any job by id, expired or not.
     pub fn job_mut(&mut self, id: &str) -> Option<&mut Job> {
         self.index.get(id).map(|&i| &mut self.jobs[i])
+    }
+
+    /// Caches job `id`'s image rendered in `format`; the images of all but the last
+    /// [`CACHED_IMAGES`] jobs to render one are dropped (rendering is deterministic, so a
+    /// later download of one renders the same bytes again).
+    pub fn store_image(&mut self, id: &str, format: Format, bytes: Bytes) {
+        let Some(&i) = self.index.get(id) else {
+            return;
+        };
+        self.jobs[i].store_image(format, bytes);
+        if !self.cached.contains(&i) {
+            self.cached.push_back(i);
+        }
+        while self.cached.len() > CACHED_IMAGES {
+            if let Some(old) = self.cached.pop_front() {
+                self.jobs[old].drop_images();
+            }
+        }
     }
 
     /// The job the API still answers for: known, younger than `retention`, and not expired
@@ -207,144 +234,5 @@ impl State {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::api::JobState;
-    use crate::emulator::render::Format;
-    use crate::emulator::validate::JobSpec;
-
-    const MS: Duration = Duration::from_millis(1);
-
-    fn config(capacity: Option<usize>) -> EmulatorConfig {
-        EmulatorConfig {
-            queued: 100 * MS,
-            processing: 1000 * MS,
-            capacity,
-            ..EmulatorConfig::default()
-        }
-    }
-
-    fn new_job(prompt: &str) -> NewJob {
-        NewJob {
-            model: "flux-dev".into(),
-            params: serde_json::json!({ "prompt": prompt }),
-            spec: JobSpec {
-                prompt: prompt.into(),
-                aspect: (1, 1),
-                seed: 1,
-                format: Format::Jpg,
-            },
-            never_finish: false,
-            expire_after_polls: None,
-        }
-    }
-
-    #[test]
-    fn each_job_is_scheduled_after_its_queue_time_and_billed_when_it_completes() {
-        let mut state = State::new(0.12, 0.0);
-        let t0 = Instant::now();
-        let id = state.create_job(&config(None), new_job("a cat"), t0);
-        let job = state.job(&id).unwrap();
-        assert_eq!(job.state_at(t0 + 99 * MS), JobState::Queued);
-        assert_eq!(job.state_at(t0 + 100 * MS), JobState::Processing);
-        assert_eq!(job.state_at(t0 + 1100 * MS), JobState::Completed);
-        // Held, not yet charged: one more job still fits, a third does not.
-        assert!(state.can_afford_job(COST_PER_JOB, t0));
-        assert!((state.credits(t0).0 - 0.12).abs() < 1e-9);
-        state.create_job(&config(None), new_job("a dog"), t0);
-        assert!(!state.can_afford_job(COST_PER_JOB, t0));
-        assert!((state.credits(t0 + 1100 * MS).0).abs() < 1e-9);
-        assert_eq!(state.job(&id).unwrap().charged, Some(COST_PER_JOB));
-    }
-
-    #[test]
-    fn a_failed_job_costs_nothing_and_free_credits_go_first() {
-        let mut state = State::new(1.0, 0.1);
-        let t0 = Instant::now();
-        let failed = state.create_job(&config(None), new_job("x #fail"), t0);
-        state.create_job(&config(None), new_job("a cat"), t0);
-        state.create_job(&config(None), new_job("a dog"), t0);
-        let (balance, free) = state.credits(t0 + 2000 * MS);
-        assert!((balance - 0.98).abs() < 1e-9, "{balance}");
-        assert!(free.abs() < 1e-9, "{free}");
-        assert_eq!(state.job(&failed).unwrap().charged, Some(0.0));
-        state.set_credits(0.05, t0 + 2000 * MS);
-        assert!(!state.can_afford_job(COST_PER_JOB, t0 + 2000 * MS));
-    }
-
-    #[test]
-    fn capacity_queues_extra_jobs_first_come_first_served() {
-        let mut state = State::new(10.0, 0.0);
-        let t0 = Instant::now();
-        let cfg = config(Some(2));
-        let ids: Vec<String> = (0..4)
-            .map(|i| state.create_job(&cfg, new_job("p"), t0 + i * MS))
-            .collect();
-        let at = |id: &str, t: Duration| state.job(id).unwrap().state_at(t0 + t);
-        let mid = 500 * MS;
-        assert_eq!(at(&ids[0], mid), JobState::Processing);
-        assert_eq!(at(&ids[1], mid), JobState::Processing);
-        assert_eq!(at(&ids[2], mid), JobState::Queued);
-        // Job 3 starts when job 1 frees its worker at 1100 ms.
-        assert_eq!(at(&ids[2], 1099 * MS), JobState::Queued);
-        assert_eq!(at(&ids[2], 1100 * MS), JobState::Processing);
-        assert_eq!(at(&ids[3], 1101 * MS), JobState::Processing);
-        assert_eq!(at(&ids[3], 2101 * MS), JobState::Completed);
-        assert_eq!(state.peak_processing(t0 + Duration::from_secs(5)), 2);
-        assert_eq!(state.peak_processing(t0 + 50 * MS), 0);
-    }
-
-    #[test]
-    fn without_capacity_every_job_runs_at_once() {
-        let mut state = State::new(10.0, 0.0);
-        let t0 = Instant::now();
-        for _ in 0..5 {
-            state.create_job(&config(None), new_job("p"), t0);
-        }
-        state.note_in_flight(Duration::from_hours(1), t0 + 500 * MS);
-        assert_eq!(state.peak_in_flight(), 5);
-        assert_eq!(state.peak_processing(t0 + 500 * MS), 5);
-    }
-
-    #[test]
-    fn a_never_ending_job_keeps_its_worker() {
-        let mut state = State::new(10.0, 0.0);
-        let t0 = Instant::now();
-        let cfg = config(Some(1));
-        let never = state.create_job(&cfg, new_job("#never"), t0);
-        let next = state.create_job(&cfg, new_job("p"), t0);
-        let late = t0 + Duration::from_hours(1);
-        assert_eq!(
-            state.job(&never).unwrap().state_at(late),
-            JobState::Processing
-        );
-        assert_eq!(state.job(&next).unwrap().state_at(late), JobState::Queued);
-    }
-
-    #[test]
-    fn the_rate_window_slides() {
-        let mut state = State::new(1.0, 0.0);
-        let t0 = Instant::now();
-        assert_eq!(state.admit(2, t0), Ok(()));
-        assert_eq!(state.admit(2, t0 + 10 * MS), Ok(()));
-        assert_eq!(state.admit(2, t0 + 20 * MS), Err(59_980 * MS));
-        assert_eq!(state.admit(2, t0 + WINDOW), Ok(()));
-        assert!(state.admit(0, t0).is_err());
-    }
-
-    #[test]
-    fn retention_and_poll_expiry_hide_a_job() {
-        let mut state = State::new(1.0, 0.0);
-        let t0 = Instant::now();
-        let mut job = new_job("p");
-        job.expire_after_polls = Some(1);
-        let id = state.create_job(&config(None), job, t0);
-        let keep = Duration::from_secs(10);
-        state.live_job_mut(&id, keep, t0).unwrap().count_poll();
-        assert!(state.live_job_mut(&id, keep, t0).is_none());
-        assert!(state.job(&id).is_some());
-        let other = state.create_job(&config(None), new_job("p"), t0);
-        assert!(state.live_job_mut(&other, keep, t0).is_some());
-        assert!(state.live_job_mut(&other, keep, t0 + keep).is_none());
-    }
-}
+#[path = "state_tests.rs"]
+mod tests;
