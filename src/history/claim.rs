@@ -2,7 +2,7 @@
 //! which live process owns it, so no two processes (nor a re-run after a crash) pay for one
 //! job twice.
 //!
-//! A process's identity is an *owner lock*: a file `owners/{token}.lock` in the data
+//! A process's identity is an *owner lock* (see `owner`): a file `owners/{token}.lock` in the data
 //! directory on which the process holds an exclusive lock (`File::try_lock`, i.e. `flock` /
 //! `LockFileEx`) for as long as it lives. The kernel drops the lock when the process dies,
 //! however it dies (SIGKILL, a power cut, a runner torn down), so "claimed by a live process"
@@ -13,12 +13,11 @@
 //! are *uncertain*: the server may have accepted them. Whoever claims one next takes it over
 //! and must reconcile it with the request history before submitting again.
 
-use std::fs::{File, TryLockError};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
 use rusqlite::{TransactionBehavior, params};
 
+use super::owner::{alive, owner_token};
 use super::{COLUMNS, History, JobRecord, from_row, ms_to_sql, now_ms, seed_to_sql};
 
 /// The state of a row whose submit is being sent.
@@ -26,9 +25,6 @@ pub const SUBMITTING: &str = "SUBMITTING";
 
 /// The state of an uncertain row the request history showed was never accepted.
 pub const NOT_SUBMITTED: &str = "NOT_SUBMITTED";
-
-/// This process's owner lock: its token and the locked file (held until exit).
-static OWNER: OnceLock<Result<(String, File), String>> = OnceLock::new();
 
 /// A row this process holds the claim of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -321,60 +317,6 @@ fn insert_intent(
 
 fn retention_ms() -> u64 {
     u64::try_from(super::RETENTION.as_millis()).unwrap_or(u64::MAX)
-}
-
-fn owners_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("owners")
-}
-
-/// This process's owner token, taking its lock on first use.
-fn owner_token(data_dir: &Path) -> Result<String, String> {
-    let owner = OWNER.get_or_init(|| {
-        let dir = owners_dir(data_dir);
-        super::private_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        let token = format!("{}-{:x}", std::process::id(), now_ms());
-        let path = dir.join(format!("{token}.lock"));
-        let file =
-            File::create(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-        file.try_lock()
-            .map_err(|e| format!("cannot lock {}: {e}", path.display()))?;
-        sweep_owners(data_dir, &token);
-        Ok((token, file))
-    });
-    owner.as_ref().map(|(t, _)| t.clone()).map_err(Clone::clone)
-}
-
-/// Removes the owner files of processes that are gone (each run leaves one behind).
-fn sweep_owners(data_dir: &Path, me: &str) {
-    let Ok(entries) = std::fs::read_dir(owners_dir(data_dir)) else {
-        return;
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let name = entry.file_name();
-        if let Some(token) = name.to_str().and_then(|n| n.strip_suffix(".lock"))
-            && token != me
-        {
-            // Removes the file when its owner is gone.
-            alive(data_dir, token);
-        }
-    }
-}
-
-/// Whether the process owning `token` still lives: its owner file is locked. A dead owner's
-/// file is removed on the way.
-fn alive(data_dir: &Path, token: &str) -> bool {
-    let path = owners_dir(data_dir).join(format!("{token}.lock"));
-    let Ok(file) = File::open(&path) else {
-        return false;
-    };
-    match file.try_lock() {
-        // Held; or locking is not supported here: assume alive, so nothing is paid twice.
-        Err(TryLockError::WouldBlock | TryLockError::Error(_)) => true,
-        Ok(()) => {
-            let _ = std::fs::remove_file(&path);
-            false
-        }
-    }
 }
 
 #[cfg(test)]

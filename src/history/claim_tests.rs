@@ -1,6 +1,7 @@
-//! Unit tests of the write-ahead claims and owner locks.
+//! Unit tests of the write-ahead claims.
 
 use super::*;
+use crate::history::owner::owners_dir;
 use crate::history::tests_support::rec;
 
 #[test]
@@ -70,17 +71,4 @@ fn a_dead_owners_claim_is_uncertain_and_taken_over_once() {
         h.claim(&intent, Adopt::Recent).unwrap(),
         Claim::Mine(_)
     ));
-}
-
-#[test]
-fn a_live_owner_is_seen_through_its_lock() {
-    let dir = tempfile::tempdir().unwrap();
-    let owners = owners_dir(dir.path());
-    std::fs::create_dir_all(&owners).unwrap();
-    let held = File::create(owners.join("1-live.lock")).unwrap();
-    held.lock().unwrap();
-    assert!(alive(dir.path(), "1-live"));
-    assert!(!alive(dir.path(), "2-never-existed"));
-    held.unlock().unwrap();
-    assert!(!alive(dir.path(), "1-live"));
 }

@@ -11,6 +11,7 @@
 
 mod claim;
 mod extras;
+mod owner;
 mod schema;
 mod store;
 

@@ -248,6 +248,8 @@ fn two_dozen_concurrent_submits_are_all_recorded_intact() {
         .map(|c| {
             let out = c.wait_with_output().expect("wait");
             assert!(out.status.success());
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!stderr.contains("warning"), "{stderr}");
             String::from_utf8_lossy(&out.stdout).trim().to_owned()
         })
         .collect();
