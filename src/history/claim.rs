@@ -2,12 +2,12 @@
 //! which live process owns it, so no two processes (nor a re-run after a crash) pay for one
 //! job twice.
 //!
-//! A process's identity is an *owner lock* (see `owner`): a file `owners/{token}.lock` in the data
-//! directory on which the process holds an exclusive lock (`File::try_lock`, i.e. `flock` /
-//! `LockFileEx`) for as long as it lives. The kernel drops the lock when the process dies,
-//! however it dies (SIGKILL, a power cut, a runner torn down), so "claimed by a live process"
-//! is exactly "its owner file is still locked". Nothing depends on pids (reused) or clocks
-//! (skewed), and no lease needs refreshing.
+//! A process's identity is an *owner lock* (see `owner`): a file `owners/{token}.lock` in the
+//! data directory on which the process holds an exclusive lock (`File::try_lock`, i.e.
+//! `flock` / `LockFileEx`) for as long as it lives. The kernel drops the lock when the
+//! process dies, however it dies (SIGKILL, a power cut, a runner torn down), so "claimed by a
+//! live process" is exactly "its owner file is still locked". Nothing depends on pids
+//! (reused) or clocks (skewed), and no lease needs refreshing.
 //!
 //! Rows claimed and never answered (state `SUBMITTING`, no request id) whose owner is gone
 //! are *uncertain*: the server may have accepted them. Whoever claims one next takes it over

@@ -36,11 +36,20 @@ pub(super) fn owner_token(data_dir: &Path) -> Result<String, String> {
 /// went unjournaled, or its file was removed while it lived.
 pub(super) fn take_owner_file(dir: &Path, token: &str) -> Result<File, String> {
     let path = dir.join(format!("{token}.lock"));
-    let temp = dir.join(format!("{token}.lock.new"));
+    // Windows cannot rename a file that is open without delete sharing: there the file is
+    // created in place, as before.
+    let temp = if cfg!(unix) {
+        dir.join(format!("{token}.lock.new"))
+    } else {
+        path.clone()
+    };
     let file = File::create(&temp).map_err(|e| format!("cannot create {}: {e}", temp.display()))?;
     file.try_lock()
         .map_err(|e| format!("cannot lock {}: {e}", temp.display()))?;
-    std::fs::rename(&temp, &path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    if temp != path {
+        std::fs::rename(&temp, &path)
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    }
     Ok(file)
 }
 
