@@ -175,14 +175,8 @@ mod tests {
     fn a_request_fills_the_contract_fields() {
         let req = GenerationRequest {
             model: "m".into(),
-            prompt: "a fox".into(),
-            aspect_ratio: "1:1".into(),
             seed: 7,
-            raw: false,
-            safety_tolerance: 2,
-            image_prompt: None,
-            format: crate::options::ImageFormat::Jpg,
-            extra: vec![],
+            ..GenerationRequest::for_test("a fox")
         };
         let v = serde_json::to_value(JobReport::new(Some("r"), "QUEUED").request(&req)).unwrap();
         assert_eq!(v["seed"], 7);

@@ -52,18 +52,8 @@ fn any_json() -> impl Strategy<Value = Value> {
     })
 }
 
-fn request(prompt: String) -> GenerationRequest {
-    GenerationRequest {
-        model: "flux-1.1-pro-ultra".into(),
-        prompt,
-        aspect_ratio: "1:1".into(),
-        seed: 0,
-        raw: false,
-        safety_tolerance: 2,
-        image_prompt: None,
-        format: ImageFormat::Jpg,
-        extra: vec![],
-    }
+fn request(prompt: &str) -> GenerationRequest {
+    GenerationRequest::for_test(prompt)
 }
 
 /// A tiny real image of `format`.
@@ -118,7 +108,7 @@ proptest! {
         seed in any::<u64>(),
         count in 1u32..4,
     ) {
-        let defaults = Defaults { request: request(String::new()), seed: None, count: 1 };
+        let defaults = Defaults { request: request(""), seed: None, count: 1 };
         let _ = prompt_file::parse_line(&junk, 1, true, &defaults);
         let _ = prompt_file::parse_line(&junk, 1, false, &defaults);
         let line = json!({"prompt": prompt, "seed": seed, "n": count}).to_string();
@@ -181,7 +171,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let toml_deep = format!("a = {}{}", "[".repeat(100_000), "]".repeat(100_000));
     assert!(toml::from_str::<Config>(&toml_deep).is_err());
     let defaults = Defaults {
-        request: request(String::new()),
+        request: request(""),
         seed: None,
         count: 1,
     };

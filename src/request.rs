@@ -35,6 +35,23 @@ pub struct GenerationRequest {
 }
 
 impl GenerationRequest {
+    /// A request of the default model for `prompt`: 1:1, seed 0, tolerance 2, JPEG, nothing
+    /// else set (the unit tests' request; each changes what it is about).
+    #[cfg(test)]
+    pub fn for_test(prompt: &str) -> Self {
+        Self {
+            model: "flux-1.1-pro-ultra".into(),
+            prompt: prompt.into(),
+            aspect_ratio: "1:1".into(),
+            seed: 0,
+            raw: false,
+            safety_tolerance: 2,
+            image_prompt: None,
+            format: ImageFormat::Jpg,
+            extra: vec![],
+        }
+    }
+
     /// The JSON body of the submit: the pass-through parameters, then the tool's own.
     pub fn body(&self) -> Value {
         let mut m = Map::new();
@@ -140,15 +157,9 @@ mod tests {
 
     fn lighthouse() -> GenerationRequest {
         GenerationRequest {
-            model: "flux-1.1-pro-ultra".into(),
-            prompt: "a lighthouse at dusk".into(),
             aspect_ratio: "16:9".into(),
             seed: 42,
-            raw: false,
-            safety_tolerance: 2,
-            image_prompt: None,
-            format: ImageFormat::Jpg,
-            extra: vec![],
+            ..GenerationRequest::for_test("a lighthouse at dusk")
         }
     }
 

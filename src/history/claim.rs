@@ -18,7 +18,7 @@ use std::path::Path;
 use rusqlite::{TransactionBehavior, params};
 
 use super::owner::{alive, owner_token};
-use super::{COLUMNS, History, JobRecord, from_row, ms_to_sql, now_ms, seed_to_sql};
+use super::{COLUMNS, History, JobRecord, from_row, ms_to_sql, now_ms, seed_to_sql, write_row};
 
 /// The state of a row whose submit is being sent.
 pub const SUBMITTING: &str = "SUBMITTING";
@@ -294,25 +294,15 @@ fn insert_intent(
     rec: &JobRecord,
     me: &str,
 ) -> rusqlite::Result<i64> {
-    let now = ms_to_sql(now_ms());
-    tx.execute(
-        "INSERT INTO jobs (api, model, params, prompt, seed, prompt_hash, format, state,
-            submitted_ms, updated_ms, owner)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
-        params![
-            rec.api,
-            rec.model,
-            rec.params.to_string(),
-            rec.prompt(),
-            seed_to_sql(rec.seed),
-            rec.prompt_hash,
-            rec.format,
-            SUBMITTING,
-            now,
-            me,
-        ],
-    )?;
-    Ok(tx.last_insert_rowid())
+    let intent = JobRecord {
+        state: SUBMITTING.into(),
+        submitted_ms: now_ms(),
+        ..rec.clone()
+    };
+    write_row(tx, None, &intent)?;
+    let row = tx.last_insert_rowid();
+    tx.execute("UPDATE jobs SET owner = ?2 WHERE id = ?1", params![row, me])?;
+    Ok(row)
 }
 
 fn retention_ms() -> u64 {

@@ -3,17 +3,7 @@
 use super::*;
 
 fn defaults() -> GenerationRequest {
-    GenerationRequest {
-        model: "flux-1.1-pro-ultra".into(),
-        prompt: String::new(),
-        aspect_ratio: "1:1".into(),
-        seed: 0,
-        raw: false,
-        safety_tolerance: 2,
-        image_prompt: None,
-        format: ImageFormat::Jpg,
-        extra: vec![],
-    }
+    GenerationRequest::for_test("")
 }
 
 fn d(seed: Option<u64>, count: u32) -> Defaults {

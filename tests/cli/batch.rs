@@ -7,10 +7,6 @@ use segflux::emulator::Endpoint;
 
 use crate::testenv::TestEnv;
 
-pub fn write(env: &TestEnv, name: &str, text: &str) {
-    std::fs::write(env.work().join(name), text).expect("write input");
-}
-
 fn submitted_seeds(env: &TestEnv) -> Vec<u64> {
     let mut seeds: Vec<u64> = env
         .emu
@@ -23,22 +19,10 @@ fn submitted_seeds(env: &TestEnv) -> Vec<u64> {
     seeds
 }
 
-/// The manifest's line for each job as it ended (the write-ahead `SUBMITTING` / `SUBMITTED`
-/// lines are left out here; `journal.rs` tests them).
-fn manifest(env: &TestEnv, name: &str) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(env.work().join(name))
-        .expect("manifest")
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a JSON line"))
-        .filter(|l| !matches!(l["status"].as_str(), Some("SUBMITTING" | "SUBMITTED")))
-        .collect()
-}
-
 #[test]
 fn a_text_file_with_counts_writes_every_image_and_a_manifest() {
     let env = TestEnv::new();
-    write(
-        &env,
+    env.write_file(
         "prompts.txt",
         "# my prompts\n\na fox\n  # skipped\na heron at dawn\n",
     );
@@ -58,7 +42,7 @@ fn a_text_file_with_counts_writes_every_image_and_a_manifest() {
     run.expect_code(0);
     assert_eq!(TestEnv::files(&env.work().join("out")).len(), 4);
     assert_eq!(submitted_seeds(&env), [100, 100, 101, 101]);
-    let lines = manifest(&env, "m.jsonl");
+    let lines = env.manifest("m.jsonl");
     assert_eq!(lines.len(), 4);
     for l in &lines {
         assert_eq!(l["status"], "COMPLETED");
@@ -93,8 +77,7 @@ fn a_text_file_with_counts_writes_every_image_and_a_manifest() {
 #[test]
 fn jsonl_lines_override_the_command_line() {
     let env = TestEnv::new();
-    write(
-        &env,
+    env.write_file(
         "jobs.jsonl",
         r#"{"prompt":"a fox","aspect_ratio":"16:9","seed":1,"output":"fox.png"}
 {"prompt":"a heron","raw":true,"safety_tolerance":5,"params":{"steps":30}}
@@ -134,9 +117,7 @@ fn jsonl_lines_override_the_command_line() {
 #[test]
 fn bad_lines_are_reported_by_number_and_nothing_is_sent() {
     let env = TestEnv::new();
-    write(
-        &env,
-        "jobs.jsonl",
+    env.write_file("jobs.jsonl",
         "{\"prompt\":\"fine\"}\n{\"prompt\":\"x\",\"aspect_ratio\":\"7:5\"}\n{oops\n{\"prompt\":\"x\",\"seeed\":3}\n",
     );
     let run = env.run(&["generate", "--from", "jobs.jsonl"]);
@@ -152,7 +133,7 @@ fn bad_lines_are_reported_by_number_and_nothing_is_sent() {
 #[test]
 fn existing_files_are_skipped_without_a_request_and_force_rewrites_them_without_paying_again() {
     let env = TestEnv::new();
-    write(&env, "p.txt", "a fox\na heron\n");
+    env.write_file("p.txt", "a fox\na heron\n");
     env.run(&["generate", "--from", "p.txt", "-o", "out/"])
         .expect_code(0);
     let before = env.request_count();
@@ -189,7 +170,7 @@ fn a_job_submitted_earlier_is_fetched_not_submitted_again() {
         .stdout
         .trim()
         .to_owned();
-    write(&env, "p.txt", "a fox\n");
+    env.write_file("p.txt", "a fox\n");
     let run = env.run(&[
         "generate",
         "--from",
@@ -206,13 +187,13 @@ fn a_job_submitted_earlier_is_fetched_not_submitted_again() {
         "the job was submitted twice"
     );
     assert!(run.stderr.contains("resumed 1"), "{}", run.stderr);
-    assert_eq!(manifest(&env, "m.jsonl")[0]["request_id"], id.as_str());
+    assert_eq!(env.manifest("m.jsonl")[0]["request_id"], id.as_str());
 }
 
 #[test]
 fn one_failure_does_not_stop_the_batch_and_sets_the_exit_code() {
     let env = TestEnv::new();
-    write(&env, "p.txt", "a fox\na harbour #fail\na heron\n");
+    env.write_file("p.txt", "a fox\na harbour #fail\na heron\n");
     let run = env.run(&["generate", "--from", "p.txt", "--manifest", "m.jsonl"]);
     run.expect_code(5);
     assert_eq!(
@@ -225,7 +206,8 @@ fn one_failure_does_not_stop_the_batch_and_sets_the_exit_code() {
     assert!(run.stderr.contains("generated 2"), "{}", run.stderr);
     assert!(run.stderr.contains("failed 1"), "{}", run.stderr);
     assert!(run.stderr.contains("safety filter"), "{}", run.stderr);
-    let failed: Vec<_> = manifest(&env, "m.jsonl")
+    let failed: Vec<_> = env
+        .manifest("m.jsonl")
         .into_iter()
         .filter(|l| l["status"] == "FAILED")
         .collect();
@@ -238,7 +220,7 @@ fn one_failure_does_not_stop_the_batch_and_sets_the_exit_code() {
 fn shards_split_the_input_with_no_overlap_and_no_gap() {
     let env = TestEnv::new();
     let text: Vec<String> = (0..10).map(|i| format!("prompt {i}")).collect();
-    write(&env, "p.txt", &text.join("\n"));
+    env.write_file("p.txt", &text.join("\n"));
     let names = |extra: &[&str]| -> Vec<String> {
         let mut args = vec![
             "--json",
@@ -309,7 +291,7 @@ fn a_job_of_another_api_is_never_resumed() {
         .update(&id, |r| r.api = Some("http://127.0.0.1:9".into()))
         .expect("rewrite entry");
     drop(journal);
-    write(&env, "p.txt", "a fox\n");
+    env.write_file("p.txt", "a fox\n");
     let run = env.run(&["generate", "--from", "p.txt", "--seed", "5"]);
     run.expect_code(0);
     assert!(run.stderr.contains("resumed 0"), "{}", run.stderr);
@@ -319,7 +301,7 @@ fn a_job_of_another_api_is_never_resumed() {
 #[test]
 fn quiet_still_names_the_failed_jobs() {
     let env = TestEnv::new();
-    write(&env, "p.txt", "a fox\na harbour #fail\n");
+    env.write_file("p.txt", "a fox\na harbour #fail\n");
     let run = env.run(&["-q", "generate", "--from", "p.txt"]);
     run.expect_code(5);
     let failed = env

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use segflux::emulator::{EmulatorConfig, Endpoint, FaultKind};
 
-use crate::batch::write;
 use crate::testenv::TestEnv;
 
 #[test]
@@ -18,7 +17,7 @@ fn never_more_jobs_in_flight_than_the_concurrency() {
         ..EmulatorConfig::default()
     });
     let text: Vec<String> = (0..12).map(|i| format!("prompt {i}")).collect();
-    write(&env, "p.txt", &text.join("\n"));
+    env.write_file("p.txt", &text.join("\n"));
     env.run(&["generate", "--from", "p.txt", "--concurrency", "3"])
         .expect_code(0);
     let peak = env.emu.peak_in_flight();
@@ -39,7 +38,7 @@ fn submits_back_off_under_429_and_grow_back() {
         },
     );
     let text: Vec<String> = (0..16).map(|i| format!("prompt {i}")).collect();
-    write(&env, "p.txt", &text.join("\n"));
+    env.write_file("p.txt", &text.join("\n"));
     let run = env.run(&["generate", "--from", "p.txt", "--concurrency", "8"]);
     run.expect_code(0);
     assert!(
@@ -55,8 +54,7 @@ fn submits_back_off_under_429_and_grow_back() {
 #[test]
 fn ctrl_c_stops_the_batch_names_the_jobs_in_flight_and_keeps_written_files() {
     let env = TestEnv::new();
-    write(
-        &env,
+    env.write_file(
         "p.txt",
         "a fox\nslow one #never\nslow two #never\nnot yet\n",
     );

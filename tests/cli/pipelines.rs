@@ -6,21 +6,6 @@ use segflux::emulator::Endpoint;
 
 use crate::testenv::TestEnv;
 
-pub fn write(env: &TestEnv, name: &str, text: &str) {
-    std::fs::write(env.work().join(name), text).expect("write input");
-}
-
-/// The manifest's line for each job as it ended (the write-ahead `SUBMITTING` / `SUBMITTED`
-/// lines are left out here; `journal.rs` tests them).
-fn manifest(env: &TestEnv, name: &str) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(env.work().join(name))
-        .expect("manifest")
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a JSON line"))
-        .filter(|l| !matches!(l["status"].as_str(), Some("SUBMITTING" | "SUBMITTED")))
-        .collect()
-}
-
 /// The prompt recorded in an image segflux wrote (`segflux inspect --json`).
 fn recorded_prompt(env: &TestEnv, file: &str) -> String {
     let run = env.run(&["--json", "inspect", file]);
@@ -46,8 +31,7 @@ pub fn submits(env: &TestEnv) -> usize {
 #[test]
 fn a_changed_prompt_regenerates_its_file_and_an_unchanged_one_costs_nothing() {
     let env = TestEnv::new();
-    write(
-        &env,
+    env.write_file(
         "assets.jsonl",
         "{\"prompt\":\"a red fox\",\"output\":\"hero.jpg\"}\n",
     );
@@ -77,8 +61,7 @@ fn a_changed_prompt_regenerates_its_file_and_an_unchanged_one_costs_nothing() {
     assert_eq!(again.stdout, "", "nothing on stdout for a skipped job");
     assert!(again.stderr.contains("skipped 1"), "{}", again.stderr);
 
-    write(
-        &env,
+    env.write_file(
         "assets.jsonl",
         "{\"prompt\":\"a blue whale\",\"output\":\"hero.jpg\"}\n",
     );
@@ -98,7 +81,8 @@ fn a_changed_prompt_regenerates_its_file_and_an_unchanged_one_costs_nothing() {
     );
     assert!(changed.stderr.contains("updated 1"), "{}", changed.stderr);
     assert_eq!(changed.stdout, "./hero.jpg\n");
-    let statuses: Vec<String> = manifest(&env, "m.jsonl")
+    let statuses: Vec<String> = env
+        .manifest("m.jsonl")
         .iter()
         .map(|l| l["status"].as_str().unwrap_or_default().to_owned())
         .collect();
@@ -111,9 +95,7 @@ fn a_changed_prompt_regenerates_its_file_and_an_unchanged_one_costs_nothing() {
 fn a_file_segflux_did_not_make_is_kept_with_a_warning_and_force_regenerates_it() {
     let env = TestEnv::new();
     let original = foreign_jpeg(&env, "logo.jpg");
-    write(
-        &env,
-        "assets.jsonl",
+    env.write_file("assets.jsonl",
         "{\"prompt\":\"a logo\",\"output\":\"logo.jpg\"}\n{\"prompt\":\"a fox\",\"output\":\"fox.jpg\"}\n",
     );
     let run = env.run(&[
@@ -136,7 +118,8 @@ fn a_file_segflux_did_not_make_is_kept_with_a_warning_and_force_regenerates_it()
     assert!(run.stderr.contains("kept 1"), "{}", run.stderr);
     assert_eq!(run.stdout, "./fox.jpg\n");
     assert_eq!(submits(&env), 1);
-    let kept: Vec<_> = manifest(&env, "m.jsonl")
+    let kept: Vec<_> = env
+        .manifest("m.jsonl")
         .into_iter()
         .filter(|l| l["status"] == "KEPT")
         .collect();
@@ -151,13 +134,8 @@ fn a_file_segflux_did_not_make_is_kept_with_a_warning_and_force_regenerates_it()
 #[test]
 fn without_an_embedded_record_the_sidecar_or_the_manifest_says_what_wrote_the_file() {
     let env = TestEnv::new();
-    write(
-        &env,
-        "a.jsonl",
-        "{\"prompt\":\"a fox\",\"output\":\"fox.jpg\"}\n",
-    );
-    write(
-        &env,
+    env.write_file("a.jsonl", "{\"prompt\":\"a fox\",\"output\":\"fox.jpg\"}\n");
+    env.write_file(
         "b.jsonl",
         "{\"prompt\":\"a heron\",\"output\":\"heron.jpg\"}\n",
     );
@@ -176,8 +154,7 @@ fn without_an_embedded_record_the_sidecar_or_the_manifest_says_what_wrote_the_fi
         2,
         "a file recorded by its sidecar or manifest was redone"
     );
-    write(
-        &env,
+    env.write_file(
         "b.jsonl",
         "{\"prompt\":\"a crane\",\"output\":\"heron.jpg\"}\n",
     );
@@ -189,9 +166,7 @@ fn without_an_embedded_record_the_sidecar_or_the_manifest_says_what_wrote_the_fi
 #[test]
 fn check_sends_nothing_lists_what_is_not_up_to_date_and_gates_with_its_exit_code() {
     let env = TestEnv::new();
-    write(
-        &env,
-        "assets.jsonl",
+    env.write_file("assets.jsonl",
         "{\"prompt\":\"a red fox\",\"output\":\"hero.jpg\"}\n{\"prompt\":\"a heron\",\"output\":\"heron.jpg\"}\n",
     );
     env.run(&["generate", "--from", "assets.jsonl"])
@@ -206,9 +181,7 @@ fn check_sends_nothing_lists_what_is_not_up_to_date_and_gates_with_its_exit_code
         clean.stderr
     );
 
-    write(
-        &env,
-        "assets.jsonl",
+    env.write_file("assets.jsonl",
         "{\"prompt\":\"a blue whale\",\"output\":\"hero.jpg\"}\n{\"prompt\":\"a heron\",\"output\":\"heron.jpg\"}\n{\"prompt\":\"an owl\",\"output\":\"owl.jpg\"}\n",
     );
     let stale = env.run(&["generate", "--from", "assets.jsonl", "--check"]);
@@ -258,7 +231,7 @@ fn check_sends_nothing_lists_what_is_not_up_to_date_and_gates_with_its_exit_code
 fn check_counts_a_job_submitted_earlier_as_resumable_not_paid() {
     let env = TestEnv::new();
     env.run(&["submit", "a fox", "--seed", "5"]).expect_code(0);
-    write(&env, "p.txt", "a fox\n");
+    env.write_file("p.txt", "a fox\n");
     let run = env.run(&["generate", "--from", "p.txt", "--seed", "5", "--check"]);
     run.expect_code(1);
     assert!(run.stdout.starts_with("resumable"), "{}", run.stdout);

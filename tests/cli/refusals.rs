@@ -5,15 +5,13 @@
 
 use segflux::emulator::{Endpoint, FaultKind};
 
-use crate::pipelines::{submits, write};
+use crate::pipelines::submits;
 use crate::testenv::TestEnv;
 
 #[test]
 fn two_jobs_writing_one_file_are_refused_naming_both_lines() {
     let env = TestEnv::new();
-    write(
-        &env,
-        "assets.jsonl",
+    env.write_file("assets.jsonl",
         "{\"prompt\":\"a fox\",\"output\":\"hero.jpg\"}\n# a comment\n{\"prompt\":\"a whale\",\"output\":\"hero.jpg\"}\n",
     );
     let run = env.run(&["generate", "--from", "assets.jsonl"]);
@@ -26,7 +24,7 @@ fn two_jobs_writing_one_file_are_refused_naming_both_lines() {
     );
     assert_eq!(env.request_count(), 0);
     // The same request twice is no conflict: it is made once.
-    write(&env, "p.txt", "a fox\na fox\n");
+    env.write_file("p.txt", "a fox\na fox\n");
     let same = env.run(&["generate", "--from", "p.txt"]);
     same.expect_code(0);
     assert_eq!(submits(&env), 1);
@@ -42,9 +40,7 @@ fn output_paths_that_cannot_be_written_are_refused_before_anything_is_paid() {
     )
     .expect("symlink");
     std::fs::create_dir(env.work().join("dir.jpg")).expect("mkdir");
-    write(
-        &env,
-        "assets.jsonl",
+    env.write_file("assets.jsonl",
         "{\"prompt\":\"a\",\"output\":\"dangling.jpg\"}\n{\"prompt\":\"b\",\"output\":\"dir.jpg\"}\n{\"prompt\":\"c\",\"output\":\"fine.jpg\"}\n",
     );
     let run = env.run(&["generate", "--from", "assets.jsonl"]);
@@ -85,7 +81,7 @@ fn output_paths_that_cannot_be_written_are_refused_before_anything_is_paid() {
     assert_eq!(env.request_count(), 0);
 
     // A file where the output directory should be: refused before the first submit.
-    write(&env, "a-file", "x");
+    env.write_file("a-file", "x");
     let parent = env.run(&["generate", "--from", "assets.jsonl", "-o", "a-file/out/"]);
     parent.expect_code(1);
     assert!(
@@ -96,9 +92,7 @@ fn output_paths_that_cannot_be_written_are_refused_before_anything_is_paid() {
     assert_eq!(env.request_count(), 0);
 
     let long = format!("{}.jpg", "x".repeat(300));
-    write(
-        &env,
-        "bad.jsonl",
+    env.write_file("bad.jsonl",
         &format!(
             "{{\"prompt\":\"a\",\"output\":\"{long}\"}}\n{{\"prompt\":\"b\",\"output\":\"nul\\u0000.jpg\"}}\n"
         ),
@@ -126,9 +120,7 @@ fn output_paths_that_cannot_be_written_are_refused_before_anything_is_paid() {
 #[test]
 fn jsonl_values_follow_the_command_line_rules_and_name_the_field() {
     let env = TestEnv::new();
-    write(
-        &env,
-        "bad.jsonl",
+    env.write_file("bad.jsonl",
         "{\"prompt\":\"a\",\"safety_tolerance\":7}\n{\"prompt\":\"b\",\"format\":\"png\"}\n{\"prompt\":\"c\",\"seed\":-1}\n{\"prompt\":\"d\",\"count\":0}\n{\"prompt\":\"e\",\"model\":\"a/b\"}\n",
     );
     let run = env.run(&["generate", "--from", "bad.jsonl"]);
@@ -159,7 +151,7 @@ fn a_refused_key_or_no_credits_stops_the_batch_with_its_code() {
             },
         );
         let text: Vec<String> = (0..12).map(|i| format!("prompt {i}")).collect();
-        write(&env, "p.txt", &text.join("\n"));
+        env.write_file("p.txt", &text.join("\n"));
         let run = env.run(&["generate", "--from", "p.txt", "--concurrency", "4"]);
         run.expect_code(code);
         assert!(submits(&env) <= 4, "{status}: the batch went on submitting");

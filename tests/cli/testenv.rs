@@ -56,6 +56,22 @@ impl TestEnv {
         self.root.path().join("work")
     }
 
+    /// Writes an input file into the working directory.
+    pub fn write_file(&self, name: &str, text: &str) {
+        std::fs::write(self.work().join(name), text).expect("write input");
+    }
+
+    /// The manifest's line for each job as it ended (the write-ahead `SUBMITTING` /
+    /// `SUBMITTED` lines are left out; `journal.rs` tests them).
+    pub fn manifest(&self, name: &str) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.work().join(name))
+            .expect("manifest")
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a JSON line"))
+            .filter(|l| !matches!(l["status"].as_str(), Some("SUBMITTING" | "SUBMITTED")))
+            .collect()
+    }
+
     /// The binary, sandboxed, pointed at the emulator with the canary key.
     pub fn cmd(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_segflux"));

@@ -228,15 +228,9 @@ mod tests {
 
     fn req(prompt: &str) -> GenerationRequest {
         GenerationRequest {
-            model: "flux-1.1-pro-ultra".into(),
-            prompt: prompt.into(),
-            aspect_ratio: "1:1".into(),
             seed: 7,
-            raw: false,
-            safety_tolerance: 2,
-            image_prompt: None,
-            format: ImageFormat::Jpg,
             extra: vec![("steps".into(), serde_json::json!(30))],
+            ..GenerationRequest::for_test(prompt)
         }
     }
 
