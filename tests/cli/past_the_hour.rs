@@ -20,16 +20,19 @@ pub fn forgetful_env(queued_ms: u64) -> TestEnv {
     })
 }
 
+/// Submits a job that completes and one that fails, then waits until the API has forgotten
+/// both: (completed id, failed id).
+fn forgotten_jobs(env: &TestEnv) -> (String, String) {
+    let submit = |prompt: &str| env.run(&["submit", prompt]).stdout.trim().to_owned();
+    let ids = (submit("a fox"), submit("a harbour #fail"));
+    std::thread::sleep(Duration::from_millis(400));
+    ids
+}
+
 #[test]
 fn past_the_hour_a_known_job_is_fetched_through_the_request_history() {
     let env = forgetful_env(20);
-    let done = env.run(&["submit", "a fox"]).stdout.trim().to_owned();
-    let failed = env
-        .run(&["submit", "a harbour #fail"])
-        .stdout
-        .trim()
-        .to_owned();
-    std::thread::sleep(Duration::from_millis(400));
+    let (done, failed) = forgotten_jobs(&env);
     let fetched = env.run(&["fetch", &done, "-o", "fox.jpg"]);
     fetched.expect_code(0);
     assert!(env.work().join("fox.jpg").exists());
@@ -84,13 +87,7 @@ fn fetch_and_status_wait_through_the_request_history_too() {
 #[test]
 fn status_of_a_known_job_past_the_hour_tells_the_request_history_state() {
     let env = forgetful_env(20);
-    let done = env.run(&["submit", "a fox"]).stdout.trim().to_owned();
-    let failed = env
-        .run(&["submit", "a harbour #fail"])
-        .stdout
-        .trim()
-        .to_owned();
-    std::thread::sleep(Duration::from_millis(400));
+    let (done, failed) = forgotten_jobs(&env);
     let run = env.run(&["status", &done]);
     run.expect_code(0);
     assert!(
