@@ -1,0 +1,158 @@
+//! What keeps the emulator flat under abuse: a cap on request bodies (413 beyond it), a
+//! request log that keeps only the newest entries with their bodies cut short, and the idle
+//! time after which a connection that sends no request is closed.
+//!
+//! Nothing here knows about routes or jobs; the server applies these to every request.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use serde_json::Value;
+
+use super::LoggedRequest;
+use crate::routes::api;
+
+/// The largest request body read; a longer one is answered 413 (the API takes small JSON).
+pub(crate) const MAX_BODY: usize = 256 * 1024;
+
+/// Requests the log keeps; older ones are dropped, oldest first.
+pub(crate) const LOG_CAPACITY: usize = 4096;
+
+/// The most of a body the log keeps (tests look at small JSON bodies, kept whole).
+pub(crate) const LOG_BODY_BYTES: usize = 4096;
+
+/// How long a connection may wait for (the headers of) its next request.
+pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The body, read up to [`MAX_BODY`]; the 413 answer when it is longer (told by its
+/// `Content-Length`, before reading a byte of it, or found while reading). A body that
+/// breaks off (the client went away) reads as empty.
+pub(crate) async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    max: usize,
+) -> Result<Bytes, Response> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max as u64) {
+        return Err(too_large(max));
+    }
+    match axum::body::to_bytes(body, max).await {
+        Ok(bytes) => Ok(bytes),
+        Err(e) if is_length_limit(&e) => Err(too_large(max)),
+        Err(_) => Ok(Bytes::new()),
+    }
+}
+
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.to_string().contains("length limit exceeded") {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
+fn too_large(max: usize) -> Response {
+    api::error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &format!("request body larger than {max} bytes"),
+    )
+}
+
+/// The body as the log keeps it: whole when short, else the start of its text and its size.
+pub(crate) fn log_body(body: Option<&Value>, raw_len: usize) -> Option<Value> {
+    let body = body?;
+    if raw_len <= LOG_BODY_BYTES {
+        return Some(body.clone());
+    }
+    let text = body.to_string();
+    let mut end = LOG_BODY_BYTES.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Some(Value::String(format!(
+        "{}… ({raw_len} bytes, cut in the log)",
+        &text[..end]
+    )))
+}
+
+/// The newest [`LOG_CAPACITY`] requests, addressed by their arrival number.
+#[derive(Debug, Default)]
+pub(crate) struct RequestLog {
+    entries: VecDeque<LoggedRequest>,
+    dropped: usize,
+}
+
+impl RequestLog {
+    /// Appends `entry`, dropping the oldest past capacity; returns its arrival number.
+    pub fn push(&mut self, entry: LoggedRequest) -> usize {
+        if self.entries.len() == LOG_CAPACITY {
+            self.entries.pop_front();
+            self.dropped += 1;
+        }
+        self.entries.push_back(entry);
+        self.dropped + self.entries.len() - 1
+    }
+
+    /// The entry that arrived `number`th, if it is still kept.
+    pub fn get_mut(&mut self, number: usize) -> Option<&mut LoggedRequest> {
+        let i = number.checked_sub(self.dropped)?;
+        self.entries.get_mut(i)
+    }
+
+    /// The kept entries, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &LoggedRequest> {
+        self.entries.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Endpoint, Origin};
+
+    fn entry(path: &str) -> LoggedRequest {
+        LoggedRequest {
+            origin: Origin::Api,
+            endpoint: Endpoint::Other,
+            method: "GET".into(),
+            path: path.into(),
+            api_key: None,
+            user_agent: None,
+            host: None,
+            body: None,
+            status: 0,
+        }
+    }
+
+    #[test]
+    fn the_log_keeps_the_newest_entries_and_their_numbers() {
+        let mut log = RequestLog::default();
+        for i in 0..LOG_CAPACITY + 10 {
+            assert_eq!(log.push(entry(&i.to_string())), i);
+        }
+        assert_eq!(log.iter().count(), LOG_CAPACITY);
+        assert_eq!(log.dropped, 10);
+        assert_eq!(log.iter().next().map(|e| e.path.as_str()), Some("10"));
+        assert!(log.get_mut(9).is_none());
+        log.get_mut(LOG_CAPACITY + 9).expect("kept").status = 200;
+        assert_eq!(log.iter().last().map(|e| e.status), Some(200));
+    }
+
+    #[test]
+    fn long_bodies_are_cut_in_the_log() {
+        let big = Value::String("x".repeat(100_000));
+        let kept = log_body(Some(&big), 100_002).expect("some");
+        assert!(kept.as_str().expect("text").len() < LOG_BODY_BYTES + 100);
+        let small = serde_json::json!({"prompt": "a fox"});
+        assert_eq!(log_body(Some(&small), 20), Some(small));
+    }
+}

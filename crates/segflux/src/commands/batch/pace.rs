@@ -1,0 +1,117 @@
+//! Pacing a batch: the poll schedule it learns from its own jobs (asked again before every
+//! poll, so a job still waiting profits from the jobs that finished meanwhile), and the
+//! feedback that lowers its concurrency when the API rate-limits submits.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::history::History;
+use crate::limiter::Limiter;
+use crate::printer::Printer;
+use crate::report::Reporter;
+use crate::wait::PollSchedule;
+use segflux_api::JobState;
+
+use super::super::{Context, SCHEDULE_SAMPLES};
+
+/// Finish and inference times per model, newest first: read from the history once, then
+/// learnt from each job of the batch as it ends, so the polls tighten after the first jobs
+/// without rescanning the history for every job.
+pub(super) struct Learner {
+    models: Mutex<HashMap<String, Samples>>,
+}
+
+/// A model's finish times and inference times (seconds, newest first), and the schedule
+/// they teach, computed once per change (it is asked before every poll).
+#[derive(Default)]
+struct Samples {
+    finish: Vec<f64>,
+    inference: Vec<f64>,
+    schedule: Option<PollSchedule>,
+}
+
+impl Samples {
+    fn schedule(&mut self) -> PollSchedule {
+        *self.schedule.get_or_insert_with(|| {
+            PollSchedule::learnt(&self.finish, &self.inference)
+                .map_or_else(PollSchedule::warming, PollSchedule::eager)
+        })
+    }
+}
+
+impl Learner {
+    pub(super) fn seed<'m>(
+        history: Option<&History>,
+        models: impl Iterator<Item = &'m str>,
+    ) -> Self {
+        let mut seeded = HashMap::new();
+        for model in models {
+            if seeded.contains_key(model) {
+                continue;
+            }
+            let (finish, inference) = history.map_or_else(Default::default, |h| {
+                h.recent_samples(model, SCHEDULE_SAMPLES)
+            });
+            let samples = Samples {
+                finish,
+                inference,
+                schedule: None,
+            };
+            seeded.insert(model.to_owned(), samples);
+        }
+        Self {
+            models: Mutex::new(seeded),
+        }
+    }
+
+    /// The schedule for the next poll of a job of `model`: learnt and eager once three of its
+    /// jobs are known, else warming up (see [`PollSchedule::warming`]).
+    pub(super) fn schedule(&self, ctx: &Context, model: &str) -> PollSchedule {
+        if let Some(interval) = ctx.settings.poll_override {
+            return PollSchedule::fixed(interval);
+        }
+        match self.models.lock() {
+            Ok(mut models) => models.entry(model.to_owned()).or_default().schedule(),
+            Err(_) => PollSchedule::warming(),
+        }
+    }
+
+    pub(super) fn learn(&self, model: &str, finished_after: Option<f64>, inference: Option<f64>) {
+        let Ok(mut models) = self.models.lock() else {
+            return;
+        };
+        let samples = models.entry(model.to_owned()).or_default();
+        for (list, value) in [
+            (&mut samples.finish, finished_after),
+            (&mut samples.inference, inference),
+        ] {
+            if let Some(v) = value {
+                list.insert(0, v);
+                list.truncate(SCHEDULE_SAMPLES);
+            }
+        }
+        samples.schedule = None;
+    }
+}
+
+/// Passes HTTP events to the printer, and tells the limiter when a submit was rate-limited.
+pub(super) struct Throttle {
+    pub(super) inner: Arc<Printer>,
+    pub(super) limiter: Arc<Limiter>,
+}
+
+impl Reporter for Throttle {
+    fn state(&self, id: &str, state: &JobState, elapsed: Duration) {
+        self.inner.state(id, state, elapsed);
+    }
+    fn http(&self, line: &str) {
+        self.inner.http(line);
+    }
+    fn retry(&self, what: &str, reason: &str, delay: Duration) {
+        if what == "submit" && reason.contains("HTTP 429") {
+            self.limiter.throttled();
+        }
+        self.inner.retry(what, reason, delay);
+    }
+}

@@ -1,0 +1,48 @@
+//! `segflux submit`: validate like `generate`, submit, record, print the request id, return.
+
+use crate::cli::SubmitArgs;
+use crate::error::Result;
+use crate::job_report::JobReport;
+
+use super::generate::{build_request, default_format, dry_run, local_image_prompt, read_prompt};
+use super::{Context, connect, intent};
+
+/// Runs `submit`.
+pub async fn run(ctx: &Context, args: SubmitArgs) -> Result<()> {
+    let prompt = read_prompt(&args.prompt)?;
+    let format = args.gen_opts.format.unwrap_or_else(|| default_format(ctx));
+    let mut req = build_request(ctx, prompt, &args.gen_opts, format);
+    req.image_prompt = local_image_prompt(req.image_prompt.take())?;
+    if args.gen_opts.dry_run {
+        dry_run(ctx, &req, super::cost::estimate_of(ctx, &req));
+        super::cost::show_estimate(ctx, &super::cost::total(ctx, [&req]));
+        return Ok(());
+    }
+    let conn = connect(ctx).await?;
+    let sub = intent::submit_and_record(ctx, &conn.client, &req).await?;
+    let id = &sub.request_id;
+    intent::announce(ctx, &req, id);
+    if ctx.printer.is_json() {
+        let r = &sub.response;
+        let status = if r.status.is_empty() {
+            "QUEUED"
+        } else {
+            &r.status
+        };
+        let mut report = JobReport::new(Some(id), status).request(&req);
+        report.status_url = Some(
+            r.status_url
+                .clone()
+                .unwrap_or_else(|| conn.client.url(&segflux_api::status_path(id))),
+        );
+        report.response_url = Some(
+            r.response_url
+                .clone()
+                .unwrap_or_else(|| conn.client.url(&segflux_api::result_path(id))),
+        );
+        ctx.printer.json_line(&report);
+    } else {
+        ctx.printer.result(id);
+    }
+    Ok(())
+}
