@@ -1,32 +1,19 @@
 //! segflux: generate images from the command line with Segmind's serverless v2 API.
 //!
-//! The library holds everything but argument parsing and process exit, so integration tests
-//! can start the emulator and drive the client in-process. Dependencies point one way:
-//! `commands → {client, wait, output, printer} → api`; the emulator depends on `api` only.
+//! The library holds everything but argument parsing and process exit, so the end-to-end
+//! tests can read the journal and name files the way the binary does. Dependencies point one
+//! way: `commands → job → {client, journal, output, ui} → domain → segflux-api`; `cli` and
+//! `settings` feed the commands; the emulator (its own crate) depends on `segflux-api` only.
 
 pub mod cli;
-pub mod client;
+pub(crate) mod client;
 pub mod commands;
-pub mod config;
+pub mod domain;
 pub mod error;
-pub mod history;
-pub mod job_report;
-pub mod limiter;
-pub mod local_image;
-pub mod metadata;
-pub mod options;
-pub mod output;
-pub mod preview;
-pub mod printer;
-pub mod prompt_file;
+pub mod job;
+pub mod journal;
+pub(crate) mod output;
 #[cfg(test)]
 mod props;
-pub mod random;
-pub mod redact;
-pub mod report;
-pub mod request;
-pub mod retry;
 pub mod settings;
-pub mod sheet;
-pub mod spend;
-pub mod wait;
+pub mod ui;

@@ -8,8 +8,9 @@ use clap::Parser as _;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
 use segflux::cli::{Cli, Command};
-use segflux::commands::{self, Context};
+use segflux::commands;
 use segflux::error::Error;
+use segflux::job::Context;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -80,7 +81,7 @@ fn report(e: &Error, ctx: Option<&Context>) -> ExitCode {
     match ctx {
         Some(ctx) => {
             if ctx.printer.is_json() {
-                for r in segflux::job_report::failure_reports(e) {
+                for r in segflux::ui::job_json::failure_reports(e) {
                     ctx.printer.json_line(&r);
                 }
             }

@@ -6,11 +6,11 @@
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use crate::config::Config;
-use crate::metadata::{self, GenerationRecord};
-use crate::options::ImageFormat;
-use crate::prompt_file::{self, Defaults};
-use crate::request::GenerationRequest;
+use crate::domain::options::ImageFormat;
+use crate::domain::prompt_line::{self, Defaults};
+use crate::domain::request::GenerationRequest;
+use crate::output::metadata::{self, GenerationRecord};
+use crate::settings::config_file::Config;
 use segflux_api::{self, ImageRef, StatusResponse};
 
 fn config() -> ProptestConfig {
@@ -109,10 +109,10 @@ proptest! {
         count in 1u32..4,
     ) {
         let defaults = Defaults { request: request(""), seed: None, count: 1 };
-        let _ = prompt_file::parse_line(&junk, 1, true, &defaults);
-        let _ = prompt_file::parse_line(&junk, 1, false, &defaults);
+        let _ = prompt_line::parse_line(&junk, 1, true, &defaults);
+        let _ = prompt_line::parse_line(&junk, 1, false, &defaults);
         let line = json!({"prompt": prompt, "seed": seed, "n": count}).to_string();
-        match prompt_file::parse_line(&line, 7, true, &defaults) {
+        match prompt_line::parse_line(&line, 7, true, &defaults) {
             Ok(jobs) => {
                 prop_assert_eq!(jobs[0].request.prompt.as_str(), prompt.as_str());
                 prop_assert_eq!(jobs[0].request.seed, seed);
@@ -176,5 +176,5 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         count: 1,
     };
     let line = format!(r#"{{"prompt":"p","x":{deep}}}"#);
-    assert!(prompt_file::parse_line(&line, 1, true, &defaults).is_err());
+    assert!(prompt_line::parse_line(&line, 1, true, &defaults).is_err());
 }

@@ -16,7 +16,7 @@ pub struct BatchArgs {
 
     /// Images per prompt, with seeds seed, seed+1, …
     #[arg(short = 'n', long = "count", value_name = "N", default_value_t = 1,
-          value_parser = crate::options::parse_count)]
+          value_parser = crate::domain::options::parse_count)]
     pub count: u32,
 
     /// Jobs in flight at once; lowered automatically while the API answers 429

@@ -39,15 +39,15 @@ pub struct EmulatorArgs {
     /// Size of the rendered images: `real` (the real service's, about 4 MP: 2048x2048 at 1:1,
     /// 2752x1536 at 16:9), `small` (long side 256 px, for fast tests) or a long side in pixels
     #[arg(long, default_value = "real", value_name = "real|small|PX",
-          env = "SEGFLUX_EMULATOR_IMAGE_SIZE", value_parser = crate::options::parse_image_size)]
+          env = "SEGFLUX_EMULATOR_IMAGE_SIZE", value_parser = crate::domain::options::parse_image_size)]
     pub image_size: u32,
     /// The account's credits in USD (what `segflux credits` reports; a submit they cannot
     /// cover answers 406)
-    #[arg(long, default_value_t = 1000.0, value_name = "USD", value_parser = crate::options::parse_usd)]
+    #[arg(long, default_value_t = 1000.0, value_name = "USD", value_parser = crate::domain::options::parse_usd)]
     pub credits: f64,
     /// What each completed job costs, in USD (a FAILED job costs nothing)
     #[arg(long, default_value_t = segflux_api::LIST_PRICE_USD, value_name = "USD",
-          value_parser = crate::options::parse_usd)]
+          value_parser = crate::domain::options::parse_usd)]
     pub price: f64,
     /// Leave `cost` and `remaining_credits` out of finished jobs' metrics
     #[arg(long)]

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::BatchArgs;
-use crate::options::{AspectRatio, ImageFormat, parse_model, parse_seed, parse_tolerance};
+use crate::domain::options::{AspectRatio, ImageFormat, parse_model, parse_seed, parse_tolerance};
 
 /// Options of `generate`.
 #[derive(Debug, Args)]
@@ -39,7 +39,7 @@ pub struct GenerateArgs {
         long,
         value_name = "USD",
         allow_hyphen_values = true,
-        value_parser = crate::options::parse_usd
+        value_parser = crate::domain::options::parse_usd
     )]
     pub max_cost: Option<f64>,
 
@@ -154,7 +154,7 @@ fn parse_param(s: &str) -> Result<(String, serde_json::Value), String> {
     if key.is_empty() {
         return Err("must be KEY=VALUE with a non-empty KEY".into());
     }
-    crate::options::check_param_key(key)?;
+    crate::domain::options::check_param_key(key)?;
     let value =
         serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
     Ok((key.to_owned(), value))

@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use super::errors::{describe, transport_outcome};
 use super::{Client, MAX_IMAGE_BYTES};
+use crate::client::retry::{self, Method, Outcome, Verdict};
 use crate::error::{Error, Result};
-use crate::retry::{self, Method, Outcome, Verdict};
 
 impl Client {
     /// Downloads an image without the key: http(s) only, capped size, complete body, retried.

@@ -4,8 +4,8 @@
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use crate::client::retry::Outcome;
 use crate::error::Error;
-use crate::retry::Outcome;
 use segflux_api::ErrorBody;
 
 pub(super) fn transport_outcome(e: &reqwest::Error) -> Outcome {

@@ -58,6 +58,10 @@ pub enum GivenKey {
 
 impl GivenKey {
     /// Reads a given key; never fails (clap's value parser).
+    #[expect(
+        clippy::unnecessary_wraps,
+        reason = "clap's value parser returns a Result"
+    )]
     pub fn read(key: &str) -> Result<Self, std::convert::Infallible> {
         Ok(if key.trim().is_empty() {
             Self::Blank

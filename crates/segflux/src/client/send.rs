@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use super::errors::{describe, error_text, header, http_error, transport_outcome, uncertain};
 use super::{Client, MAX_ANSWER_BYTES, MAX_IMAGE_BYTES};
+use crate::client::retry::{self, Method, Outcome, Verdict};
 use crate::error::{Error, Result};
-use crate::retry::{self, Method, Outcome, Verdict};
 use segflux_api::{self, StatusResponse};
 
 /// One kind of call, for retries and messages.
@@ -19,7 +19,7 @@ pub(super) enum Call {
     Submit,
     Status,
     Result,
-    History,
+    RequestHistory,
     Account,
     Upload,
 }
@@ -30,7 +30,7 @@ impl Call {
         match self {
             Self::Result => usize::try_from(MAX_IMAGE_BYTES * 2).unwrap_or(usize::MAX),
             // A page of request-history records carries each job's parameters.
-            Self::History => MAX_ANSWER_BYTES * 8,
+            Self::RequestHistory => MAX_ANSWER_BYTES * 8,
             Self::Submit | Self::Status | Self::Account | Self::Upload => MAX_ANSWER_BYTES,
         }
     }
@@ -99,7 +99,7 @@ impl Client {
                 Call::Submit => "submit",
                 Call::Status => "poll",
                 Call::Result => "result fetch",
-                Call::History => "request-history read",
+                Call::RequestHistory => "request-history read",
                 Call::Account => "credits check",
                 Call::Upload => "upload",
             };
@@ -182,7 +182,7 @@ impl Client {
         }
         let delay = self
             .backoff
-            .delay(attempt, hint, crate::random::unit_random());
+            .delay(attempt, hint, crate::domain::random::unit_random());
         if Instant::now() + delay >= self.deadline {
             return Err(());
         }

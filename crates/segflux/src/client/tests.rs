@@ -7,7 +7,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use super::ApiKey;
 use super::errors::{error_text, http_error, uncertain};
 use super::send::{Call, is_terminal_payload};
-use crate::retry::Outcome;
+use crate::client::retry::Outcome;
 
 #[test]
 fn the_key_never_shows_in_debug_or_display() {

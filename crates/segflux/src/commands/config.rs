@@ -3,10 +3,10 @@
 use std::io::Read as _;
 
 use crate::cli::ConfigCmd;
-use crate::config::{self, ConfigFile};
 use crate::error::{Error, Result};
+use crate::settings::config_file::{self, ConfigFile};
 
-use super::Context;
+use crate::job::Context;
 
 /// Runs a `config` subcommand.
 pub fn run(ctx: &Context, cmd: &ConfigCmd) -> Result<()> {
@@ -56,12 +56,12 @@ pub fn run(ctx: &Context, cmd: &ConfigCmd) -> Result<()> {
 }
 
 fn known(key: &str) -> Result<()> {
-    if config::keys().contains(&key) {
+    if config_file::keys().contains(&key) {
         return Ok(());
     }
     Err(Error::Usage(format!(
         "invalid value '{key}' for '<KEY>': expected one of {}",
-        config::keys().join(", ")
+        config_file::keys().join(", ")
     )))
 }
 
@@ -71,7 +71,7 @@ fn shown(key: &str, value: &str) -> String {
         "(redacted)".to_owned()
     } else if key == "base_url" {
         // Its `user:password@` is a secret like the key.
-        match crate::redact::split_userinfo(value) {
+        match crate::domain::redact::split_userinfo(value) {
             (url, Some(_)) => url.replacen("://", "://[redacted]@", 1),
             (url, None) => url,
         }

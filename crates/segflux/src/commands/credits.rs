@@ -7,11 +7,12 @@
 
 use serde_json::json;
 
+use crate::domain::spend::usd;
 use crate::error::Result;
-use crate::spend::usd;
 use segflux_api::Credits;
 
-use super::{Context, connect};
+use crate::job::Context;
+use crate::job::connect;
 
 /// Runs `credits`.
 pub async fn run(ctx: &Context) -> Result<()> {

@@ -12,7 +12,7 @@ use crate::cli::EmulatorArgs;
 use crate::error::{Error, Result};
 use segflux_emulator::{Emulator, EmulatorConfig, JobInfo};
 
-use super::Context;
+use crate::job::Context;
 
 /// Starts the emulator on the requested ports and serves until interrupted.
 pub async fn run(ctx: &Context, args: &EmulatorArgs) -> Result<()> {

@@ -2,15 +2,16 @@
 
 use crate::cli::FetchArgs;
 use crate::error::{Error, Result};
-use crate::history::JobRecord;
-use crate::metadata::GenerationRecord;
+use crate::job::poll;
+use crate::journal::JobRecord;
+use crate::output::metadata::GenerationRecord;
 use crate::output::{self, Target};
-use crate::wait;
 use segflux_api::{ImageRef, JobState, Metrics};
 
-use super::deliver::{self, Destination, WriteOptions};
-use super::waiting;
-use super::{Context, connect};
+use crate::job::Context;
+use crate::job::connect;
+use crate::job::deliver::{self, Destination, WriteOptions};
+use crate::job::waiting;
 
 /// Runs `fetch`.
 pub async fn run(ctx: &Context, args: FetchArgs) -> Result<()> {
@@ -36,7 +37,7 @@ pub async fn run(ctx: &Context, args: FetchArgs) -> Result<()> {
     let mut delivered = fetch(ctx, &conn.client, id, rec.as_ref(), &dest, &args, &opts)
         .await
         .map_err(|e| e.for_job(id))?;
-    super::cost::fill_from_record(ctx, &conn.client, id, &mut delivered.metrics).await;
+    crate::job::cost::fill_from_record(ctx, &conn.client, id, &mut delivered.metrics).await;
     deliver::report_delivered(ctx, id, &delivered, rec.as_ref(), None);
     Ok(())
 }
@@ -54,7 +55,7 @@ async fn fetch(
     let deadline = ctx.settings.deadline();
     if rec.is_some_and(JobRecord::expired) && saved_url.is_none() {
         // Past the hour: the request history has it (or says it has not).
-        return super::recover::from_history(ctx, client, id, deadline, dest, opts).await;
+        return crate::job::recover::from_history(ctx, client, id, deadline, dest, opts).await;
     }
     let status = match client.status(id).await {
         Err(Error::NotFound(_)) => return gone(ctx, client, id, rec, dest, opts).await,
@@ -62,7 +63,7 @@ async fn fetch(
     };
     let (metrics, finished_after) = match status.state() {
         JobState::Completed => (status.metrics, None),
-        JobState::Failed => return Err(Error::job_failed(wait::failure_text(&status))),
+        JobState::Failed => return Err(Error::job_failed(poll::failure_text(&status))),
         JobState::Unknown(s) => return Err(Error::UnknownState(s)),
         state if !args.wait => {
             return Err(Error::Other(format!(
@@ -76,9 +77,11 @@ async fn fetch(
                 Ok(finished) => (finished.status.metrics, finished.finished_after),
                 // It outlived the API's hour while it was waited for (so it existed, known
                 // here or not): the request history has it.
-                Err(e) if super::recover::is_expired(&e) => {
-                    return super::recover::from_history(ctx, client, id, deadline, dest, opts)
-                        .await;
+                Err(e) if crate::job::recover::is_expired(&e) => {
+                    return crate::job::recover::from_history(
+                        ctx, client, id, deadline, dest, opts,
+                    )
+                    .await;
                 }
                 Err(e) => return Err(e),
             }
@@ -113,7 +116,7 @@ async fn gone(
         }
         None if rec.is_some() => {
             let deadline = ctx.settings.deadline();
-            super::recover::from_history(ctx, client, id, deadline, dest, opts).await
+            crate::job::recover::from_history(ctx, client, id, deadline, dest, opts).await
         }
         None => Err(unknown(id)),
     }
@@ -128,7 +131,7 @@ fn unknown(id: &str) -> Error {
 
 /// The job's history entry, warning about a damaged one.
 fn known_job(ctx: &Context, id: &str) -> Option<JobRecord> {
-    match ctx.history()?.get(id) {
+    match ctx.journal()?.get(id) {
         Ok(rec) => rec,
         Err(warning) => {
             ctx.printer.info(&format!("warning: {warning}"));
@@ -143,12 +146,14 @@ fn destination(target: &Target, rec: Option<&JobRecord>, id: &str) -> Destinatio
     match (target, rec) {
         (Target::File(path), _) => Destination::File {
             path: path.clone(),
-            format: target.format().unwrap_or(crate::options::ImageFormat::Jpg),
+            format: target
+                .format()
+                .unwrap_or(crate::domain::options::ImageFormat::Jpg),
         },
         (Target::Dir(dir), Some(r)) => Destination::File {
             path: dir.join(r.file_name()),
-            format: crate::options::ImageFormat::from_ext(&r.format)
-                .unwrap_or(crate::options::ImageFormat::Jpg),
+            format: crate::domain::options::ImageFormat::from_ext(&r.format)
+                .unwrap_or(crate::domain::options::ImageFormat::Jpg),
         },
         (Target::Dir(dir), None) => Destination::Dir {
             dir: dir.clone(),

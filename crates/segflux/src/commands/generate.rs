@@ -12,16 +12,19 @@ use serde_json::json;
 
 use crate::cli::{GenOptions, GenerateArgs, ImageFormat};
 use crate::client::Client;
+use crate::domain::request::{GenerationRequest, random_seed};
 use crate::error::{Error, Result};
-use crate::history::Adopt;
-use crate::metadata::GenerationRecord;
+use crate::journal::Adopt;
+use crate::output::metadata::GenerationRecord;
 use crate::output::{self, Target};
-use crate::request::{GenerationRequest, random_seed};
 
-use super::deliver::{self, Destination, WriteOptions};
-use super::intent::{self, Begun};
-use super::{Context, connect, cost};
-use super::{recover, waiting};
+use crate::job::Context;
+use crate::job::connect;
+use crate::job::cost;
+use crate::job::deliver::{self, Destination, WriteOptions};
+use crate::job::recover;
+use crate::job::submit::{self, Begun};
+use crate::job::waiting;
 
 /// A validated generate: the request and where its image goes.
 #[derive(Debug)]
@@ -66,7 +69,7 @@ pub async fn run(ctx: &Context, args: GenerateArgs, to_stdout: bool) -> Result<(
     // Write-ahead (see `intent`): the same job being submitted or run right now by another
     // segflux process is waited for and adopted, not paid twice.
     let deadline = ctx.settings.deadline();
-    let (id, submitted_at) = match intent::begin(
+    let (id, submitted_at) = match submit::begin(
         ctx,
         &conn.client,
         &plan.request,
@@ -77,7 +80,7 @@ pub async fn run(ctx: &Context, args: GenerateArgs, to_stdout: bool) -> Result<(
     .await?
     {
         Begun::New(sub) => {
-            intent::announce(ctx, &plan.request, &sub.request_id);
+            submit::announce(ctx, &plan.request, &sub.request_id);
             (sub.request_id, submitted_at)
         }
         Begun::Adopted(rec) => {
@@ -126,7 +129,7 @@ pub fn read_prompt(arg: &str) -> Result<String> {
             "invalid value for '<PROMPT>': the prompt is empty".into(),
         ));
     }
-    crate::metadata::representable(&prompt)
+    crate::output::metadata::representable(&prompt)
         .map_err(|why| Error::Usage(format!("invalid value for '<PROMPT>': {why}")))?;
     Ok(prompt)
 }
@@ -159,7 +162,7 @@ fn plan(ctx: &Context, prompt: String, args: &GenerateArgs, to_stdout: bool) -> 
     let mut request = build_request(ctx, prompt, &args.gen_opts, format);
     request.image_prompt = local_image_prompt(request.image_prompt.take())?;
     let path = target.path(&request.file_name());
-    super::deliver::check_path_representable(ctx, &path)?;
+    crate::job::deliver::check_path_representable(ctx, &path)?;
     Ok(Plan {
         request,
         target,
@@ -168,7 +171,7 @@ fn plan(ctx: &Context, prompt: String, args: &GenerateArgs, to_stdout: bool) -> 
         no_metadata: args.provenance.no_metadata,
         sidecar: args.provenance.sidecar,
         to_stdout,
-        preview: super::view::preview_flag(args),
+        preview: crate::job::view::preview_flag(args),
         open: args.view.open,
     })
 }
@@ -208,7 +211,7 @@ pub fn build_request(
 /// The `--image-prompt` value a request carries: a URL as it is, a local file checked and
 /// named by its content (`sha256:<hex>`); a file that cannot be used is a usage error.
 pub fn local_image_prompt(value: Option<String>) -> Result<Option<String>> {
-    crate::local_image::resolve(value).map_err(|why| {
+    crate::output::local_image::resolve(value).map_err(|why| {
         Error::Usage(format!(
             "invalid value for '--image-prompt <URL|PATH>': {why}"
         ))
@@ -227,7 +230,11 @@ pub fn default_format(ctx: &Context) -> ImageFormat {
 
 /// Prints the exact request `--dry-run` would have sent (with `--json`, and the estimate of
 /// its cost).
-pub fn dry_run(ctx: &Context, req: &GenerationRequest, estimate: Option<crate::spend::Estimate>) {
+pub fn dry_run(
+    ctx: &Context,
+    req: &GenerationRequest,
+    estimate: Option<crate::domain::spend::Estimate>,
+) {
     let base = if ctx.settings.emulator {
         "http://127.0.0.1:PORT (the built-in emulator)"
     } else {
@@ -241,7 +248,7 @@ pub fn dry_run(ctx: &Context, req: &GenerationRequest, estimate: Option<crate::s
             "url": url,
             "headers": {segflux_api::API_KEY_HEADER: "(redacted)", "content-type": "application/json"},
             "body": req.body(),
-            "upload": super::upload::dry_run_note(ctx, req.image_prompt.as_deref()),
+            "upload": crate::job::upload::dry_run_note(ctx, req.image_prompt.as_deref()),
             "seed": req.seed,
             "prompt_hash": req.prompt_hash(),
             "file_name": req.file_name(),
@@ -249,8 +256,8 @@ pub fn dry_run(ctx: &Context, req: &GenerationRequest, estimate: Option<crate::s
             "estimate_source": estimate.map(|e| e.source.as_str()),
         }));
     } else {
-        if let Some(up) = super::upload::dry_run_note(ctx, req.image_prompt.as_deref()) {
-            p.result(&super::upload::dry_run_text(&up));
+        if let Some(up) = crate::job::upload::dry_run_note(ctx, req.image_prompt.as_deref()) {
+            p.result(&crate::job::upload::dry_run_text(&up));
         }
         p.result(&format!("POST {url}"));
         p.result(&format!("{}: (redacted)", segflux_api::API_KEY_HEADER));
@@ -309,7 +316,7 @@ async fn finish(
         Err(e) => return Err(e),
     };
     cost::fill_from_record(ctx, client, id, &mut delivered.metrics).await;
-    let rec = ctx.history().and_then(|h| h.get(id).ok().flatten());
+    let rec = ctx.journal().and_then(|h| h.get(id).ok().flatten());
     deliver::report_delivered(
         ctx,
         id,
@@ -318,7 +325,7 @@ async fn finish(
         Some(submitted_at.elapsed().as_secs_f64()),
     );
     if !plan.to_stdout {
-        super::view::after_write(ctx, &delivered.path, plan.preview, plan.open);
+        crate::job::view::after_write(ctx, &delivered.path, plan.preview, plan.open);
     }
     Ok(())
 }

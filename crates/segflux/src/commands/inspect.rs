@@ -7,9 +7,9 @@ use serde_json::Value;
 
 use crate::cli::InspectArgs;
 use crate::error::{Error, Result};
-use crate::metadata::{self, GenerationRecord};
+use crate::output::metadata::{self, GenerationRecord};
 
-use super::Context;
+use crate::job::Context;
 
 /// Reads at most [`crate::client::MAX_IMAGE_BYTES`]: `inspect /dev/zero` must not read forever.
 fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
@@ -77,7 +77,10 @@ fn human_lines(rec: &GenerationRecord) -> Vec<String> {
     }
     put("request_id", Some(rec.request_id.clone().into()));
     put("created", rec.created.clone().map(Value::from));
-    put("cost", rec.cost.map(|c| crate::spend::usd(c).into()));
+    put(
+        "cost",
+        rec.cost.map(|c| crate::domain::spend::usd(c).into()),
+    );
     put("generator", Some(rec.generator.clone().into()));
     put("truncated", rec.truncated.then_some(Value::Bool(true)));
     let width = pairs
@@ -139,7 +142,7 @@ mod tests {
         assert!(!lines.iter().any(|l| l.starts_with("v:")), "{lines:#?}");
         assert_eq!(
             lines.last().unwrap(),
-            &format!("generator:    {}", crate::metadata::GENERATOR)
+            &format!("generator:    {}", crate::output::metadata::GENERATOR)
         );
     }
 

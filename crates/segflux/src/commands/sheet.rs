@@ -11,11 +11,11 @@ use serde_json::Value;
 
 use crate::cli::SheetArgs;
 use crate::error::{Error, Result};
-use crate::metadata::{self, GenerationRecord};
 use crate::output;
-use crate::sheet::{self, Layout, Sheet};
+use crate::output::metadata::{self, GenerationRecord};
+use crate::ui::sheet::{self, Layout, Sheet};
 
-use super::Context;
+use crate::job::Context;
 
 /// Larger files are not read: no image segflux writes comes near.
 const MAX_IMAGE_BYTES: u64 = 64 << 20;

@@ -7,18 +7,21 @@ use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 use crate::cli::StatusArgs;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::history::{JobRecord, Query};
-use crate::job_report::JobReport;
-use crate::wait;
+use crate::job::poll;
+use crate::journal::{JobRecord, Query};
+use crate::ui::job_json::JobReport;
 use segflux_api::{JobState, Metrics, StatusResponse};
 
-use super::{Context, connect, recover, waiting};
+use crate::job::Context;
+use crate::job::connect;
+use crate::job::recover;
+use crate::job::waiting;
 
 /// Runs `status`.
 pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
     if args.reconcile {
         let conn = connect(ctx).await?;
-        return super::reconcile::run(ctx, &conn.client).await;
+        return crate::job::reconcile::run(ctx, &conn.client).await;
     }
     if args.ids.is_empty() {
         list(ctx, &query(&args));
@@ -42,14 +45,14 @@ pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
 }
 
 async fn one(ctx: &Context, client: &Client, id: &str, wait: bool) -> Result<()> {
-    let rec = ctx.history().and_then(|h| h.get(id).ok().flatten());
+    let rec = ctx.journal().and_then(|h| h.get(id).ok().flatten());
     let mut status = match client.status(id).await {
         Ok(s) => s,
         Err(Error::NotFound(_)) if rec.is_some() => {
             return past_the_hour(ctx, client, id, rec.as_ref(), wait).await;
         }
         Err(e) => {
-            let e = wait::expired_message(e, id);
+            let e = poll::expired_message(e, id);
             if matches!(e, Error::NotFound(_)) {
                 print_line(ctx, id, "NOT_FOUND", rec.as_ref(), None);
             }
@@ -81,14 +84,14 @@ async fn one(ctx: &Context, client: &Client, id: &str, wait: bool) -> Result<()>
     print_line(ctx, id, state.as_str(), rec.as_ref(), Some(&status));
     match state {
         JobState::Unknown(s) => Err(Error::UnknownState(s)),
-        JobState::Failed if wait => Err(Error::job_failed(wait::failure_text(&status))),
+        JobState::Failed if wait => Err(Error::job_failed(poll::failure_text(&status))),
         _ => Ok(()),
     }
 }
 
 /// Tells the journal the state seen (and when this run saw the job finish, if it did).
 fn journal(ctx: &Context, id: &str, status: &StatusResponse, finished_after: Option<Duration>) {
-    let Some(h) = ctx.history() else {
+    let Some(h) = ctx.journal() else {
         return;
     };
     let state = status.state();
@@ -185,7 +188,7 @@ fn query(args: &StatusArgs) -> Query {
         model: args.model.clone(),
         since_ms: args
             .since
-            .map(|d| crate::history::now_ms().saturating_sub(age_ms(d))),
+            .map(|d| crate::journal::now_ms().saturating_sub(age_ms(d))),
         search: args.search.clone(),
         limit: args.limit,
     }
@@ -193,7 +196,7 @@ fn query(args: &StatusArgs) -> Query {
 
 /// The history as an aligned table, newest first.
 fn list(ctx: &Context, query: &Query) {
-    let Some(history) = ctx.history() else {
+    let Some(history) = ctx.journal() else {
         ctx.printer
             .info("no data directory on this platform: no job history");
         return;

@@ -2,10 +2,12 @@
 
 use crate::cli::SubmitArgs;
 use crate::error::Result;
-use crate::job_report::JobReport;
+use crate::ui::job_json::JobReport;
 
 use super::generate::{build_request, default_format, dry_run, local_image_prompt, read_prompt};
-use super::{Context, connect, intent};
+use crate::job::Context;
+use crate::job::connect;
+use crate::job::submit;
 
 /// Runs `submit`.
 pub async fn run(ctx: &Context, args: SubmitArgs) -> Result<()> {
@@ -14,14 +16,14 @@ pub async fn run(ctx: &Context, args: SubmitArgs) -> Result<()> {
     let mut req = build_request(ctx, prompt, &args.gen_opts, format);
     req.image_prompt = local_image_prompt(req.image_prompt.take())?;
     if args.gen_opts.dry_run {
-        dry_run(ctx, &req, super::cost::estimate_of(ctx, &req));
-        super::cost::show_estimate(ctx, &super::cost::total(ctx, [&req]));
+        dry_run(ctx, &req, crate::job::cost::estimate_of(ctx, &req));
+        crate::job::cost::show_estimate(ctx, &crate::job::cost::total(ctx, [&req]));
         return Ok(());
     }
     let conn = connect(ctx).await?;
-    let sub = intent::submit_and_record(ctx, &conn.client, &req).await?;
+    let sub = submit::submit_and_record(ctx, &conn.client, &req).await?;
     let id = &sub.request_id;
-    intent::announce(ctx, &req, id);
+    submit::announce(ctx, &req, id);
     if ctx.printer.is_json() {
         let r = &sub.response;
         let status = if r.status.is_empty() {

@@ -277,7 +277,7 @@ fn a_job_of_another_api_is_never_resumed() {
         .trim()
         .to_owned();
     let journal =
-        segflux::history::History::open_in(&env.root.path().join("data")).expect("journal");
+        segflux::journal::Journal::open_in(&env.root.path().join("data")).expect("journal");
     let rec = journal
         .get(&id)
         .expect("read")

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use segflux::cli::ImageFormat;
-use segflux::request::GenerationRequest;
+use segflux::domain::request::GenerationRequest;
 use segflux_emulator::{Endpoint, FaultKind, Origin, OutputShape};
 
 use crate::testenv::{CANARY_KEY, TestEnv};

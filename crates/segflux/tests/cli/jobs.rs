@@ -3,7 +3,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use segflux::history::{History, JobRecord, now_ms};
+use segflux::journal::{JobRecord, Journal, now_ms};
 use segflux_emulator::{EmulatorConfig, Endpoint};
 
 use crate::testenv::TestEnv;
@@ -160,7 +160,7 @@ fn an_expired_request_is_exit_7() {
 #[test]
 fn an_old_job_the_request_history_does_not_know_is_exit_7() {
     let env = TestEnv::new();
-    let history = History::open_in(&env.root.path().join("data")).expect("journal");
+    let history = Journal::open_in(&env.root.path().join("data")).expect("journal");
     history
         .save(&JobRecord {
             request_id: "old-job-1".into(),
@@ -254,7 +254,7 @@ fn two_dozen_concurrent_submits_are_all_recorded_intact() {
         })
         .collect();
     ids.sort();
-    let (records, warnings) = History::open_in(&env.root.path().join("data"))
+    let (records, warnings) = Journal::open_in(&env.root.path().join("data"))
         .expect("journal")
         .list();
     assert!(warnings.is_empty(), "{warnings:?}");

@@ -4,12 +4,12 @@
 
 use serde_json::json;
 
+use crate::domain::spend::{Estimate, Estimates, Total};
 use crate::error::{Error, Result};
-use crate::spend::{Estimate, Estimates, Total};
 
 use super::Context;
-use super::judge::State;
 use super::plan::{Plan, Planned};
+use crate::output::up_to_date::State;
 
 /// What `--check` counts.
 #[derive(Debug, Default)]
@@ -22,13 +22,13 @@ struct Tally {
 
 /// Tells the plan; `resumable` says whether a job to run would be fetched from the journal
 /// (paid for already) rather than submitted.
-pub(super) fn check(
+pub(crate) fn check(
     ctx: &Context,
     plan: &Plan,
     resumable: &dyn Fn(&Planned) -> bool,
 ) -> Result<()> {
     let mut t = Tally::default();
-    let mut estimates = Estimates::new(ctx.history().cloned());
+    let mut estimates = Estimates::new(ctx.journal().cloned());
     let mut cost = Total::default();
     for job in plan.jobs()? {
         t.jobs += 1;

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 
 /// The batch input.
 #[derive(Debug)]
-pub(super) enum Source {
+pub(crate) enum Source {
     /// A file, read afresh on each pass.
     File(PathBuf),
     /// Standard input, copied to an anonymous temporary file.
@@ -21,7 +21,7 @@ pub(super) enum Source {
 
 impl Source {
     /// Opens `--from FILE` (`-`: standard input).
-    pub(super) fn from_file(from: &Path) -> Result<Self> {
+    pub(crate) fn from_file(from: &Path) -> Result<Self> {
         let bad = |e: std::io::Error| {
             Error::Usage(format!(
                 "invalid value '{}' for '--from <FILE>': {e}",
@@ -51,7 +51,7 @@ impl Source {
     }
 
     /// The lines, numbered from 1; a line that is not UTF-8 is an `Err` naming what is wrong.
-    pub(super) fn lines(&self) -> Result<Lines<'_>> {
+    pub(crate) fn lines(&self) -> Result<Lines<'_>> {
         let reader = self
             .reader()
             .map_err(|e| Error::Usage(format!("cannot read the batch input: {e}")))?;
@@ -64,10 +64,10 @@ impl Source {
     }
 
     /// The first line that holds a job, if any (how stdin is recognised as JSONL).
-    pub(super) fn first_meaningful_line(&self) -> Result<Option<String>> {
+    pub(crate) fn first_meaningful_line(&self) -> Result<Option<String>> {
         for (_, line) in self.lines()? {
             if let Ok(l) = line
-                && crate::prompt_file::is_meaningful(&l)
+                && crate::domain::prompt_line::is_meaningful(&l)
             {
                 return Ok(Some(l));
             }
@@ -77,7 +77,7 @@ impl Source {
 }
 
 /// An iterator over numbered lines.
-pub(super) struct Lines<'a> {
+pub(crate) struct Lines<'a> {
     reader: BufReader<Box<dyn Read + 'a>>,
     number: usize,
     buf: Vec<u8>,

@@ -14,29 +14,27 @@ use std::time::{Duration, Instant};
 
 use crate::cli::GenerateArgs;
 use crate::error::{Error, Result};
-use crate::output;
-use crate::printer::BatchProgress;
+use crate::output::{self, manifest};
+use crate::ui::printer::BatchProgress;
 
-use super::{Context, cost, generate};
+use super::generate;
+use crate::job::{Context, cost};
 
-mod budget;
 mod check;
 mod input;
-mod judge;
-mod manifest;
 mod pace;
-mod plan;
-mod report;
+pub(crate) mod plan;
 mod resumable;
 mod run;
 mod shared;
 mod spend;
+mod tally;
 
-use judge::State;
+use crate::output::up_to_date::State;
 use plan::Planned;
-use report::{JobEnd, Tally, report};
 use resumable::{resumable_jobs, resume_key};
 use run::run_jobs;
+use tally::{JobEnd, Tally, report};
 
 /// Runs a batch.
 pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
@@ -84,8 +82,8 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
 
 /// `--dry-run`: every request that would be sent, then the estimate; refused over the cap.
 fn dry_run(ctx: &Context, args: &GenerateArgs, plan: &plan::Plan) -> Result<()> {
-    let mut estimates = crate::spend::Estimates::new(ctx.history().cloned());
-    let mut total = crate::spend::Total::default();
+    let mut estimates = crate::domain::spend::Estimates::new(ctx.journal().cloned());
+    let mut total = crate::domain::spend::Total::default();
     for p in plan.jobs()? {
         let req = &p.job.request;
         let estimate = estimates.get(&req.model);
@@ -100,7 +98,7 @@ fn dry_run(ctx: &Context, args: &GenerateArgs, plan: &plan::Plan) -> Result<()> 
 /// (maybe on another machine) into the journal first, so the claims fetch them, not pay again.
 fn resume_from_manifest(ctx: &Context, path: &Path) {
     let api = ctx.settings.base_url.trim_end_matches('/');
-    let resumed = manifest::resume(ctx.history(), path, api);
+    let resumed = manifest::resume(ctx.journal(), path, api);
     if resumed > 0 {
         ctx.printer.info(&format!(
             "{resumed} job(s) submitted by an earlier run and never finished (per {}): fetching them",

@@ -6,19 +6,20 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::history::History;
-use crate::limiter::Limiter;
-use crate::printer::Printer;
-use crate::report::Reporter;
-use crate::wait::PollSchedule;
+use crate::domain::limiter::Limiter;
+use crate::domain::progress::Reporter;
+use crate::job::poll::PollSchedule;
+use crate::journal::Journal;
+use crate::ui::printer::Printer;
 use segflux_api::JobState;
 
-use super::super::{Context, SCHEDULE_SAMPLES};
+use crate::job::Context;
+use crate::job::SCHEDULE_SAMPLES;
 
 /// Finish and inference times per model, newest first: read from the history once, then
 /// learnt from each job of the batch as it ends, so the polls tighten after the first jobs
 /// without rescanning the history for every job.
-pub(super) struct Learner {
+pub(crate) struct Learner {
     models: Mutex<HashMap<String, Samples>>,
 }
 
@@ -41,8 +42,8 @@ impl Samples {
 }
 
 impl Learner {
-    pub(super) fn seed<'m>(
-        history: Option<&History>,
+    pub(crate) fn seed<'m>(
+        history: Option<&Journal>,
         models: impl Iterator<Item = &'m str>,
     ) -> Self {
         let mut seeded = HashMap::new();
@@ -67,7 +68,7 @@ impl Learner {
 
     /// The schedule for the next poll of a job of `model`: learnt and eager once three of its
     /// jobs are known, else warming up (see [`PollSchedule::warming`]).
-    pub(super) fn schedule(&self, ctx: &Context, model: &str) -> PollSchedule {
+    pub(crate) fn schedule(&self, ctx: &Context, model: &str) -> PollSchedule {
         if let Some(interval) = ctx.settings.poll_override {
             return PollSchedule::fixed(interval);
         }
@@ -77,7 +78,7 @@ impl Learner {
         }
     }
 
-    pub(super) fn learn(&self, model: &str, finished_after: Option<f64>, inference: Option<f64>) {
+    pub(crate) fn learn(&self, model: &str, finished_after: Option<f64>, inference: Option<f64>) {
         let Ok(mut models) = self.models.lock() else {
             return;
         };
@@ -96,9 +97,9 @@ impl Learner {
 }
 
 /// Passes HTTP events to the printer, and tells the limiter when a submit was rate-limited.
-pub(super) struct Throttle {
-    pub(super) inner: Arc<Printer>,
-    pub(super) limiter: Arc<Limiter>,
+pub(crate) struct Throttle {
+    pub(crate) inner: Arc<Printer>,
+    pub(crate) limiter: Arc<Limiter>,
 }
 
 impl Reporter for Throttle {

@@ -16,20 +16,21 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::cli::GenerateArgs;
+use crate::domain::prompt_line::{self, BatchJob, Defaults};
 use crate::error::{Error, Result};
 use crate::output::{self, Target};
-use crate::prompt_file::{self, BatchJob, Defaults};
 
-use super::super::{Context, generate};
 use super::input::Source;
-use super::judge::{self, Judge, Key, State};
+use crate::commands::generate;
+use crate::job::Context;
+use crate::output::up_to_date::{self, Judge, Key, State};
 
 /// How many problems an error message lists before "and N more".
 const SHOWN: usize = 10;
 
 /// A job with its target path and what the plan does with it.
 #[derive(Debug)]
-pub(super) struct Planned {
+pub(crate) struct Planned {
     /// The job.
     pub job: BatchJob,
     /// Where its image goes.
@@ -39,9 +40,9 @@ pub(super) struct Planned {
 }
 
 /// The input, its kind and the defaults each line starts from.
-pub(super) struct Plan {
+pub(crate) struct Plan {
     source: Source,
-    pub(super) name: String,
+    pub(crate) name: String,
     jsonl: bool,
     defaults: Defaults,
     /// The output directory.
@@ -54,7 +55,7 @@ pub(super) struct Plan {
 
 impl Plan {
     /// Reads the options and opens the input.
-    pub(super) fn new(ctx: &Context, args: &GenerateArgs) -> Result<Self> {
+    pub(crate) fn new(ctx: &Context, args: &GenerateArgs) -> Result<Self> {
         let output = args.output.as_ref().or(ctx.settings.config.output.as_ref());
         let Ok(Target::Dir(dir)) = Target::from_arg(output.map(PathBuf::as_path)) else {
             return Err(Error::Usage(format!(
@@ -80,7 +81,7 @@ impl Plan {
             (None, None) => return Err(Error::Usage("a PROMPT or --from FILE is required".into())),
         };
         let jsonl = args.batch.from.is_some()
-            && prompt_file::is_jsonl(&name, source.first_meaningful_line()?.as_deref());
+            && prompt_line::is_jsonl(&name, source.first_meaningful_line()?.as_deref());
         Ok(Self {
             source,
             name,
@@ -99,7 +100,7 @@ impl Plan {
 
     /// Pass 1: parses every line and refuses two different jobs writing one path. Returns
     /// how many jobs this run has (after `--shard`) and how many identical repeats are dropped.
-    pub(super) fn validate(&mut self) -> Result<(usize, usize)> {
+    pub(crate) fn validate(&mut self) -> Result<(usize, usize)> {
         let mut errors = Problems::default();
         let mut seen: HashMap<Key, (usize, Key)> = HashMap::new();
         let (mut jobs, mut repeats) = (0usize, 0usize);
@@ -114,8 +115,8 @@ impl Plan {
             for job in parsed {
                 jobs += 1;
                 let path = self.dir.join(&job.file_name);
-                let key = judge::key(&job.request);
-                match seen.entry(judge::digest(&path.display().to_string())) {
+                let key = up_to_date::key(&job.request);
+                match seen.entry(up_to_date::digest(&path.display().to_string())) {
                     Entry::Vacant(v) => {
                         v.insert((number, key));
                     }
@@ -154,9 +155,9 @@ impl Plan {
     /// One line's jobs. A prompt the generation record cannot carry byte for byte is refused
     /// up front.
     fn parse(&self, line: &str, number: usize) -> std::result::Result<Vec<BatchJob>, String> {
-        let jobs = prompt_file::parse_line(line, number, self.jsonl, &self.defaults)?;
+        let jobs = prompt_line::parse_line(line, number, self.jsonl, &self.defaults)?;
         match jobs.first() {
-            Some(j) => crate::metadata::representable(&j.request.prompt)
+            Some(j) => crate::output::metadata::representable(&j.request.prompt)
                 .map(|()| jobs)
                 .map_err(|why| format!("prompt: {why}")),
             None => Ok(jobs),
@@ -164,22 +165,22 @@ impl Plan {
     }
 
     /// Pass 2: the jobs of this run (repeats dropped, `--shard` applied), judged.
-    pub(super) fn jobs(&self) -> Result<impl Iterator<Item = Planned> + '_> {
+    pub(crate) fn jobs(&self) -> Result<impl Iterator<Item = Planned> + '_> {
         let lines = self.source.lines()?;
         let jobs = lines.flat_map(move |(number, line)| {
-            line.and_then(|l| prompt_file::parse_line(&l, number, self.jsonl, &self.defaults))
+            line.and_then(|l| prompt_line::parse_line(&l, number, self.jsonl, &self.defaults))
                 .unwrap_or_default()
         });
         let firsts = &self.firsts;
         let kept = jobs.filter_map(move |job| {
             let path = self.dir.join(&job.file_name);
-            let first = firsts.get(&judge::digest(&path.display().to_string()));
+            let first = firsts.get(&up_to_date::digest(&path.display().to_string()));
             (first == Some(&job.line)).then_some((job, path))
         });
         let shard = self.shard;
         Ok(kept
             .enumerate()
-            .filter(move |(i, _)| shard.is_none_or(|(k, n)| prompt_file::in_shard(*i, k, n)))
+            .filter(move |(i, _)| shard.is_none_or(|(k, n)| prompt_line::in_shard(*i, k, n)))
             .map(move |(_, (job, path))| {
                 let addressed = job.file_name == job.request.file_name();
                 let state = self.judge.judge(&path, &job.request, addressed);
@@ -214,7 +215,7 @@ impl Problems {
 
 /// Refuses, before anything is sent, output paths of jobs to run that cannot be written.
 /// With `sidecar`, the `{name}.json` beside each image too.
-pub(super) fn check_targets<'a>(
+pub(crate) fn check_targets<'a>(
     todo: impl Iterator<Item = &'a Planned>,
     sidecar: bool,
 ) -> Result<()> {

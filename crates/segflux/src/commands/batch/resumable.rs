@@ -4,16 +4,16 @@
 
 use std::collections::HashMap;
 
-use crate::history::{JobRecord, Query, RETENTION, now_ms};
-use crate::request::GenerationRequest;
+use crate::domain::request::GenerationRequest;
+use crate::journal::{JobRecord, Query, RETENTION, now_ms};
 
 use super::Context;
 
 /// What identifies a job in the journal: (prompt hash, seed, format, model).
-pub(super) type ResumeKey = (String, u64, String, String);
+pub(crate) type ResumeKey = (String, u64, String, String);
 
 /// The history's key of a job: (prompt hash, seed, format, model).
-pub(super) fn resume_key(req: &GenerationRequest) -> ResumeKey {
+pub(crate) fn resume_key(req: &GenerationRequest) -> ResumeKey {
     (
         req.prompt_hash(),
         req.seed,
@@ -24,9 +24,9 @@ pub(super) fn resume_key(req: &GenerationRequest) -> ResumeKey {
 
 /// Jobs in the history that are recent enough to fetch instead of submitting again, by
 /// (prompt hash, seed, format, model).
-pub(super) fn resumable_jobs(ctx: &Context, api: &str) -> HashMap<ResumeKey, JobRecord> {
+pub(crate) fn resumable_jobs(ctx: &Context, api: &str) -> HashMap<ResumeKey, JobRecord> {
     let mut map = HashMap::new();
-    let Some(history) = ctx.history() else {
+    let Some(history) = ctx.journal() else {
         return map;
     };
     let recent = Query {

@@ -11,45 +11,45 @@ use futures_util::stream::FuturesUnordered;
 
 use crate::cli::{GenerateArgs, ProvenanceArgs};
 use crate::client::Client;
+use crate::domain::limiter::Limiter;
 use crate::error::Result;
-use crate::history::{Adopt, JobRecord};
-use crate::limiter::Limiter;
-use crate::metadata::GenerationRecord;
-use crate::printer::BatchProgress;
-use crate::wait;
+use crate::job::poll;
+use crate::journal::{Adopt, JobRecord};
+use crate::output::metadata::GenerationRecord;
+use crate::ui::printer::BatchProgress;
 
-use super::budget::{self, Budget, Spent};
 use super::pace::{Learner, Throttle};
 use super::plan::Planned;
-use super::report::{JobEnd, Tally, report};
 use super::resumable::{ResumeKey, resumable_jobs, resume_key};
+use super::shared;
 use super::spend::{costs_after, spent_by, stop};
-use super::{manifest, shared};
-use crate::commands::deliver::{self, Destination, WriteOptions};
-use crate::commands::intent::{self, Begun};
-use crate::commands::{Context, connect_with, cost};
-use crate::commands::{recover, waiting};
+use super::tally::{JobEnd, Tally, report};
+use crate::domain::budget::{self, Budget, Spent};
+use crate::job::deliver::{self, Destination, WriteOptions};
+use crate::job::submit::{self, Begun};
+use crate::job::{Context, connect_with, cost, recover, waiting};
+use crate::output::manifest;
 
 /// What the jobs share.
-pub(super) struct Batch<'a> {
-    pub(super) ctx: &'a Context,
-    pub(super) client: &'a Client,
-    pub(super) limiter: Arc<Limiter>,
+pub(crate) struct Batch<'a> {
+    pub(crate) ctx: &'a Context,
+    pub(crate) client: &'a Client,
+    pub(crate) limiter: Arc<Limiter>,
     /// When waiting for another process's claim gives up.
-    pub(super) deadline: Instant,
+    pub(crate) deadline: Instant,
     /// Where `SUBMITTED` lines go.
-    pub(super) manifest: Option<&'a Mutex<std::fs::File>>,
+    pub(crate) manifest: Option<&'a Mutex<std::fs::File>>,
     /// Jobs of the history the plan expects to resume (paid already: outside the budget).
-    pub(super) resumable: HashMap<ResumeKey, JobRecord>,
+    pub(crate) resumable: HashMap<ResumeKey, JobRecord>,
     /// Why nothing more is submitted, and the exit code it maps to.
-    pub(super) stop: Mutex<Option<(String, u8)>>,
-    pub(super) budget: Budget,
-    pub(super) force: bool,
-    pub(super) provenance: &'a ProvenanceArgs,
-    pub(super) learner: Learner,
+    pub(crate) stop: Mutex<Option<(String, u8)>>,
+    pub(crate) budget: Budget,
+    pub(crate) force: bool,
+    pub(crate) provenance: &'a ProvenanceArgs,
+    pub(crate) learner: Learner,
 }
 
-pub(super) async fn run_jobs(
+pub(crate) async fn run_jobs(
     ctx: &Context,
     args: &GenerateArgs,
     todo: &[Planned],
@@ -76,7 +76,7 @@ pub(super) async fn run_jobs(
         force: args.force,
         provenance: &args.provenance,
         learner: Learner::seed(
-            ctx.history(),
+            ctx.journal(),
             todo.iter().map(|p| p.job.request.model.as_str()),
         ),
     };
@@ -92,7 +92,7 @@ pub(super) async fn run_jobs(
             }
         })
         .collect();
-    let since_ms = crate::history::now_ms();
+    let since_ms = crate::journal::now_ms();
     while let Some((p, outcome, wall)) = running.next().await {
         report(ctx, progress, manifest, p, &outcome, wall, tally);
     }
@@ -146,7 +146,7 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> JobEnd
         Ok(begun) => begun,
         Err(outcome) => return outcome,
     };
-    let submitted_ms = crate::history::now_ms()
+    let submitted_ms = crate::journal::now_ms()
         .saturating_sub(u64::try_from(since.elapsed().as_millis()).unwrap_or(0));
     if let Err(e) = manifest::append(b.manifest, &manifest::submitted_line(p, &id, submitted_ms)) {
         progress.message(&format!("warning: cannot write the manifest: {e}"));
@@ -188,7 +188,7 @@ async fn begin(
     progress: &BatchProgress,
 ) -> std::result::Result<(String, Instant, bool), JobEnd> {
     let req = &p.job.request;
-    match intent::begin(b.ctx, b.client, req, Adopt::Recent, b.deadline, &|| {
+    match submit::begin(b.ctx, b.client, req, Adopt::Recent, b.deadline, &|| {
         // Write-ahead in the manifest too: a run on a new machine with this manifest
         // reconciles the job through the request history instead of paying again.
         if let Err(e) = manifest::append(b.manifest, &manifest::submitting_line(p)) {
@@ -236,7 +236,7 @@ async fn finish(
     p: &Planned,
     id: &str,
     since: Instant,
-    line: &crate::printer::JobLine,
+    line: &crate::ui::printer::JobLine,
 ) -> Result<deliver::Delivered> {
     // A job adopted from long ago (past the hour) still gets --timeout from now.
     let timeout = b.ctx.settings.timeout;
@@ -251,7 +251,7 @@ async fn finish(
     // An out-of-date file is replaced only now, after the new image was verified.
     let opts = WriteOptions::new(b.force || p.state.replaces(), b.provenance, record);
     let schedule = || b.learner.schedule(b.ctx, model);
-    let finished = match wait::wait_learning(b.client, id, since, deadline, &schedule, line).await {
+    let finished = match poll::wait_learning(b.client, id, since, deadline, &schedule, line).await {
         Err(e) if recover::is_expired(&e) => {
             let recovered =
                 recover::from_history(b.ctx, b.client, id, deadline, &dest, &opts).await;

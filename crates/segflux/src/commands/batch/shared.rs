@@ -6,12 +6,12 @@
 use std::path::Path;
 
 use super::Context;
-use crate::commands::deliver;
+use crate::job::deliver;
 
 /// Tags this process's temporary files with its owner token and removes those in `dir`
 /// left by segflux processes that died mid-write (SIGKILL cannot be caught).
-pub(super) fn sweep(ctx: &Context, dir: &Path) {
-    let Some(history) = ctx.history() else {
+pub(crate) fn sweep(ctx: &Context, dir: &Path) {
+    let Some(history) = ctx.journal() else {
         return;
     };
     if let Ok(me) = history.owner() {
@@ -28,13 +28,13 @@ pub(super) fn sweep(ctx: &Context, dir: &Path) {
 
 /// The delivery of `path` when it holds job `id`'s image already (its embedded record names
 /// the id), written by another segflux process that runs the same job.
-pub(super) fn written_by_job(
+pub(crate) fn written_by_job(
     path: &Path,
     id: &str,
     metrics: Option<&serde_json::Value>,
 ) -> Option<deliver::Delivered> {
     let bytes = std::fs::read(path).ok()?;
-    let record = crate::metadata::read(&bytes)?;
+    let record = crate::output::metadata::read(&bytes)?;
     if record.request_id != id {
         return None;
     }

@@ -5,17 +5,17 @@
 use std::sync::Mutex;
 
 use crate::error::Result;
-use crate::job_report::JobReport;
-use crate::printer::BatchProgress;
+use crate::ui::job_json::JobReport;
+use crate::ui::printer::BatchProgress;
 
-use super::budget::Spent;
 use super::cost;
-use super::report::{JobEnd, Tally, write_line};
 use super::run::Batch;
-use crate::commands::deliver;
+use super::tally::{JobEnd, Tally, write_line};
+use crate::domain::budget::Spent;
+use crate::job::deliver;
 
 /// Stops all further submits for `reason` (exit `code`); this job is not submitted.
-pub(super) fn stop(b: &Batch<'_>, reason: String, code: u8) -> JobEnd {
+pub(crate) fn stop(b: &Batch<'_>, reason: String, code: u8) -> JobEnd {
     if let Ok(mut stop) = b.stop.lock() {
         stop.get_or_insert_with(|| (reason.clone(), code));
     }
@@ -24,7 +24,7 @@ pub(super) fn stop(b: &Batch<'_>, reason: String, code: u8) -> JobEnd {
 
 /// What a submitted job cost, as far as this run knows, and whether it completed: a FAILED
 /// job costs what the API says, 0 when it says nothing (cli.md, "Spend").
-pub(super) fn spent_by(result: &Result<deliver::Delivered>) -> (Spent, bool) {
+pub(crate) fn spent_by(result: &Result<deliver::Delivered>) -> (Spent, bool) {
     match result {
         Ok(d) => (d.metrics.cost.map_or(Spent::Unknown, Spent::Known), true),
         Err(e) if e.exit_code() == 5 => (Spent::Known(0.0), false),
@@ -34,7 +34,7 @@ pub(super) fn spent_by(result: &Result<deliver::Delivered>) -> (Spent, bool) {
 
 /// A job written with no cost known yet.
 #[derive(Debug)]
-pub(super) struct Uncosted {
+pub(crate) struct Uncosted {
     pub id: String,
     pub model: String,
     pub path: String,
@@ -45,7 +45,7 @@ pub(super) struct Uncosted {
 /// The costs the results did not carry, from one pass through the request history after
 /// every image is written: recorded in the journal, counted in the summary, and appended to
 /// the manifest (and `--json`) as one `COST` line per job.
-pub(super) async fn costs_after(
+pub(crate) async fn costs_after(
     b: &Batch<'_>,
     since_ms: u64,
     progress: &BatchProgress,
