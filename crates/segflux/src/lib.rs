@@ -17,3 +17,6 @@ pub(crate) mod output;
 mod props;
 pub mod settings;
 pub mod ui;
+
+/// The `--json` lines `main` prints for the jobs an error names (see `output::job_json`).
+pub use output::job_json::failure_reports;

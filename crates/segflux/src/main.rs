@@ -81,7 +81,7 @@ fn report(e: &Error, ctx: Option<&Context>) -> ExitCode {
     match ctx {
         Some(ctx) => {
             if ctx.printer.is_json() {
-                for r in segflux::ui::job_json::failure_reports(e) {
+                for r in segflux::failure_reports(e) {
                     ctx.printer.json_line(&r);
                 }
             }

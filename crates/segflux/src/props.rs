@@ -108,7 +108,7 @@ proptest! {
         seed in any::<u64>(),
         count in 1u32..4,
     ) {
-        let defaults = Defaults { request: request(""), seed: None, count: 1 };
+        let defaults = Defaults { request: request(""), seed: None, count: 1, image_prompt: crate::output::local_image::resolve };
         let _ = prompt_line::parse_line(&junk, 1, true, &defaults);
         let _ = prompt_line::parse_line(&junk, 1, false, &defaults);
         let line = json!({"prompt": prompt, "seed": seed, "n": count}).to_string();
@@ -174,6 +174,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         request: request(""),
         seed: None,
         count: 1,
+        image_prompt: crate::output::local_image::resolve,
     };
     let line = format!(r#"{{"prompt":"p","x":{deep}}}"#);
     assert!(prompt_line::parse_line(&line, 1, true, &defaults).is_err());

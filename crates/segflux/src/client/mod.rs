@@ -208,7 +208,7 @@ impl Client {
         ["urls", "file_urls"]
             .iter()
             .find_map(|k| answer.get(k)?.get(0)?.as_str())
-            .filter(|u| crate::output::local_image::is_url(u))
+            .filter(|u| crate::domain::request::is_url(u))
             .map(str::to_owned)
             .ok_or_else(|| Error::Network("the upload answer carried no http(s) URL".into()))
     }

@@ -9,7 +9,7 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::job::poll;
 use crate::journal::{JobRecord, Query};
-use crate::ui::job_json::JobReport;
+use crate::output::job_json::JobReport;
 use segflux_api::{JobState, Metrics, StatusResponse};
 
 use crate::job::Context;

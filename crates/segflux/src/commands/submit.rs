@@ -2,7 +2,7 @@
 
 use crate::cli::SubmitArgs;
 use crate::error::Result;
-use crate::ui::job_json::JobReport;
+use crate::output::job_json::JobReport;
 
 use super::generate::{build_request, default_format, dry_run, local_image_prompt, read_prompt};
 use crate::job::Context;

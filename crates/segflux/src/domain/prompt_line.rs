@@ -35,7 +35,13 @@ pub struct Defaults {
     pub seed: Option<u64>,
     /// `-n`.
     pub count: u32,
+    /// Turns a line's `image_prompt` into the value its request carries (a local file is
+    /// checked and named by its content; that reads the file, so the caller supplies it).
+    pub image_prompt: ImagePromptResolver,
 }
+
+/// See [`Defaults::image_prompt`]; the error says why, without naming the field.
+pub type ImagePromptResolver = fn(Option<String>) -> Result<Option<String>, String>;
 
 /// One JSONL line. Absent fields take the command line's value.
 #[derive(Debug, Deserialize)]
@@ -190,7 +196,7 @@ impl JsonLine {
         req.raw = self.raw.unwrap_or(req.raw);
         req.safety_tolerance = self.safety_tolerance.unwrap_or(req.safety_tolerance);
         if self.image_prompt.is_some() {
-            req.image_prompt = crate::output::local_image::resolve(self.image_prompt)
+            req.image_prompt = (defaults.image_prompt)(self.image_prompt)
                 .map_err(|why| format!("\"image_prompt\": {why}"))?;
         }
         if let Some(m) = self.model {

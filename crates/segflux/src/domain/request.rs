@@ -150,6 +150,12 @@ pub fn random_seed() -> u64 {
     crate::domain::random::random_u64() & 0xFFFF_FFFF
 }
 
+/// Whether an image-prompt value is a URL sent as it is (http or https), not a local path.
+pub fn is_url(value: &str) -> bool {
+    let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

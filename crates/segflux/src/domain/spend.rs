@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::error::Error;
-use crate::journal::Journal;
 use segflux_api::{DEFAULT_MODEL, LIST_PRICE_USD};
 
 /// Where an estimate came from.
@@ -54,15 +53,16 @@ impl Estimate {
     }
 }
 
-/// The estimate of one image of `model`, if there is one: the model's most recent known cost
-/// in the journal (the one place spend reads it), else its list price.
-pub fn estimate(history: Option<&Journal>, model: &str) -> Option<Estimate> {
-    let from_journal = history
-        .and_then(|h| h.last_cost(model))
-        .map(|usd| Estimate {
-            usd,
-            source: Source::Journal,
-        });
+/// Where a model's last known cost comes from (the journal, read by the caller).
+pub type LearntCost = Box<dyn Fn(&str) -> Option<f64> + Send + Sync>;
+
+/// The estimate of one image of `model`, if there is one: `learnt`, the model's most recent
+/// known cost (the journal's), else its list price.
+pub fn estimate(learnt: Option<f64>, model: &str) -> Option<Estimate> {
+    let from_journal = learnt.map(|usd| Estimate {
+        usd,
+        source: Source::Journal,
+    });
     from_journal.or_else(|| {
         (model == DEFAULT_MODEL).then_some(Estimate {
             usd: LIST_PRICE_USD,
@@ -72,28 +72,36 @@ pub fn estimate(history: Option<&Journal>, model: &str) -> Option<Estimate> {
 }
 
 /// Estimates per model, each looked up once (a batch asks for the same few models many times).
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Estimates {
-    history: Option<Journal>,
+    learnt: Option<LearntCost>,
     known: HashMap<String, Option<Estimate>>,
 }
 
+impl std::fmt::Debug for Estimates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Estimates")
+            .field("known", &self.known)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Estimates {
-    /// Estimates read from `history` (none: list prices only).
-    pub fn new(history: Option<Journal>) -> Self {
+    /// Estimates from the costs `learnt` gives (none: list prices only).
+    pub fn new(learnt: Option<LearntCost>) -> Self {
         Self {
-            history,
+            learnt,
             known: HashMap::new(),
         }
     }
 
     /// The estimate of one image of `model`.
     pub fn get(&mut self, model: &str) -> Option<Estimate> {
-        let history = self.history.as_ref();
+        let learnt = self.learnt.as_ref();
         *self
             .known
             .entry(model.to_owned())
-            .or_insert_with(|| estimate(history, model))
+            .or_insert_with(|| estimate(learnt.and_then(|f| f(model)), model))
     }
 
     /// Replaces a model's estimate with a cost just learnt from the API.

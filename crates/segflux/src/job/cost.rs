@@ -28,12 +28,21 @@ pub fn total<'a>(
     ctx: &Context,
     requests: impl IntoIterator<Item = &'a GenerationRequest>,
 ) -> Total {
-    let mut estimates = spend::Estimates::new(ctx.journal().cloned());
+    let mut estimates = estimates(ctx);
     let mut total = Total::default();
     for req in requests {
         total.add(&req.model, estimates.get(&req.model));
     }
     total
+}
+
+/// The estimates of this run: list prices, beaten by the last costs the journal knows.
+pub fn estimates(ctx: &Context) -> spend::Estimates {
+    spend::Estimates::new(
+        ctx.journal()
+            .cloned()
+            .map(|j| Box::new(move |model: &str| j.last_cost(model)) as spend::LearntCost),
+    )
 }
 
 /// Shows the estimate on stderr (after a `--dry-run`, or `--check`).
@@ -164,7 +173,10 @@ pub async fn costs_from_list(
 
 /// The estimate of one request, for the `--dry-run` JSON line.
 pub fn estimate_of(ctx: &Context, req: &GenerationRequest) -> Option<Estimate> {
-    spend::estimate(ctx.journal(), &req.model)
+    spend::estimate(
+        ctx.journal().and_then(|j| j.last_cost(&req.model)),
+        &req.model,
+    )
 }
 
 /// The cost part of a done line: `cost $0.06`, or `cost unknown`.

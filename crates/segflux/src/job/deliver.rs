@@ -16,8 +16,8 @@ use crate::error::{Error, Result};
 use crate::job::poll;
 use crate::journal::{JobRecord, now_ms};
 use crate::output;
+use crate::output::job_json::JobReport;
 use crate::output::metadata::{self, GenerationRecord};
-use crate::ui::job_json::JobReport;
 use segflux_api::{self, ImageRef, Metrics};
 
 use super::Context;

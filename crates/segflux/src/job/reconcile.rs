@@ -9,7 +9,7 @@
 use crate::client::{Client, HistoryQuery};
 use crate::error::{Error, Result};
 use crate::journal::{JobRecord, Journal, now_ms};
-use crate::ui::job_json::JobReport;
+use crate::output::job_json::JobReport;
 use segflux_api::request_history::{parse_rfc3339_ms, utc_date};
 
 use super::Context;

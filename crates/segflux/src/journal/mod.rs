@@ -69,7 +69,7 @@ pub struct JobRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inference_time: Option<f64>,
     /// Seconds from submission until segflux saw the job finish (see
-    /// [`crate::job::poll::Finished::finished_after`]), when a poll saw it unfinished first.
+    /// `job::poll::Finished::finished_after`), when a poll saw it unfinished first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_after: Option<f64>,
     /// What the job cost in USD, when the API said.

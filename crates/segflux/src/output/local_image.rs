@@ -58,11 +58,7 @@ impl LocalImage {
     }
 }
 
-/// Whether an image-prompt value is a URL sent as it is (http or https), not a local path.
-pub fn is_url(value: &str) -> bool {
-    let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://")
-}
+pub use crate::domain::request::is_url;
 
 /// The value a request carries for an image-prompt argument: a URL unchanged, a local file's
 /// `sha256:<hex>` once it is checked (and registered for the upload). The error says why

@@ -12,10 +12,21 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 
+use crate::domain::request::GenerationRequest;
 use crate::journal::{JobRecord, Journal, now_ms};
-use crate::ui::job_json::JobReport;
+use crate::output::job_json::JobReport;
 
-use crate::commands::batch::plan::Planned;
+/// What a manifest line says of the job it is about: its request, its output path and the
+/// input line that asked for it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LineOf<'a> {
+    /// The request.
+    pub request: &'a GenerationRequest,
+    /// Where its image goes.
+    pub path: &'a Path,
+    /// The input line (1-based).
+    pub line: usize,
+}
 
 /// Appends one line (flushed at once: a killed run leaves every line it wrote).
 pub(crate) fn append(
@@ -32,21 +43,21 @@ pub(crate) fn append(
     writeln!(f, "{text}").and_then(|()| f.flush())
 }
 
-/// The `SUBMITTING` line of planned job `p`, written just before its submit is sent.
-pub(crate) fn submitting_line(p: &Planned) -> JobReport {
+/// The `SUBMITTING` line of job `p`, written just before its submit is sent.
+pub(crate) fn submitting_line(p: LineOf<'_>) -> JobReport {
     let mut line = submitted_line(p, "", now_ms());
     line.request_id = None;
     crate::journal::SUBMITTING.clone_into(&mut line.status);
     line
 }
 
-/// The `SUBMITTED` line of planned job `p`, accepted as `id` at `submitted_ms`.
-pub(crate) fn submitted_line(p: &Planned, id: &str, submitted_ms: u64) -> JobReport {
-    let req = &p.job.request;
+/// The `SUBMITTED` line of job `p`, accepted as `id` at `submitted_ms`.
+pub(crate) fn submitted_line(p: LineOf<'_>, id: &str, submitted_ms: u64) -> JobReport {
+    let req = p.request;
     let mut line = JobReport::new(Some(id), "SUBMITTED").request(req);
     line.prompt = Some(req.prompt.clone());
     line.path = Some(p.path.display().to_string());
-    line.line = Some(p.job.line);
+    line.line = Some(p.line);
     line.submitted_ms = Some(submitted_ms);
     line
 }

@@ -6,6 +6,7 @@
 //! failed run never leaves a partial file (the temporary file is removed when dropped).
 
 mod check;
+pub mod job_json;
 mod leftovers;
 pub mod local_image;
 pub mod manifest;

@@ -2,7 +2,6 @@
 //! object of a job for `--json`, the inline preview, and the contact sheet's layout. Only this
 //! layer writes to the terminal.
 
-pub mod job_json;
 pub(crate) mod preview;
 pub(crate) mod printer;
 pub(crate) mod sheet;

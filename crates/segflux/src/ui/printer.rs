@@ -111,7 +111,7 @@ impl Printer {
         self.result(&path.display().to_string());
     }
 
-    /// One JSON object on one stdout line (a [`crate::ui::job_json::JobReport`], or a `Value`).
+    /// One JSON object on one stdout line (a [`crate::output::job_json::JobReport`], or a `Value`).
     pub fn json_line(&self, value: &impl serde::Serialize) {
         self.result(&serde_json::to_string(value).unwrap_or_default());
     }

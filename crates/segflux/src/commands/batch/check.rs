@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::domain::spend::{Estimate, Estimates, Total};
+use crate::domain::spend::{Estimate, Total};
 use crate::error::{Error, Result};
 
 use super::Context;
@@ -28,7 +28,7 @@ pub(crate) fn check(
     resumable: &dyn Fn(&Planned) -> bool,
 ) -> Result<()> {
     let mut t = Tally::default();
-    let mut estimates = Estimates::new(ctx.journal().cloned());
+    let mut estimates = crate::job::cost::estimates(ctx);
     let mut cost = Total::default();
     for job in plan.jobs()? {
         t.jobs += 1;

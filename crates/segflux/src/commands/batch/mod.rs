@@ -82,7 +82,7 @@ pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
 
 /// `--dry-run`: every request that would be sent, then the estimate; refused over the cap.
 fn dry_run(ctx: &Context, args: &GenerateArgs, plan: &plan::Plan) -> Result<()> {
-    let mut estimates = crate::domain::spend::Estimates::new(ctx.journal().cloned());
+    let mut estimates = cost::estimates(ctx);
     let mut total = crate::domain::spend::Total::default();
     for p in plan.jobs()? {
         let req = &p.job.request;

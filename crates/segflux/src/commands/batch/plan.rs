@@ -8,7 +8,7 @@
 //!
 //! Then [`check_targets`] refuses output paths that could not be written (a dangling link, a
 //! directory in the way) before the first submit; `--check` tells the plan and nothing else
-//! (see `super::check`).
+//! (see `check.rs`).
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -37,6 +37,17 @@ pub(crate) struct Planned {
     pub path: PathBuf,
     /// Up to date, missing, …
     pub state: State,
+}
+
+impl Planned {
+    /// What its manifest lines say of it.
+    pub(crate) fn line_of(&self) -> crate::output::manifest::LineOf<'_> {
+        crate::output::manifest::LineOf {
+            request: &self.job.request,
+            path: &self.path,
+            line: self.job.line,
+        }
+    }
 }
 
 /// The input, its kind and the defaults each line starts from.
@@ -90,6 +101,7 @@ impl Plan {
                 request,
                 seed: generate::default_seed(ctx, &args.gen_opts),
                 count: args.batch.count,
+                image_prompt: crate::output::local_image::resolve,
             },
             dir,
             shard: args.batch.shard,

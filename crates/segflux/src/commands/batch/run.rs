@@ -22,7 +22,7 @@ use super::pace::{Learner, Throttle};
 use super::plan::Planned;
 use super::resumable::{ResumeKey, resumable_jobs, resume_key};
 use super::shared;
-use super::spend::{costs_after, spent_by, stop};
+use super::spend::{costs_after, spent_by};
 use super::tally::{JobEnd, Tally, report};
 use crate::domain::budget::{self, Budget, Spent};
 use crate::job::deliver::{self, Destination, WriteOptions};
@@ -96,7 +96,14 @@ pub(crate) async fn run_jobs(
     while let Some((p, outcome, wall)) = running.next().await {
         report(ctx, progress, manifest, p, &outcome, wall, tally);
     }
-    costs_after(&b, since_ms, progress, manifest, tally).await;
+    costs_after(
+        (b.ctx, b.client, &b.budget),
+        since_ms,
+        progress,
+        manifest,
+        tally,
+    )
+    .await;
     tally.cost = Some(b.budget.summary());
     Ok(limiter)
 }
@@ -138,7 +145,7 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> JobEnd
     } else {
         match b.budget.admit(&req.model).await {
             Ok(ticket) => Some(ticket),
-            Err(reason) => return stop(b, reason, 4),
+            Err(reason) => return b.stop(reason, 4),
         }
     };
     let line = progress.job_line(&p.job.file_name);
@@ -148,7 +155,10 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> JobEnd
     };
     let submitted_ms = crate::journal::now_ms()
         .saturating_sub(u64::try_from(since.elapsed().as_millis()).unwrap_or(0));
-    if let Err(e) = manifest::append(b.manifest, &manifest::submitted_line(p, &id, submitted_ms)) {
+    if let Err(e) = manifest::append(
+        b.manifest,
+        &manifest::submitted_line(p.line_of(), &id, submitted_ms),
+    ) {
         progress.message(&format!("warning: cannot write the manifest: {e}"));
     }
     let mut result = finish(b, p, &id, since, &line).await;
@@ -191,7 +201,7 @@ async fn begin(
     match submit::begin(b.ctx, b.client, req, Adopt::Recent, b.deadline, &|| {
         // Write-ahead in the manifest too: a run on a new machine with this manifest
         // reconciles the job through the request history instead of paying again.
-        if let Err(e) = manifest::append(b.manifest, &manifest::submitting_line(p)) {
+        if let Err(e) = manifest::append(b.manifest, &manifest::submitting_line(p.line_of())) {
             progress.message(&format!("warning: cannot write the manifest: {e}"));
         }
     })
@@ -282,4 +292,14 @@ async fn finish(
         delivered.metrics.inference_time,
     );
     Ok(delivered)
+}
+
+impl Batch<'_> {
+    /// Stops all further submits for `reason` (exit `code`); this job is not submitted.
+    pub(crate) fn stop(&self, reason: String, code: u8) -> JobEnd {
+        if let Ok(mut stop) = self.stop.lock() {
+            stop.get_or_insert_with(|| (reason.clone(), code));
+        }
+        JobEnd::NotSubmitted { reason, code }
+    }
 }

@@ -1,26 +1,18 @@
-//! The batch's side of spend (cli.md, "Spend"): stopping the batch when the budget says so,
-//! what a submitted job cost as far as the run knows, and the costs the results did not carry,
+//! The batch's side of spend (cli.md, "Spend"): what a submitted job cost as far as the run knows, and the costs the results did not carry,
 //! read from the request history once at the end.
 
 use std::sync::Mutex;
 
 use crate::error::Result;
-use crate::ui::job_json::JobReport;
+use crate::output::job_json::JobReport;
 use crate::ui::printer::BatchProgress;
 
 use super::cost;
-use super::run::Batch;
-use super::tally::{JobEnd, Tally, write_line};
-use crate::domain::budget::Spent;
+use super::tally::{Tally, write_line};
+use crate::client::Client;
+use crate::domain::budget::{Budget, Spent};
+use crate::job::Context;
 use crate::job::deliver;
-
-/// Stops all further submits for `reason` (exit `code`); this job is not submitted.
-pub(crate) fn stop(b: &Batch<'_>, reason: String, code: u8) -> JobEnd {
-    if let Ok(mut stop) = b.stop.lock() {
-        stop.get_or_insert_with(|| (reason.clone(), code));
-    }
-    JobEnd::NotSubmitted { reason, code }
-}
 
 /// What a submitted job cost, as far as this run knows, and whether it completed: a FAILED
 /// job costs what the API says, 0 when it says nothing (cli.md, "Spend").
@@ -32,21 +24,11 @@ pub(crate) fn spent_by(result: &Result<deliver::Delivered>) -> (Spent, bool) {
     }
 }
 
-/// A job written with no cost known yet.
-#[derive(Debug)]
-pub(crate) struct Uncosted {
-    pub id: String,
-    pub model: String,
-    pub path: String,
-    pub line: usize,
-    pub resumed: bool,
-}
-
 /// The costs the results did not carry, from one pass through the request history after
 /// every image is written: recorded in the journal, counted in the summary, and appended to
 /// the manifest (and `--json`) as one `COST` line per job.
 pub(crate) async fn costs_after(
-    b: &Batch<'_>,
+    (ctx, client, budget): (&Context, &Client, &Budget),
     since_ms: u64,
     progress: &BatchProgress,
     manifest: Option<&Mutex<std::fs::File>>,
@@ -63,18 +45,12 @@ pub(crate) async fn costs_after(
         .all(|u| &u.model == first)
         .then_some(first.as_str());
     // A minute's slack for clocks and jobs submitted as the batch started.
-    let found = cost::costs_from_list(
-        b.ctx,
-        b.client,
-        &ids,
-        since_ms.saturating_sub(60_000),
-        model,
-    )
-    .await;
+    let found =
+        cost::costs_from_list(ctx, client, &ids, since_ms.saturating_sub(60_000), model).await;
     for u in std::mem::take(&mut tally.uncosted) {
         let Some(&c) = found.get(&u.id) else { continue };
         if !u.resumed {
-            b.budget.resolve(c);
+            budget.resolve(c);
         }
         let mut line = JobReport::new(Some(&u.id), "COST");
         line.model = Some(u.model);
@@ -82,7 +58,7 @@ pub(crate) async fn costs_after(
         line.line = Some(u.line);
         line.cost = Some(c);
         write_line(
-            b.ctx,
+            ctx,
             progress,
             manifest,
             &serde_json::to_string(&line).unwrap_or_default(),

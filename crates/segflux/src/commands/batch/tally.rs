@@ -6,13 +6,22 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::ui::job_json::JobReport;
+use crate::output::job_json::JobReport;
 use crate::ui::printer::BatchProgress;
 
 use super::Context;
 use super::plan::Planned;
-use super::spend::Uncosted;
 use crate::job::deliver;
+
+/// A job written with no cost known yet.
+#[derive(Debug)]
+pub(crate) struct Uncosted {
+    pub id: String,
+    pub model: String,
+    pub path: String,
+    pub line: usize,
+    pub resumed: bool,
+}
 
 /// How one job ended.
 #[derive(Debug)]

@@ -11,6 +11,7 @@ fn d(seed: Option<u64>, count: u32) -> Defaults {
         request: defaults(),
         seed,
         count,
+        image_prompt: crate::output::local_image::resolve,
     }
 }
 
