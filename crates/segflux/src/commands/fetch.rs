@@ -61,8 +61,11 @@ async fn fetch(
         Err(Error::NotFound(_)) => return gone(ctx, client, id, rec, dest, opts).await,
         other => other?,
     };
-    let (metrics, finished_after) = match status.state() {
-        JobState::Completed => (status.metrics, None),
+    let waited = match status.state() {
+        JobState::Completed => Ok(poll::Finished {
+            status,
+            finished_after: None,
+        }),
         JobState::Failed => return Err(Error::job_failed(poll::failure_text(&status))),
         JobState::Unknown(s) => return Err(Error::UnknownState(s)),
         state if !args.wait => {
@@ -73,30 +76,10 @@ async fn fetch(
         state => {
             let model = rec.map(|r| r.model.as_str());
             let since = waiting::submitted_at(rec);
-            match waiting::wait_completed(ctx, client, id, model, since, &state).await {
-                Ok(finished) => (finished.status.metrics, finished.finished_after),
-                // It outlived the API's hour while it was waited for (so it existed, known
-                // here or not): the request history has it.
-                Err(e) if crate::job::recover::is_expired(&e) => {
-                    return crate::job::recover::from_history(
-                        ctx, client, id, deadline, dest, opts,
-                    )
-                    .await;
-                }
-                Err(e) => return Err(e),
-            }
+            waiting::wait_completed(ctx, client, id, model, since, &state).await
         }
     };
-    deliver::deliver(
-        ctx,
-        client,
-        id,
-        metrics.as_ref(),
-        finished_after,
-        dest,
-        opts,
-    )
-    .await
+    crate::job::recover::deliver_waited(ctx, client, id, waited, deadline, dest, opts).await
 }
 
 /// The request record is gone (404), but the image file outlives it: delivered from the

@@ -301,20 +301,9 @@ async fn finish(
         &segflux_api::JobState::Queued,
     )
     .await;
-    let mut delivered = match waited {
-        Ok(finished) => {
-            let metrics = finished.status.metrics.as_ref();
-            let after = finished.finished_after;
-            deliver::deliver(ctx, client, id, metrics, after, &dest, &opts).await?
-        }
-        // The job outlived the API's hour while it was waited for: the request history
-        // still has it (contract: "Past the hour").
-        Err(e) if recover::is_expired(&e) => {
-            let deadline = ctx.settings.deadline();
-            recover::from_history(ctx, client, id, deadline, &dest, &opts).await?
-        }
-        Err(e) => return Err(e),
-    };
+    let deadline = ctx.settings.deadline();
+    let mut delivered =
+        recover::deliver_waited(ctx, client, id, waited, deadline, &dest, &opts).await?;
     cost::fill_from_record(ctx, client, id, &mut delivered.metrics).await;
     let rec = ctx.journal().and_then(|h| h.get(id).ok().flatten());
     deliver::report_delivered(

@@ -67,14 +67,9 @@ async fn one(ctx: &Context, client: &Client, id: &str, wait: bool) -> Result<()>
         let model = rec.as_ref().map(|r| r.model.as_str());
         let since = waiting::submitted_at(rec.as_ref());
         let known = status.state();
-        let finished = match waiting::wait_with_spinner(ctx, client, id, model, since, &known).await
-        {
-            Ok(finished) => finished,
-            // It outlived the API's hour while it was waited for.
-            Err(e) if recover::is_expired(&e) => {
-                return past_the_hour(ctx, client, id, rec.as_ref(), true).await;
-            }
-            Err(e) => return Err(e),
+        let waited = waiting::wait_with_spinner(ctx, client, id, model, since, &known).await;
+        let Some(finished) = recover::outlived(waited)? else {
+            return past_the_hour(ctx, client, id, rec.as_ref(), true).await;
         };
         status = finished.status;
         finished_after = finished.finished_after;

@@ -3,9 +3,10 @@
 //! job this machine knows whose v2 record answers 404 and whose image URL was never saved is
 //! recovered from its history record: COMPLETED → its `generation_url` is downloaded;
 //! FAILED → exit 5 with its error; PENDING → waited on (within `--timeout`) through the
-//! record; no record → exit 7. `fetch`, `generate` and batches deliver through
-//! [`from_history`] (also when the record goes while they wait); `status` tells the record's
-//! state through [`record`] / [`settled`] and [`note`].
+//! record; no record → exit 7. A wait that ends because the record went is told apart from
+//! any other end in one place, [`outlived`]; `fetch`, `generate` and batches deliver a waited
+//! job through [`deliver_waited`], the one place that falls back to [`from_history`]; `status`
+//! tells the record's state through [`record`] / [`settled`] and [`note`].
 
 use std::time::{Duration, Instant};
 
@@ -16,9 +17,41 @@ use segflux_api::{self, Metrics};
 
 use super::Context;
 use super::deliver::{self, Delivered, Destination, WriteOptions};
+use super::poll::Finished;
 
 /// How often a PENDING history record is read again (the test poll override wins).
 const RECORD_POLL: Duration = Duration::from_secs(5);
+
+/// How a wait ended: `Some` with what it waited for, `None` when the job outlived the API's
+/// hour meanwhile (its record answers 404: it existed, so the request history has it), or
+/// any other error.
+pub fn outlived<T>(waited: Result<T>) -> Result<Option<T>> {
+    match waited {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if is_expired(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Delivers a waited-for job: from its result when the wait ended with it COMPLETED, from
+/// its request-history record (until `deadline`) when it outlived the hour meanwhile.
+pub async fn deliver_waited(
+    ctx: &Context,
+    client: &Client,
+    id: &str,
+    waited: Result<Finished>,
+    deadline: Instant,
+    dest: &Destination,
+    opts: &WriteOptions,
+) -> Result<Delivered> {
+    match outlived(waited)? {
+        Some(f) => {
+            let metrics = f.status.metrics.as_ref();
+            deliver::deliver(ctx, client, id, metrics, f.finished_after, dest, opts).await
+        }
+        None => from_history(ctx, client, id, deadline, dest, opts).await,
+    }
+}
 
 /// Delivers job `id` from its request-history record (see the module header).
 pub async fn from_history(

@@ -261,36 +261,33 @@ async fn finish(
     // An out-of-date file is replaced only now, after the new image was verified.
     let opts = WriteOptions::new(b.force || p.state.replaces(), b.provenance, record);
     let schedule = || b.learner.schedule(b.ctx, model);
-    let finished = match poll::wait_learning(b.client, id, since, deadline, &schedule, line).await {
-        Err(e) if recover::is_expired(&e) => {
-            let recovered =
-                recover::from_history(b.ctx, b.client, id, deadline, &dest, &opts).await;
-            return recovered.or_else(|e| shared::written_by_job(&p.path, id, None).ok_or(e));
-        }
-        other => other?,
-    };
-    let finished = waiting::into_completed(b.ctx, id, finished)?;
-    let delivered = match deliver::deliver(
-        b.ctx,
-        b.client,
-        id,
-        finished.status.metrics.as_ref(),
-        finished.finished_after,
-        &dest,
-        &opts,
-    )
-    .await
-    {
-        Ok(delivered) => delivered,
-        // Two processes running one job (one adopted it): the first to write wins, and the
-        // other finds this very job's image in place.
-        Err(e) => shared::written_by_job(&p.path, id, finished.status.metrics.as_ref()).ok_or(e)?,
-    };
-    b.learner.learn(
-        model,
-        finished.finished_after.map(|d| d.as_secs_f64()),
-        delivered.metrics.inference_time,
-    );
+    let waited = poll::wait_learning(b.client, id, since, deadline, &schedule, line).await;
+    // A FAILED job is exit 5 here, before anything is delivered; a record that went while
+    // it was waited for is not an error yet (see recover::outlived).
+    let waited = waited.and_then(|f| waiting::into_completed(b.ctx, id, f));
+    let seen = waited
+        .as_ref()
+        .ok()
+        .map(|f| (f.status.metrics.clone(), f.finished_after));
+    let outlived = matches!(&waited, Err(e) if recover::is_expired(e));
+    let delivered =
+        match recover::deliver_waited(b.ctx, b.client, id, waited, deadline, &dest, &opts).await {
+            Ok(delivered) => delivered,
+            // Two processes running one job (one adopted it): the first to write wins, and
+            // the other finds this very job's image in place.
+            Err(e) if seen.is_some() || outlived => {
+                let metrics = seen.as_ref().and_then(|(m, _)| m.as_ref());
+                shared::written_by_job(&p.path, id, metrics).ok_or(e)?
+            }
+            Err(e) => return Err(e),
+        };
+    if let Some((_, after)) = seen {
+        b.learner.learn(
+            model,
+            after.map(|d| d.as_secs_f64()),
+            delivered.metrics.inference_time,
+        );
+    }
     Ok(delivered)
 }
 
