@@ -596,7 +596,7 @@ _segflux() {
                     return 0
                     ;;
                 --safety-tolerance)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "1 2 3 4 5 6" -- "${cur}"))
                     return 0
                     ;;
                 --image-prompt)
@@ -1096,7 +1096,7 @@ _segflux() {
                     return 0
                     ;;
                 --safety-tolerance)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "1 2 3 4 5 6" -- "${cur}"))
                     return 0
                     ;;
                 --image-prompt)

@@ -60,7 +60,12 @@ complete -c segflux -n "__fish_segflux_using_subcommand generate" -l ar -l aspec
 9:16\t''
 9:21\t''"
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l seed -d 'Seed for reproducible images (a non-negative integer; random when absent, always shown)' -r
-complete -c segflux -n "__fish_segflux_using_subcommand generate" -l safety-tolerance -d '1 (strictest) to 6 (most permissive) [default: 2]' -r
+complete -c segflux -n "__fish_segflux_using_subcommand generate" -l safety-tolerance -d '1 (strictest) to 6 (most permissive) [default: 2]' -r -f -a "1\t''
+2\t''
+3\t''
+4\t''
+5\t''
+6\t''"
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l image-prompt -d 'Image used as a visual prompt: a URL, or a local JPEG/PNG/WebP file (uploaded once)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand generate" -l format -d 'Image format asked of the API [default: from -o\'s extension, else jpg]' -r -f -a "jpg\t'JPEG'
 png\t'PNG'"
@@ -106,7 +111,12 @@ complete -c segflux -n "__fish_segflux_using_subcommand submit" -l ar -l aspect-
 9:16\t''
 9:21\t''"
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l seed -d 'Seed for reproducible images (a non-negative integer; random when absent, always shown)' -r
-complete -c segflux -n "__fish_segflux_using_subcommand submit" -l safety-tolerance -d '1 (strictest) to 6 (most permissive) [default: 2]' -r
+complete -c segflux -n "__fish_segflux_using_subcommand submit" -l safety-tolerance -d '1 (strictest) to 6 (most permissive) [default: 2]' -r -f -a "1\t''
+2\t''
+3\t''
+4\t''
+5\t''
+6\t''"
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l image-prompt -d 'Image used as a visual prompt: a URL, or a local JPEG/PNG/WebP file (uploaded once)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand submit" -l format -d 'Image format asked of the API [default: from -o\'s extension, else jpg]' -r -f -a "jpg\t'JPEG'
 png\t'PNG'"

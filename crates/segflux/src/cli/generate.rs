@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::BatchArgs;
-use crate::domain::options::{AspectRatio, ImageFormat, parse_model, parse_seed, parse_tolerance};
+use crate::domain::options::{AspectRatio, ImageFormat, parse_model, parse_seed};
 
 /// Options of `generate`.
 #[derive(Debug, Args)]
@@ -121,7 +121,8 @@ pub struct GenOptions {
     pub raw: bool,
 
     /// 1 (strictest) to 6 (most permissive) [default: 2]
-    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_tolerance)]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, hide_possible_values = true,
+          value_parser = super::values::Tolerance)]
     pub safety_tolerance: Option<u8>,
 
     /// Image used as a visual prompt: a URL, or a local JPEG/PNG/WebP file (uploaded once)

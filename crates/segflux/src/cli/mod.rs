@@ -22,6 +22,7 @@ mod emulator;
 mod generate;
 mod images;
 mod jobs;
+mod values;
 
 pub use batch::BatchArgs;
 pub use emulator::EmulatorArgs;

@@ -2,13 +2,12 @@
 //! rule for each: the command line (clap), the config file and JSONL batch lines (serde) all
 //! read an option through the type or the parse function here, so a rule is written once.
 //!
-//! Nothing here knows about clap's argument structs or the config file's layout; `cli.rs`,
-//! `config.rs` and the batch input parser point here.
+//! Nothing here knows clap or the config file's layout; `cli/` (which gives these types to
+//! clap in `cli/values.rs`), `settings/config_file.rs` and the batch input parser point here.
 //!
 //! This file holds the value types and the parse functions; `options/de.rs` applies them to
 //! values read by serde, and `options/fields.rs` reads a struct's field names from serde.
 
-use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 
 pub mod de;
@@ -17,45 +16,49 @@ mod fields;
 pub use fields::field_names;
 
 /// An aspect ratio flux-1.1-pro-ultra accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[expect(missing_docs, reason = "the variant names are the ratios")]
 pub enum AspectRatio {
-    #[value(name = "21:9")]
     #[serde(rename = "21:9")]
     R21x9,
-    #[value(name = "16:9")]
     #[serde(rename = "16:9")]
     R16x9,
-    #[value(name = "3:2")]
     #[serde(rename = "3:2")]
     R3x2,
-    #[value(name = "4:3")]
     #[serde(rename = "4:3")]
     R4x3,
-    #[value(name = "5:4")]
     #[serde(rename = "5:4")]
     R5x4,
-    #[value(name = "1:1")]
     #[serde(rename = "1:1")]
     R1x1,
-    #[value(name = "4:5")]
     #[serde(rename = "4:5")]
     R4x5,
-    #[value(name = "3:4")]
     #[serde(rename = "3:4")]
     R3x4,
-    #[value(name = "2:3")]
     #[serde(rename = "2:3")]
     R2x3,
-    #[value(name = "9:16")]
     #[serde(rename = "9:16")]
     R9x16,
-    #[value(name = "9:21")]
     #[serde(rename = "9:21")]
     R9x21,
 }
 
 impl AspectRatio {
+    /// Every ratio, widest first.
+    pub const ALL: [Self; 11] = [
+        Self::R21x9,
+        Self::R16x9,
+        Self::R3x2,
+        Self::R4x3,
+        Self::R5x4,
+        Self::R1x1,
+        Self::R4x5,
+        Self::R3x4,
+        Self::R2x3,
+        Self::R9x16,
+        Self::R9x21,
+    ];
+
     /// The wire spelling, e.g. `16:9`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -75,7 +78,7 @@ impl AspectRatio {
 }
 
 /// An image format the API can produce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ImageFormat {
     /// JPEG
@@ -85,6 +88,9 @@ pub enum ImageFormat {
 }
 
 impl ImageFormat {
+    /// Every format.
+    pub const ALL: [Self; 2] = [Self::Jpg, Self::Png];
+
     /// The extension and wire spelling.
     pub fn ext(self) -> &'static str {
         match self {
@@ -104,7 +110,7 @@ impl ImageFormat {
 }
 
 /// When to colour messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColorChoice {
     /// On a terminal, unless `NO_COLOR` is set.
     Auto,
@@ -112,6 +118,20 @@ pub enum ColorChoice {
     Always,
     /// Never.
     Never,
+}
+
+impl ColorChoice {
+    /// Every choice.
+    pub const ALL: [Self; 3] = [Self::Auto, Self::Always, Self::Never];
+
+    /// Its spelling on the command line and in the config file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Always => "always",
+            Self::Never => "never",
+        }
+    }
 }
 
 /// How many images one prompt may ask for (`-n`, a JSONL line's `count`).

@@ -8,6 +8,7 @@
 mod batch;
 mod batch_load;
 mod bounded;
+mod completion_values;
 mod completions;
 mod config;
 mod exits;
