@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use super::errors::{describe, transport_outcome};
 use super::{Client, MAX_IMAGE_BYTES};
 use crate::client::retry::{self, Method, Outcome, Verdict};
+use crate::domain::progress::CallKind;
 use crate::error::{Error, Result};
 
 impl Client {
@@ -38,11 +39,14 @@ impl Client {
             if retry::classify(Method::Get, outcome) != Verdict::Retry {
                 return Err(Error::Download(err));
             }
-            self.pause(attempt, None, "image download", &err)
-                .await
-                .map_err(|()| {
-                    Error::Download(format!("{err} (gave up after {attempt} attempts)"))
-                })?;
+            self.pause(
+                attempt,
+                None,
+                (CallKind::ImageDownload, super::send::cause(outcome)),
+                &err,
+            )
+            .await
+            .map_err(|()| Error::Download(format!("{err} (gave up after {attempt} attempts)")))?;
         }
     }
 

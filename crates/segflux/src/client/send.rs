@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::errors::{describe, error_text, header, http_error, transport_outcome, uncertain};
 use super::{Client, MAX_ANSWER_BYTES, MAX_IMAGE_BYTES};
 use crate::client::retry::{self, Method, Outcome, Verdict};
+use crate::domain::progress::{CallKind, Retry, RetryCause};
 use crate::error::{Error, Result};
 use segflux_api::{self, StatusResponse};
 
@@ -95,15 +96,19 @@ impl Client {
                 header(&headers, "x-rate-limit-reset-at-utc"),
                 SystemTime::now(),
             );
-            let what = match call {
-                Call::Submit => "submit",
-                Call::Status => "poll",
-                Call::Result => "result fetch",
-                Call::RequestHistory => "request-history read",
-                Call::Account => "credits check",
-                Call::Upload => "upload",
+            let kind = match call {
+                Call::Submit => CallKind::Submit,
+                Call::Status => CallKind::Poll,
+                Call::Result => CallKind::ResultFetch,
+                Call::RequestHistory => CallKind::RequestHistoryRead,
+                Call::Account => CallKind::CreditsCheck,
+                Call::Upload => CallKind::Upload,
             };
-            if self.pause(attempt, hint, what, &text).await.is_err() {
+            if self
+                .pause(attempt, hint, (kind, cause(outcome)), &text)
+                .await
+                .is_err()
+            {
                 return Err(Error::Network(format!(
                     "{text} (gave up after {attempt} attempts)"
                 )));
@@ -174,7 +179,7 @@ impl Client {
         &self,
         attempt: u32,
         hint: Option<Duration>,
-        what: &str,
+        (call, cause): (CallKind, RetryCause),
         reason: &str,
     ) -> Result<(), ()> {
         if attempt >= self.backoff.max_attempts {
@@ -186,8 +191,13 @@ impl Client {
         if Instant::now() + delay >= self.deadline {
             return Err(());
         }
-        self.reporter
-            .retry(what, &self.redactor.text(reason), delay);
+        let reason = self.redactor.text(reason);
+        self.reporter.retry(&Retry {
+            call,
+            cause,
+            reason: &reason,
+            delay,
+        });
         tokio::time::sleep(delay).await;
         Ok(())
     }
@@ -211,4 +221,12 @@ impl Client {
 pub(super) fn is_terminal_payload(call: Call, body: &[u8]) -> bool {
     matches!(call, Call::Status | Call::Result)
         && serde_json::from_slice::<StatusResponse>(body).is_ok_and(|s| s.state().is_terminal())
+}
+
+/// Why a retried attempt failed, as the progress events say it.
+pub(super) fn cause(outcome: Outcome) -> RetryCause {
+    match outcome {
+        Outcome::Status(code) => RetryCause::Status(code),
+        Outcome::ConnectFailed | Outcome::LostAfterSend => RetryCause::Connection,
+    }
 }

@@ -91,16 +91,22 @@ fn journal(ctx: &Context, id: &str, status: &StatusResponse, finished_after: Opt
     };
     let state = status.state();
     let metrics = Metrics::from_value(status.metrics.as_ref());
-    let _ = h.update(id, |r| {
-        r.state = state.to_string();
-        r.error = status.error_text();
-        r.inference_time = metrics.inference_time.or(r.inference_time);
-        if state == JobState::Completed
-            && let Some(t) = finished_after
-        {
-            r.finished_after = Some(t.as_secs_f64());
-        }
-    });
+    let recorded = if state == JobState::Completed {
+        let done = crate::journal::Completion {
+            inference_time: metrics.inference_time,
+            finished_after: finished_after.map(|t| t.as_secs_f64()),
+            ..Default::default()
+        };
+        h.completed(id, done)
+    } else {
+        h.seen(
+            id,
+            &state.to_string(),
+            status.error_text(),
+            metrics.inference_time,
+        )
+    };
+    ctx.journaled("the state", id, recorded);
 }
 
 /// A job this machine knows whose v2 record the API has dropped (it keeps one an hour): its

@@ -88,6 +88,17 @@ impl Context {
         })
     }
 
+    /// Tells the user when a journal transition (`what`, e.g. "the completion") of job `id`
+    /// could not be recorded: the job itself is unharmed, but `status` and re-runs will not
+    /// know it.
+    pub fn journaled(&self, what: &str, id: &str, recorded: std::io::Result<()>) {
+        if let Err(e) = recorded {
+            self.printer.info(&format!(
+                "warning: cannot record {what} of job {id} in the job journal: {e}"
+            ));
+        }
+    }
+
     /// The run's journal: opened (created, migrated, pruned to the config's `history_days`)
     /// on first use, once per run, and shared by every task of the run. Opening it lazily
     /// keeps commands that never read it (`inspect`, `credits`, a `--dry-run`) from creating

@@ -12,7 +12,6 @@ use crate::client::{Client, HistoryQuery};
 use crate::domain::request::GenerationRequest;
 use crate::domain::spend::{self, Estimate, Total, usd};
 use crate::error::{Error, Result};
-use crate::journal::Journal;
 use segflux_api::Metrics;
 use segflux_api::request_history::utc_date;
 
@@ -98,9 +97,9 @@ pub async fn check_credits(ctx: &Context, client: &Client, total: &Total) -> Res
 const MAX_PAGES: u64 = 20;
 
 /// Records a finished job's cost in the journal (no-op without a journal).
-pub fn record(history: Option<&Journal>, request_id: &str, usd: f64) {
-    if let Some(h) = history {
-        let _ = h.set_cost(request_id, usd);
+pub fn record(ctx: &Context, request_id: &str, usd: f64) {
+    if let Some(h) = ctx.journal() {
+        ctx.journaled("the cost", request_id, h.costed(request_id, usd));
     }
 }
 
@@ -123,7 +122,7 @@ pub async fn fill_from_record(
         && let Some(c) = rec.cost()
     {
         metrics.cost = Some(c);
-        record(ctx.journal(), request_id, c);
+        record(ctx, request_id, c);
     }
 }
 
@@ -166,7 +165,7 @@ pub async fn costs_from_list(
         q.page += 1;
     }
     for (id, c) in &found {
-        record(ctx.journal(), id, *c);
+        record(ctx, id, *c);
     }
     found
 }

@@ -14,6 +14,7 @@ use crate::client::Client;
 use crate::domain::options::ImageFormat;
 use crate::error::{Error, Result};
 use crate::job::poll;
+use crate::journal::Completion;
 use crate::journal::{JobRecord, now_ms};
 use crate::output;
 use crate::output::job_json::JobReport;
@@ -116,17 +117,16 @@ pub async fn deliver(
         ))
     })?;
     if let Some(h) = ctx.journal() {
-        let _ = h.update(id, |r| {
-            r.state = "COMPLETED".into();
-            if let ImageRef::Url(u) = &image {
-                r.output_url = Some(u.clone());
-            }
-            r.inference_time = metrics.inference_time;
-            r.cost = metrics.cost.or(r.cost);
-            if let Some(t) = finished_after {
-                r.finished_after = Some(t.as_secs_f64());
-            }
-        });
+        let done = Completion {
+            output_url: match &image {
+                ImageRef::Url(u) => Some(u.clone()),
+                ImageRef::Inline(_) => None,
+            },
+            inference_time: metrics.inference_time,
+            cost: metrics.cost,
+            finished_after: finished_after.map(|t| t.as_secs_f64()),
+        };
+        ctx.journaled("the completion", id, h.completed(id, done));
     }
     deliver_image(ctx, client, id, image, metrics, dest, opts).await
 }
@@ -161,7 +161,7 @@ pub async fn deliver_image(
         .filter(|_| !matches!(dest, Destination::Stdout { .. }))
     {
         let path = delivered.path.display().to_string();
-        let _ = h.update(id, |r| r.path = Some(path));
+        ctx.journaled("the written path", id, h.written(id, path));
     }
     Ok(delivered)
 }

@@ -129,18 +129,16 @@ pub fn note(ctx: &Context, id: &str, record: &HistoryRecord) {
                 Some(segflux_api::ImageRef::Url(u)) => Some(u),
                 _ => None,
             };
-            let _ = h.update(id, |r| {
-                "COMPLETED".clone_into(&mut r.state);
-                r.output_url = url.or(r.output_url.take());
-                r.cost = record.cost().or(r.cost);
-            });
+            let done = crate::journal::Completion {
+                output_url: url,
+                cost: record.cost(),
+                ..Default::default()
+            };
+            ctx.journaled("the completion", id, h.completed(id, done));
         }
         "FAILED" => {
             let text = failure_text(record);
-            let _ = h.update(id, |r| {
-                "FAILED".clone_into(&mut r.state);
-                r.error = Some(text);
-            });
+            ctx.journaled("the failure", id, h.failed(id, text));
         }
         _ => {}
     }

@@ -65,10 +65,7 @@ pub fn into_completed(ctx: &Context, id: &str, finished: poll::Finished) -> Resu
     }
     let text = poll::failure_text(&finished.status);
     if let Some(h) = ctx.journal() {
-        let _ = h.update(id, |r| {
-            r.state = "FAILED".into();
-            r.error = Some(text.clone());
-        });
+        ctx.journaled("the failure", id, h.failed(id, text.clone()));
     }
     Err(Error::job_failed(text))
 }

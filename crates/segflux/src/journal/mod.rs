@@ -14,8 +14,10 @@ mod extras;
 mod owner;
 mod schema;
 mod store;
+mod transitions;
 
 pub use claim::{Adopt, Claim, NOT_SUBMITTED, SUBMITTING, Ticket};
+pub use transitions::Completion;
 
 use store::{
     connect, from_row, is_busy, ms_to_sql, private_dir, private_file, seed_to_sql, write_row,

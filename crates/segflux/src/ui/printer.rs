@@ -12,7 +12,7 @@ use std::time::Duration;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use crate::domain::options::ColorChoice;
-use crate::domain::progress::Reporter;
+use crate::domain::progress::{Reporter, Retry};
 use segflux_api::JobState;
 
 /// The output mode of one run.
@@ -221,11 +221,13 @@ impl Reporter for Printer {
         }
     }
 
-    fn retry(&self, what: &str, reason: &str, delay: Duration) {
+    fn retry(&self, e: &Retry<'_>) {
         if self.verbose {
             self.stderr_line(&format!(
-                "retrying the {what} in {:.2}s: {reason}",
-                delay.as_secs_f64()
+                "retrying the {} in {:.2}s: {}",
+                e.call.as_str(),
+                e.delay.as_secs_f64(),
+                e.reason
             ));
         }
     }
@@ -346,7 +348,7 @@ impl Reporter for JobLine {
         }
     }
     fn http(&self, _: &str) {}
-    fn retry(&self, _: &str, _: &str, _: Duration) {}
+    fn retry(&self, _: &Retry<'_>) {}
 }
 
 #[cfg(test)]

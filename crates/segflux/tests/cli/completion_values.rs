@@ -46,7 +46,10 @@ fn bash_words(script: &str, path: &str, long: &str) -> Option<Vec<String>> {
     let section = section.split("\n        segflux").next()?;
     let case = section.split(&format!("--{long})\n")).nth(1)?;
     let line = case.lines().next()?.trim();
-    let words = line.strip_prefix("COMPREPLY=($(compgen -W \"")?.split('"').next()?;
+    let words = line
+        .strip_prefix("COMPREPLY=($(compgen -W \"")?
+        .split('"')
+        .next()?;
     Some(words.split_whitespace().map(str::to_owned).collect())
 }
 
@@ -70,8 +73,15 @@ fn every_option_with_allowed_values_completes_them() {
             continue;
         }
         let words = bash_words(&run.stdout, path, long);
-        assert_eq!(words.as_ref(), Some(values), "bash completion of --{long} in {path}");
+        assert_eq!(
+            words.as_ref(),
+            Some(values),
+            "bash completion of --{long} in {path}"
+        );
         checked += 1;
     }
-    assert!(checked >= 7, "only {checked} options with allowed values were checked");
+    assert!(
+        checked >= 7,
+        "only {checked} options with allowed values were checked"
+    );
 }

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::domain::limiter::Limiter;
-use crate::domain::progress::Reporter;
+use crate::domain::progress::{CallKind, Reporter, Retry};
 use crate::job::poll::PollSchedule;
 use crate::journal::Journal;
 use crate::ui::printer::Printer;
@@ -109,10 +109,10 @@ impl Reporter for Throttle {
     fn http(&self, line: &str) {
         self.inner.http(line);
     }
-    fn retry(&self, what: &str, reason: &str, delay: Duration) {
-        if what == "submit" && reason.contains("HTTP 429") {
+    fn retry(&self, e: &Retry<'_>) {
+        if e.call == CallKind::Submit && e.rate_limited() {
             self.limiter.throttled();
         }
-        self.inner.retry(what, reason, delay);
+        self.inner.retry(e);
     }
 }
