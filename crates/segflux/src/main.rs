@@ -80,7 +80,8 @@ fn report(e: &Error, ctx: Option<&Context>) -> ExitCode {
     match ctx {
         Some(ctx) => {
             if ctx.printer.is_json() {
-                for r in segflux::job_report::failure_reports(e) {
+                let last = |id: &str| ctx.last_state(id);
+                for r in segflux::job_report::failure_reports(e, &last) {
                     ctx.printer.json_line(&r);
                 }
             }

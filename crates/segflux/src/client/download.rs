@@ -40,7 +40,7 @@ impl Client {
             }
             self.pause(attempt, None, "image download", &err)
                 .await
-                .map_err(|()| {
+                .map_err(|_| {
                     Error::Download(format!("{err} (gave up after {attempt} attempts)"))
                 })?;
         }
