@@ -81,7 +81,8 @@ fn report(e: &Error, ctx: Option<&Context>) -> ExitCode {
     match ctx {
         Some(ctx) => {
             if ctx.printer.is_json() {
-                for r in segflux::failure_reports(e) {
+                let last = |id: &str| ctx.last_state(id);
+                for r in segflux::failure_reports(e, &last) {
                     ctx.printer.json_line(&r);
                 }
             }

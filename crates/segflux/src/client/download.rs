@@ -46,7 +46,7 @@ impl Client {
                 &err,
             )
             .await
-            .map_err(|()| Error::Download(format!("{err} (gave up after {attempt} attempts)")))?;
+            .map_err(|_| Error::Download(format!("{err} (gave up after {attempt} attempts)")))?;
         }
     }
 

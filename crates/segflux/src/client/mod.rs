@@ -61,6 +61,8 @@ pub struct Client {
     redactor: Redactor,
     backoff: Backoff,
     deadline: Instant,
+    /// When the client was made: `--timeout` is counted from about then.
+    started: Instant,
     reporter: Arc<dyn Reporter>,
 }
 
@@ -107,6 +109,7 @@ impl Client {
             redactor,
             backoff,
             deadline,
+            started: Instant::now(),
             reporter,
         })
     }

@@ -37,6 +37,15 @@ impl Call {
     }
 }
 
+/// Why [`Client::pause`] would not wait for another attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum GaveUp {
+    /// The attempts are used up.
+    Attempts,
+    /// The pause would end past the deadline.
+    Deadline,
+}
+
 /// Reads an answer's body, refusing one longer than `max` before holding more of it.
 async fn read_capped(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>, String> {
     let too_long = || format!("the answer is longer than {max} bytes; refusing to read it");
@@ -104,14 +113,11 @@ impl Client {
                 Call::Account => CallKind::CreditsCheck,
                 Call::Upload => CallKind::Upload,
             };
-            if self
+            if let Err(why) = self
                 .pause(attempt, hint, (kind, cause(outcome)), &text)
                 .await
-                .is_err()
             {
-                return Err(Error::Network(format!(
-                    "{text} (gave up after {attempt} attempts)"
-                )));
+                return Err(self.gave_up(call, why, &text, attempt));
             }
         }
     }
@@ -161,7 +167,10 @@ impl Client {
             return Ok((status, body));
         }
         if !status.is_success() {
-            let text = error_text(status, &headers, &body);
+            let text = self
+                .redactor
+                .text(&error_text(status, &headers, &body))
+                .into_owned();
             return Err((Outcome::Status(status.as_u16()), headers, text));
         }
         match serde_json::from_slice::<Value>(&body) {
@@ -181,15 +190,15 @@ impl Client {
         hint: Option<Duration>,
         (call, cause): (CallKind, RetryCause),
         reason: &str,
-    ) -> Result<(), ()> {
+    ) -> Result<(), GaveUp> {
         if attempt >= self.backoff.max_attempts {
-            return Err(());
+            return Err(GaveUp::Attempts);
         }
         let delay = self
             .backoff
             .delay(attempt, hint, crate::domain::random::unit_random());
         if Instant::now() + delay >= self.deadline {
-            return Err(());
+            return Err(GaveUp::Deadline);
         }
         let reason = self.redactor.text(reason);
         self.reporter.retry(&Retry {
@@ -200,6 +209,18 @@ impl Client {
         });
         tokio::time::sleep(delay).await;
         Ok(())
+    }
+
+    /// The error of a call that will not be tried again. A poll or result the server asks to
+    /// wait past `--timeout` for is timed out: the job may still finish (exit 6, the caller
+    /// adds the id). Anything else is a network error (exit 8).
+    fn gave_up(&self, call: Call, why: GaveUp, text: &str, attempt: u32) -> Error {
+        if why == GaveUp::Deadline && matches!(call, Call::Status | Call::Result) {
+            let waited = self.deadline.saturating_duration_since(self.started);
+            let secs = waited.as_secs() + u64::from(waited.subsec_nanos() > 0);
+            return Error::Timeout(secs.max(1));
+        }
+        Error::Network(format!("{text} (gave up after {attempt} attempts)"))
     }
 
     /// A `-v` line, redacted (a URL from a server's answer may quote the key).

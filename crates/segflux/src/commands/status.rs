@@ -24,8 +24,7 @@ pub async fn run(ctx: &Context, args: StatusArgs) -> Result<()> {
         return crate::job::reconcile::run(ctx, &conn.client).await;
     }
     if args.ids.is_empty() {
-        list(ctx, &query(&args));
-        return Ok(());
+        return list(ctx, &query(&args));
     }
     let conn = connect(ctx).await?;
     let mut errors = Vec::new();
@@ -195,12 +194,21 @@ fn query(args: &StatusArgs) -> Query {
     }
 }
 
-/// The history as an aligned table, newest first.
-fn list(ctx: &Context, query: &Query) {
+/// The history as an aligned table, newest first. A journal that cannot be opened is an
+/// error naming it (exit 1); no data directory at all is an empty history.
+fn list(ctx: &Context, query: &Query) -> Result<()> {
     let Some(history) = ctx.journal() else {
+        if let Some(why) = ctx
+            .journal_error()
+            .filter(|e| !e.contains("no data directory"))
+        {
+            return Err(Error::Other(format!(
+                "the job journal is unreadable, so no job can be listed: {why} (repair or move the data directory)"
+            )));
+        }
         ctx.printer
             .info("no data directory on this platform: no job history");
-        return;
+        return Ok(());
     };
     let uncertain = history.uncertain_count();
     if uncertain > 0 {
@@ -219,14 +227,15 @@ fn list(ctx: &Context, query: &Query) {
         for r in &records {
             ctx.printer.json_line(&listed_report(r));
         }
-        return;
+        return Ok(());
     }
     if records.is_empty() {
         ctx.printer
             .info("no jobs yet: `segflux submit PROMPT` or `segflux generate PROMPT` records them");
-        return;
+        return Ok(());
     }
     table(ctx, &records);
+    Ok(())
 }
 
 /// A journal entry as `status --json` lists it.
@@ -235,7 +244,10 @@ fn listed_report(r: &JobRecord) -> JobReport {
         JobReport::new(r.has_id().then_some(r.request_id.as_str()), &r.state).record(Some(r));
     report.prompt = Some(r.prompt().to_owned());
     report.inference_time = r.inference_time;
-    report.error.clone_from(&r.error);
+    report.error = r
+        .error
+        .as_deref()
+        .map(|e| crate::domain::redact::plain_text(e).into_owned());
     report.submitted_ms = Some(r.submitted_ms);
     report
 }
@@ -297,9 +309,10 @@ fn pad(cell: &str, width: usize) -> String {
 
 /// The prompt on one line, cut to at most `max` terminal columns with a trailing `…`.
 fn excerpt(s: &str, max: usize) -> String {
-    let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let one_line = crate::domain::redact::plain_text(&joined);
     if one_line.width() <= max {
-        return one_line;
+        return one_line.into_owned();
     }
     let mut cut = String::new();
     let mut used = 0;

@@ -6,11 +6,54 @@
 //! as HTTP basic auth to the API origin. The [`Redactor`] is applied where server text enters
 //! the program (the HTTP layer, on every answer body and transport error), so a server that
 //! quotes the key back cannot put it in an error, hint, `-v` line or history entry.
+//!
+//! Server text is also made plain ([`plain_text`]: by [`Redactor::text`], where a status or
+//! history body's text is read, and on every message the printer shows): control characters
+//! (C0 but tab, so ESC sequences too, DEL, C1) and bidi overrides are replaced, so a server
+//! cannot set the window title, clear the screen, write the clipboard or reorder a line.
 
 use std::borrow::Cow;
 
 /// What a secret becomes.
 pub const REDACTED: &str = "[redacted]";
+
+/// What a control character of server text becomes.
+pub const REPLACEMENT: char = '\u{fffd}';
+
+/// Whether `c` must not reach a terminal or a file as it is: C0 but tab (ESC, CR, LF…),
+/// DEL, C1, and the bidi embeddings, overrides, isolates and marks.
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every control character and bidi override replaced by [`REPLACEMENT`]: the one
+/// function every server text (error bodies, 422 messages, history text, prompts in the
+/// `status` table) goes through before it is shown or written.
+pub fn plain_text(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| if is_unsafe(c) { REPLACEMENT } else { c })
+            .collect(),
+    )
+}
+
+/// [`plain_text`] for text of several lines that segflux itself split (a message and its
+/// hints): each line made plain, the line breaks kept.
+pub fn plain_lines(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && is_unsafe(c)) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.split('\n')
+            .map(|l| plain_text(l).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
 
 /// The shortest user name or password redacted on its own: shorter ones are redacted only as
 /// the whole `user:password` (else a password `a` would redact every `a` in a message).
@@ -121,8 +164,17 @@ impl Redactor {
         Self { secrets }
     }
 
-    /// `text` with every secret replaced.
+    /// Server text as it may be shown: every secret replaced and made plain
+    /// ([`plain_text`]).
     pub fn text<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        match self.secrets_out(text) {
+            Cow::Borrowed(t) => plain_text(t),
+            Cow::Owned(t) => Cow::Owned(plain_text(&t).into_owned()),
+        }
+    }
+
+    /// `text` with every secret replaced (nothing else changed).
+    fn secrets_out<'a>(&self, text: &'a str) -> Cow<'a, str> {
         if !self.secrets.iter().any(|s| text.contains(s.as_str())) {
             return Cow::Borrowed(text);
         }
@@ -137,7 +189,7 @@ impl Redactor {
     /// shown only as an excerpt) is searched as lossy text.
     pub fn bytes<'a>(&self, body: &'a [u8]) -> Cow<'a, [u8]> {
         let text = String::from_utf8_lossy(body);
-        match self.text(&text) {
+        match self.secrets_out(&text) {
             Cow::Borrowed(_) => Cow::Borrowed(body),
             Cow::Owned(clean) => Cow::Owned(clean.into_bytes()),
         }
@@ -182,5 +234,19 @@ mod tests {
             &*r.bytes(b"\xff sg_k\"ey1"),
             "\u{fffd} [redacted]".as_bytes()
         );
+    }
+
+    #[test]
+    fn server_text_is_made_plain() {
+        let r = Redactor::new(Some("sk-1234"), None);
+        assert_eq!(
+            r.text("a\u{1b}]0;title\u{7}b\u{9b}2J\r\u{202e}x\ty sk-1234"),
+            "a\u{fffd}]0;title\u{fffd}b\u{fffd}2J\u{fffd}\u{fffd}x\ty [redacted]"
+        );
+        assert_eq!(plain_lines("one\u{1b}[2J\ntwo"), "one\u{fffd}[2J\ntwo");
+        assert!(matches!(
+            plain_text("caf\u{e9} \u{2014} ok"),
+            Cow::Borrowed(_)
+        ));
     }
 }

@@ -26,6 +26,9 @@ pub struct Context {
     pub printer: Arc<Printer>,
     /// Request ids accepted by the API during this run, for the Ctrl-C report.
     pub submitted: Arc<Mutex<Vec<String>>>,
+    /// The state each accepted job was last seen in, for the report of a wait that ended
+    /// without an answer (an interrupt, `--timeout`).
+    states: Arc<Mutex<std::collections::HashMap<String, String>>>,
     /// Submits sent and not yet answered, for the Ctrl-C report.
     pub submitting: Arc<std::sync::atomic::AtomicUsize>,
     /// The run's journal, opened on first use (see [`Context::history`]).
@@ -82,6 +85,7 @@ impl Context {
             printer,
             submitted: Arc::new(Mutex::new(Vec::new())),
             submitting: Arc::default(),
+            states: Arc::default(),
             opened: Arc::default(),
             data_dir,
             _scratch: scratch,
@@ -139,6 +143,22 @@ impl Context {
         if let Ok(mut ids) = self.submitted.lock() {
             ids.retain(|id| id != request_id);
         }
+    }
+
+    /// Job `request_id` was seen in `state`.
+    pub fn record_state(&self, request_id: &str, state: &segflux_api::JobState) {
+        if let Ok(mut states) = self.states.lock() {
+            states.insert(request_id.to_owned(), state.to_string());
+        }
+    }
+
+    /// The state job `request_id` was last seen in: `SUBMITTED` when no answer said.
+    pub fn last_state(&self, request_id: &str) -> String {
+        self.states
+            .lock()
+            .ok()
+            .and_then(|s| s.get(request_id).cloned())
+            .unwrap_or_else(|| "SUBMITTED".to_owned())
     }
 
     /// How many submits are sent and not yet answered.

@@ -154,9 +154,10 @@ pub fn expired_message(e: Error, request_id: &str) -> Error {
 
 /// The server's error text of a FAILED status body.
 pub fn failure_text(status: &StatusResponse) -> String {
-    status
-        .error_text()
-        .unwrap_or_else(|| "the server gave no reason".to_owned())
+    status.error_text().map_or_else(
+        || "the server gave no reason".to_owned(),
+        |t| crate::domain::redact::plain_text(&t).into_owned(),
+    )
 }
 
 #[cfg(test)]

@@ -148,7 +148,7 @@ pub fn note(ctx: &Context, id: &str, record: &HistoryRecord) {
 pub fn failure_text(record: &HistoryRecord) -> String {
     record.error.as_ref().map_or_else(
         || "the server gave no reason".to_owned(),
-        segflux_api::value_text,
+        |v| crate::domain::redact::plain_text(&segflux_api::value_text(v)).into_owned(),
     )
 }
 

@@ -2,12 +2,14 @@
 //! seen, the poll schedule the run learnt for the model, and FAILED turned into the exit-5
 //! error with the server's text in the journal.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::client::Client;
+use crate::domain::progress::{Reporter, Retry};
 use crate::error::{Error, Result};
 use crate::job::poll;
 use crate::journal::JobRecord;
+use segflux_api::JobState;
 
 use super::Context;
 
@@ -29,18 +31,31 @@ pub async fn wait_with_spinner(
     known: &segflux_api::JobState,
 ) -> Result<poll::Finished> {
     let p = &ctx.printer;
+    // A job fetched or watched (not submitted by this run) is in flight too while it is
+    // waited on: an interrupt names it, and its `--json` line says the state last seen.
+    let watched = !ctx.submitted_ids().iter().any(|s| s == id);
+    if watched {
+        ctx.record_submit(id);
+    }
     p.start_spinner(id);
-    crate::domain::progress::Reporter::state(p.as_ref(), id, known, since.elapsed());
+    let tracked = Tracked {
+        ctx,
+        inner: p.as_ref(),
+    };
+    tracked.state(id, known, since.elapsed());
     let waited = poll::wait_for(
         client,
         id,
         since,
         ctx.settings.deadline(),
         ctx.schedule(model),
-        p.as_ref(),
+        &tracked,
     )
     .await;
     p.stop_spinner();
+    if watched {
+        ctx.record_done(id);
+    }
     waited
 }
 
@@ -68,4 +83,28 @@ pub fn into_completed(ctx: &Context, id: &str, finished: poll::Finished) -> Resu
         ctx.journaled("the failure", id, h.failed(id, text.clone()));
     }
     Err(Error::job_failed(text))
+}
+
+/// A reporter that also keeps the state each job was last seen in
+/// ([`Context::last_state`]), for the report of a wait that ends without an answer.
+pub struct Tracked<'a> {
+    /// Where the states are kept.
+    pub ctx: &'a Context,
+    /// Where the progress goes.
+    pub inner: &'a dyn Reporter,
+}
+
+impl Reporter for Tracked<'_> {
+    fn state(&self, request_id: &str, state: &JobState, elapsed: Duration) {
+        self.ctx.record_state(request_id, state);
+        self.inner.state(request_id, state, elapsed);
+    }
+
+    fn http(&self, line: &str) {
+        self.inner.http(line);
+    }
+
+    fn retry(&self, e: &Retry<'_>) {
+        self.inner.retry(e);
+    }
 }

@@ -69,6 +69,12 @@ pub struct JobReport {
     /// The exit code this job's failure maps to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<u8>,
+    /// The wait was interrupted (SIGINT, SIGTERM, SIGHUP): `status` is the last known state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<bool>,
+    /// The wait reached `--timeout`: `status` is the last known state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timed_out: Option<bool>,
     /// Seconds this run spent on the job (batch).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wall_time: Option<f64>,
@@ -135,19 +141,38 @@ impl JobReport {
         }
         self
     }
+
+    /// The report of job `id` (when known) that ended with `e`: `FAILED` with the error, or,
+    /// when the wait ended without an answer (an interrupt, `--timeout`), the state `last`
+    /// says the job was last seen in, with `interrupted` or `timed_out`: a job that may still
+    /// finish is never called FAILED.
+    pub fn ended(id: Option<&str>, e: &Error, last: &dyn Fn(&str) -> String) -> Self {
+        let mut r = Self::new(id, "FAILED").failure(e);
+        let Some(known) = r.request_id.as_deref().map(last) else {
+            return r;
+        };
+        match e.inner() {
+            Error::Interrupted { .. } => r.interrupted = Some(true),
+            Error::Timeout(_) => r.timed_out = Some(true),
+            _ => return r,
+        }
+        r.status = known;
+        r
+    }
 }
 
 /// The JSON objects of a run that ended with `e`, so that with `--json` a script never has
 /// only an exit code: one per job in flight for an interrupt, none for a batch (each of its
 /// jobs has its line already), else one, with the request id when the error has one.
-pub fn failure_reports(e: &Error) -> Vec<JobReport> {
+/// `last` gives the state a job was last seen in (see [`JobReport::ended`]).
+pub fn failure_reports(e: &Error, last: &dyn Fn(&str) -> String) -> Vec<JobReport> {
     match e.inner() {
         Error::Batch { .. } | Error::NotUpToDate(_) => Vec::new(),
         Error::Interrupted { ids, .. } if !ids.is_empty() => ids
             .iter()
-            .map(|id| JobReport::new(Some(id), "FAILED").failure(e))
+            .map(|id| JobReport::ended(Some(id), e, last))
             .collect(),
-        _ => vec![JobReport::new(None, "FAILED").failure(e)],
+        _ => vec![JobReport::ended(None, e, last)],
     }
 }
 
@@ -169,6 +194,35 @@ mod tests {
         );
         let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["error", "exit_code", "request_id", "status"]);
+    }
+
+    #[test]
+    fn a_wait_ended_without_an_answer_reports_the_last_known_state() {
+        let last = |id: &str| format!("PROCESSING {id}");
+        let timeout = Error::Timeout(3).for_job("r-1");
+        let r = JobReport::ended(None, &timeout, &last);
+        assert_eq!(
+            (r.status.as_str(), r.timed_out),
+            ("PROCESSING r-1", Some(true))
+        );
+        let stop = Error::Interrupted {
+            ids: vec!["r-2".into()],
+            submitting: 0,
+            code: 143,
+        };
+        let r = failure_reports(&stop, &last).remove(0);
+        assert_eq!(
+            (r.status.as_str(), r.interrupted),
+            ("PROCESSING r-2", Some(true))
+        );
+        assert_eq!(r.exit_code, Some(143));
+        // FAILED only when the API said so, and for a failure without a job.
+        let failed = Error::JobFailed("no".into()).for_job("r-3");
+        assert_eq!(JobReport::ended(None, &failed, &last).status, "FAILED");
+        assert_eq!(
+            JobReport::ended(None, &Error::Timeout(3), &last).status,
+            "FAILED"
+        );
     }
 
     #[test]

@@ -128,6 +128,12 @@ impl ConfigFile {
         if !keys().contains(&key) {
             return Err(unknown_key(key));
         }
+        if key == "output" && value.trim().is_empty() {
+            // Stored, it would be blamed on `--output` by every later run.
+            return Err(format!(
+                "invalid value {value:?}: an output directory cannot be empty (use \".\" for the working directory)"
+            ));
+        }
         // The value's TOML type is the one the key's field accepts: try the typed readings
         // first, then a string.
         let candidates = [

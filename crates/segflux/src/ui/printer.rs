@@ -119,14 +119,14 @@ impl Printer {
     /// A message on stderr, unless `-q`.
     pub fn info(&self, msg: &str) {
         if !self.quiet {
-            self.stderr_line(&self.paint(msg));
+            self.stderr_line(&self.paint(&crate::domain::redact::plain_lines(msg)));
         }
     }
 
     /// An error on stderr, always.
     pub fn error(&self, msg: &str) {
         self.stop_spinner();
-        self.stderr_line(&self.paint(msg));
+        self.stderr_line(&self.paint(&crate::domain::redact::plain_lines(msg)));
     }
 
     /// Colours the `error:`, `warning:` and `hint:` labels that start lines, when colour is on.
@@ -205,6 +205,8 @@ impl Reporter for Printer {
             }
             *last = Some(now);
         }
+        // An unknown state is the server's text.
+        let state = crate::domain::redact::plain_text(state.as_str());
         let bar = self.spinner.lock().ok().and_then(|s| s.clone());
         match bar {
             Some(bar) => bar.set_message(state.to_string()),
@@ -299,6 +301,7 @@ impl BatchProgress {
     /// A job ended (written, skipped or failed): count it and say so. A failure is an error:
     /// shown even with `-q`, since it names a paid job's request id.
     pub fn job_done(&self, message: &str, failed: bool) {
+        let message = crate::domain::redact::plain_lines(message);
         let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         match &self.multi {
             Some((multi, overall)) => {
@@ -314,6 +317,7 @@ impl BatchProgress {
 
     /// A message that is not about one job (warnings, the summary).
     pub fn message(&self, message: &str) {
+        let message = crate::domain::redact::plain_lines(message);
         match &self.multi {
             Some((multi, _)) => {
                 let _ = multi.println(message);

@@ -22,6 +22,7 @@ use crate::job::{Context, cost};
 
 mod check;
 mod input;
+mod names;
 mod pace;
 pub(crate) mod plan;
 mod resumable;
@@ -155,14 +156,34 @@ fn summary(progress: &BatchProgress, tally: &Tally, started: Instant) -> Result<
     }
 }
 
+/// Opens the manifest for appending; a last line cut short (a killed run, a full disk) is
+/// ended first, so the next line is not glued to it.
 fn open_manifest(path: Option<&Path>) -> Result<Option<Mutex<std::fs::File>>> {
     path.map(|p| {
         std::fs::OpenOptions::new()
             .create(true)
             .append(true)
+            .read(true)
             .open(p)
+            .and_then(|mut f| end_cut_line(&mut f).map(|()| f))
             .map(Mutex::new)
             .map_err(|e| Error::io(format!("cannot open the manifest {}", p.display()), e))
     })
     .transpose()
+}
+
+/// Writes a newline when the file is not empty and does not end in one.
+fn end_cut_line(f: &mut std::fs::File) -> std::io::Result<()> {
+    use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
+    if f.metadata()?.len() == 0 {
+        return Ok(());
+    }
+    let mut last = [0u8; 1];
+    f.seek(SeekFrom::End(-1))?;
+    f.read_exact(&mut last)?;
+    if last[0] != b'\n' {
+        f.write_all(b"\n")?;
+        f.flush()?;
+    }
+    Ok(())
 }

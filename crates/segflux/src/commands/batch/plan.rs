@@ -1,8 +1,9 @@
 //! A batch's plan, made before anything is sent, in two streaming passes over the input:
 //!
 //! 1. [`validate`]: every line parsed (bad lines reported by number), and two jobs that would
-//!    write one path refused (exit 2, naming both lines); only digests are held, so a
-//!    million-line input stays within a bounded memory.
+//!    write one path (or names a file system takes for one, see `names.rs`) refused (exit 2,
+//!    naming both lines); only digests are held, so a million-line input stays within a
+//!    bounded memory.
 //! 2. [`Plan::jobs`]: each job (identical repeats dropped, `--shard` applied) with its path and
 //!    its [`State`] from the existing file's record.
 //!
@@ -11,7 +12,6 @@
 //! (see `check.rs`).
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -24,6 +24,8 @@ use super::input::Source;
 use crate::commands::generate;
 use crate::job::Context;
 use crate::output::up_to_date::{self, Judge, Key, State};
+
+use super::names::{Names, Seen};
 
 /// How many problems an error message lists before "and N more".
 const SHOWN: usize = 10;
@@ -114,7 +116,7 @@ impl Plan {
     /// how many jobs this run has (after `--shard`) and how many identical repeats are dropped.
     pub(crate) fn validate(&mut self) -> Result<(usize, usize)> {
         let mut errors = Problems::default();
-        let mut seen: HashMap<Key, (usize, Key)> = HashMap::new();
+        let mut names = Names::default();
         let (mut jobs, mut repeats) = (0usize, 0usize);
         for (number, line) in self.source.lines()? {
             let parsed = match line.and_then(|l| self.parse(&l, number)) {
@@ -127,22 +129,10 @@ impl Plan {
             for job in parsed {
                 jobs += 1;
                 let path = self.dir.join(&job.file_name);
-                let key = up_to_date::key(&job.request);
-                match seen.entry(up_to_date::digest(&path.display().to_string())) {
-                    Entry::Vacant(v) => {
-                        v.insert((number, key));
-                    }
-                    Entry::Occupied(o) => {
-                        let (first, first_key) = *o.get();
-                        if first_key == key && first != number {
-                            repeats += 1;
-                        } else {
-                            errors.push(format!(
-                                "line {number}: writes {} as line {first} does (two jobs may not write one file; give one another \"output\")",
-                                path.display()
-                            ));
-                        }
-                    }
+                match names.add(number, &path, up_to_date::key(&job.request)) {
+                    Ok(Seen::New) => {}
+                    Ok(Seen::Repeat) => repeats += 1,
+                    Err(problem) => errors.push(problem),
                 }
             }
         }
@@ -156,7 +146,7 @@ impl Plan {
                 errors.text("bad lines")
             )));
         }
-        self.firsts = seen.into_iter().map(|(p, (line, _))| (p, line)).collect();
+        self.firsts = names.firsts();
         let kept = jobs - repeats;
         let in_run = self
             .shard

@@ -261,6 +261,11 @@ async fn finish(
     // An out-of-date file is replaced only now, after the new image was verified.
     let opts = WriteOptions::new(b.force || p.state.replaces(), b.provenance, record);
     let schedule = || b.learner.schedule(b.ctx, model);
+    // The states seen are kept for the report of a wait that ends without an answer.
+    let line = &waiting::Tracked {
+        ctx: b.ctx,
+        inner: line,
+    };
     let waited = poll::wait_learning(b.client, id, since, deadline, &schedule, line).await;
     // A FAILED job is exit 5 here, before anything is delivered; a record that went while
     // it was waited for is not an error yet (see recover::outlived).

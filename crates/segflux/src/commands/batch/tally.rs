@@ -151,7 +151,7 @@ fn told(
             tally.note(error.exit_code());
             let text = error.render().replace('\n', "; ");
             (
-                JobReport::new(id.as_deref(), "FAILED").failure(error),
+                JobReport::ended(id.as_deref(), error, &|id| ctx.last_state(id)),
                 format!("failed {path} (line {}): {text}", p.job.line),
             )
         }
