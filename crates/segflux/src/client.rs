@@ -27,7 +27,7 @@ mod history;
 mod key;
 mod send;
 
-pub use history::HistoryQuery;
+pub use history::{HistoryQuery, more_after};
 pub use key::{ApiKey, GivenKey};
 
 use send::Call;
