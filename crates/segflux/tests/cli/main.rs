@@ -13,6 +13,7 @@ mod config;
 mod exits;
 mod faults;
 mod generate;
+mod history_fail_closed;
 mod hostile;
 mod jobs;
 mod journal;
