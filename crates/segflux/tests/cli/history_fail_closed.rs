@@ -113,7 +113,9 @@ fn a_record_listed_late_is_found_at_the_second_look() {
 
 #[test]
 fn a_record_listed_later_than_the_second_look_leaves_the_job_uncertain() {
-    let env = env_with(|c| c.history_lag = Duration::from_secs(3));
+    // Listed 5 s after its submit: long after the second look (100 ms after the first).
+    let lag = Duration::from_secs(5);
+    let env = env_with(|c| c.history_lag = lag);
     let args = ["generate", "a very late heron", "--seed", "3", "-o", "out/"];
     let id = lose_the_answer(&env, &args);
     let blind = run_settling(&env, &args, Some(100));
@@ -124,7 +126,10 @@ fn a_record_listed_later_than_the_second_look_leaves_the_job_uncertain() {
         blind.stderr
     );
     assert_eq!(env.emu.count(Endpoint::Submit), 1, "nothing was sent again");
-    std::thread::sleep(Duration::from_secs(3));
+    let listed = env.emu.jobs()[0].submitted_at + lag + Duration::from_millis(200);
+    if let Ok(wait) = listed.duration_since(std::time::SystemTime::now()) {
+        std::thread::sleep(wait);
+    }
     let reconciled = run_settling(&env, &["status", "--reconcile", "--json"], Some(100));
     reconciled.expect_code(0);
     let line: Value = serde_json::from_str(reconciled.last_line()).expect("json");
