@@ -215,6 +215,7 @@ Register-ArgumentCompleter -Native -CommandName 'segflux' -ScriptBlock {
             [CompletionResult]::new('--image-size', '--image-size', [CompletionResultType]::ParameterName, 'Size of the rendered images: `real` (the real service''s, about 4 MP: 2048x2048 at 1:1, 2752x1536 at 16:9), `small` (long side 256 px, for fast tests) or a long side in pixels')
             [CompletionResult]::new('--credits', '--credits', [CompletionResultType]::ParameterName, 'The account''s credits in USD (what `segflux credits` reports; a submit they cannot cover answers 406)')
             [CompletionResult]::new('--price', '--price', [CompletionResultType]::ParameterName, 'What each completed job costs, in USD (a FAILED job costs nothing)')
+            [CompletionResult]::new('--history-page-size', '--history-page-size', [CompletionResultType]::ParameterName, 'Serve at most N records per request-history page, whatever `per_page` asks (each page reports its own `per_page`, `total` and `total_pages`) [default: 100]')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Segmind API key (flag beats environment beats config file)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'API base URL')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting after this many seconds (at most a week: results expire after an hour)')

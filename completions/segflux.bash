@@ -461,7 +461,7 @@ _segflux() {
             return 0
             ;;
         segflux__subcmd__emulator)
-            opts="-q -v -h -V --port --cdn-port --queued-secs --processing-secs --processing-spread --job-log --capacity --require-key --rate-limit --image-size --credits --price --no-metrics-cost --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --port --cdn-port --queued-secs --processing-secs --processing-spread --job-log --capacity --require-key --rate-limit --image-size --credits --price --no-metrics-cost --history-page-size --api-key --base-url --emulator --timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -512,6 +512,10 @@ _segflux() {
                     return 0
                     ;;
                 --price)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history-page-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -205,6 +205,7 @@ set edit:completion:arg-completer[segflux] = {|@words|
             cand --image-size 'Size of the rendered images: `real` (the real service''s, about 4 MP: 2048x2048 at 1:1, 2752x1536 at 16:9), `small` (long side 256 px, for fast tests) or a long side in pixels'
             cand --credits 'The account''s credits in USD (what `segflux credits` reports; a submit they cannot cover answers 406)'
             cand --price 'What each completed job costs, in USD (a FAILED job costs nothing)'
+            cand --history-page-size 'Serve at most N records per request-history page, whatever `per_page` asks (each page reports its own `per_page`, `total` and `total_pages`) [default: 100]'
             cand --api-key 'Segmind API key (flag beats environment beats config file)'
             cand --base-url 'API base URL'
             cand --timeout 'Give up waiting after this many seconds (at most a week: results expire after an hour)'

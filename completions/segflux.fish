@@ -208,6 +208,7 @@ complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l rate-limit 
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l image-size -d 'Size of the rendered images: `real` (the real service\'s, about 4 MP: 2048x2048 at 1:1, 2752x1536 at 16:9), `small` (long side 256 px, for fast tests) or a long side in pixels' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l credits -d 'The account\'s credits in USD (what `segflux credits` reports; a submit they cannot cover answers 406)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l price -d 'What each completed job costs, in USD (a FAILED job costs nothing)' -r
+complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l history-page-size -d 'Serve at most N records per request-history page, whatever `per_page` asks (each page reports its own `per_page`, `total` and `total_pages`) [default: 100]' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l api-key -d 'Segmind API key (flag beats environment beats config file)' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l base-url -d 'API base URL' -r
 complete -c segflux -n "__fish_segflux_using_subcommand emulator" -l timeout -d 'Give up waiting after this many seconds (at most a week: results expire after an hour)' -r

@@ -87,18 +87,52 @@ impl HistoryRecord {
     /// Whether `body` (what segflux sent) matches the record's inputs: every key segflux
     /// sent has the same value there (a number may come back as a string, and the other
     /// way round); keys the server added are ignored. A local image prompt, journaled as
-    /// `sha256:<hex>` before its upload, matches any image prompt the record carries.
+    /// `sha256:<hex>` before its upload, matches any image prompt the record carries. What
+    /// a history may drop or shorten is tolerated (see [`Self::matches_with`]).
     pub fn matches(&self, body: &Value) -> bool {
+        self.matches_with(body, &serde_json::Map::new())
+    }
+
+    /// [`Self::matches`], where a key missing from the record is no mismatch when segflux
+    /// sent a value a history may leave out: `false`, `null`, `0`, `""`, or the value
+    /// `defaults` names for that key (a default the server need not store). A recorded text
+    /// that is a prefix of ours, at least [`MIN_SHORTENED_CHARS`] characters long (an
+    /// ellipsis after it allowed), is the same text shortened.
+    pub fn matches_with(&self, body: &Value, defaults: &serde_json::Map<String, Value>) -> bool {
         let (Some(Value::Object(theirs)), Value::Object(ours)) = (self.body(), body) else {
             return false;
         };
-        ours.iter().all(|(k, v)| {
-            theirs.get(k).is_some_and(|t| {
+        ours.iter().all(|(k, v)| match theirs.get(k) {
+            Some(t) => {
                 loosely_equal(v, t)
+                    || shortened(v, t)
                     || (k == "image_prompt" && v.as_str().is_some_and(|s| s.starts_with("sha256:")))
-            })
+            }
+            None => droppable(v) || defaults.get(k).is_some_and(|d| loosely_equal(v, d)),
         })
     }
+}
+
+/// The shortest recorded text taken for a shortened copy of a longer one.
+pub const MIN_SHORTENED_CHARS: usize = 32;
+
+/// A value a history may leave out of `request_body`.
+fn droppable(v: &Value) -> bool {
+    match v {
+        Value::Null | Value::Bool(false) => true,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
+/// Whether `theirs` is `ours` cut short (a long prompt the history stored shortened).
+fn shortened(ours: &Value, theirs: &Value) -> bool {
+    let (Some(ours), Some(theirs)) = (ours.as_str(), theirs.as_str()) else {
+        return false;
+    };
+    let cut = theirs.trim_end_matches('\u{2026}').trim_end_matches("...");
+    cut.chars().count() >= MIN_SHORTENED_CHARS && ours.starts_with(cut)
 }
 
 fn loosely_equal(a: &Value, b: &Value) -> bool {
@@ -120,6 +154,9 @@ pub struct HistoryPage {
     /// Records in the whole list, when the server says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
+    /// Pages in the whole list at the server's `per_page`, when the server says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_pages: Option<u64>,
 }
 
 /// Unix milliseconds as a jiff timestamp (the far future for what no calendar holds).
@@ -189,6 +226,26 @@ mod tests {
         assert_eq!(HistoryRecord::default().status(), "PENDING");
         let page: HistoryPage = serde_json::from_value(json!({"data": [], "extra": 1})).unwrap();
         assert!(page.data.is_empty());
+    }
+
+    #[test]
+    fn a_record_that_drops_defaults_or_shortens_the_prompt_still_matches() {
+        let long = "a lighthouse on a basalt cliff at dusk, waves breaking below, gulls";
+        let sent = json!({"prompt": long, "raw": false, "seed": 5, "safety_tolerance": 2});
+        let rec = |body: Value| HistoryRecord {
+            request_body: Some(body),
+            ..HistoryRecord::default()
+        };
+        let cut = &long[..40];
+        let defaults: serde_json::Map<String, Value> =
+            serde_json::from_value(json!({"safety_tolerance": 2})).unwrap();
+        let dropped = rec(json!({"prompt": format!("{cut}..."), "seed": 5}));
+        assert!(dropped.matches_with(&sent, &defaults));
+        assert!(!dropped.matches(&sent), "2 is no default without saying so");
+        assert!(!rec(json!({"prompt": &long[..10], "seed": 5})).matches_with(&sent, &defaults));
+        assert!(!rec(json!({"prompt": cut, "seed": 6})).matches_with(&sent, &defaults));
+        let raw = json!({"prompt": long, "raw": true, "seed": 5});
+        assert!(!rec(json!({"prompt": long, "seed": 5})).matches(&raw));
     }
 
     #[test]

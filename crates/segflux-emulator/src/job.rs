@@ -123,6 +123,11 @@ impl Job {
         }
     }
 
+    /// When it was submitted.
+    pub fn submitted(&self) -> Instant {
+        self.submitted
+    }
+
     /// The state at `now`.
     pub fn state_at(&self, now: Instant) -> JobState {
         if self.start.is_none_or(|start| now < start) {

@@ -82,6 +82,24 @@ pub struct EmulatorConfig {
     /// Whether a finished job's `metrics` carry `cost` and `remaining_credits` (default on;
     /// Segmind's own answers are not documented to, so tests turn it off).
     pub metrics_cost: bool,
+
+    // --- The request history as it may really behave (issue 26, "Failing closed"). The
+    // defaults keep it exact: full pages, listed at once, bodies whole, clocks agreeing. ---
+    /// Most records one page of the history list holds, whatever `per_page` asks (default
+    /// 100, the documented maximum). Each page reports the `per_page` it used, `total` and
+    /// `total_pages`, as Segmind's does.
+    pub history_page_size: u64,
+    /// How long after its submit a request first appears in the history list (default 0;
+    /// a record fetched by id is there at once).
+    pub history_lag: Duration,
+    /// Whether the history's `request_body` leaves out keys whose value is `false`.
+    pub history_drops_false: bool,
+    /// The longest `prompt` the history's `request_body` keeps, in characters; a longer one
+    /// is stored cut to this length. `None` keeps every prompt whole.
+    pub history_prompt_limit: Option<usize>,
+    /// Minutes the history's clock runs behind the API's: its timestamps (and so its date
+    /// filter) are this much early (default 0).
+    pub history_clock_behind_minutes: u64,
 }
 
 impl Default for EmulatorConfig {
@@ -108,6 +126,13 @@ impl Default for EmulatorConfig {
             free_credits: 0.0,
             price: COST_PER_JOB,
             metrics_cost: true,
+
+            // The request history's fidelity (see the struct).
+            history_page_size: 100,
+            history_lag: Duration::ZERO,
+            history_drops_false: false,
+            history_prompt_limit: None,
+            history_clock_behind_minutes: 0,
         }
     }
 }

@@ -3,6 +3,10 @@
 //! id), and `GET /inference-request/request-history?page&per_page&from_date&to_date&
 //! model_name&status`, the paged list, newest first, in windows of at most 31 days. Every
 //! job ever accepted is in it, expired ones included: the history outlives the v2 record.
+//!
+//! The config's `history_*` fields make it behave as a real one may: pages capped at the
+//! server's own size, records listed late, bodies that drop `false` keys or shorten long
+//! prompts, and a clock running behind.
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -52,21 +56,27 @@ pub(crate) fn list(shared: &Shared, query: &str) -> Response {
         Err(message) => return error(StatusCode::BAD_REQUEST, &message),
     };
     let mut state = shared.lock();
-    state.credits(Instant::now());
+    let now = Instant::now();
+    state.credits(now);
+    let lag = shared.config.history_lag;
     let matching: Vec<HistoryRecord> = state
         .jobs_newest_first()
+        .filter(|job| now.duration_since(job.submitted()) >= lag)
         .map(|job| history_record(shared, job))
         .filter(|r| q.keeps(r))
         .collect();
     drop(state);
     let total = matching.len() as u64;
-    let skip = usize::try_from((q.page - 1) * q.per_page).unwrap_or(usize::MAX);
-    let take = usize::try_from(q.per_page).unwrap_or(usize::MAX);
+    // The server's own page size wins over the one asked for.
+    let per_page = q.per_page.min(shared.config.history_page_size.max(1));
+    let skip = usize::try_from((q.page - 1) * per_page).unwrap_or(usize::MAX);
+    let take = usize::try_from(per_page).unwrap_or(usize::MAX);
     let page = HistoryPage {
         data: matching.into_iter().skip(skip).take(take).collect(),
         page: Some(q.page),
-        per_page: Some(q.per_page),
+        per_page: Some(per_page),
         total: Some(total),
+        total_pages: Some(total.div_ceil(per_page)),
     };
     json_response(StatusCode::OK, &page)
 }
@@ -74,9 +84,14 @@ pub(crate) fn list(shared: &Shared, query: &str) -> Response {
 /// A job as the history shows it now.
 fn history_record(shared: &Shared, job: &Job) -> HistoryRecord {
     let info = job.info(shared.config.retention, Instant::now());
+    let behind = shared
+        .config
+        .history_clock_behind_minutes
+        .saturating_mul(60_000);
     let ms = |t: std::time::SystemTime| {
         t.duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+            .saturating_sub(behind)
     };
     let created = ms(info.submitted_at);
     let (status, url, error) = match info.state {
@@ -104,13 +119,32 @@ fn history_record(shared: &Shared, job: &Job) -> HistoryRecord {
         model_name: Some(job.model.clone()),
         model_status: Some(status.to_owned()),
         credits_deduction: charge.map(Into::into),
-        request_body: Some(job.params.clone()),
+        request_body: Some(stored_body(&shared.config, &job.params)),
         generation_url: url,
         latency_ms: latency,
         created_at: Some(rfc3339_ms(created)),
         updated_at: Some(rfc3339_ms(info.completed_at.map_or(created, ms))),
         error,
     }
+}
+
+/// The submit body as the history stores it: `false` keys dropped and the prompt cut
+/// short when the config says so.
+fn stored_body(config: &crate::EmulatorConfig, params: &serde_json::Value) -> serde_json::Value {
+    let mut body = params.clone();
+    let Some(map) = body.as_object_mut() else {
+        return body;
+    };
+    if config.history_drops_false {
+        map.retain(|_, v| *v != serde_json::Value::Bool(false));
+    }
+    if let Some(limit) = config.history_prompt_limit
+        && let Some(serde_json::Value::String(prompt)) = map.get_mut("prompt")
+        && let Some((cut, _)) = prompt.char_indices().nth(limit)
+    {
+        prompt.truncate(cut);
+    }
+    body
 }
 
 /// The list's filters.

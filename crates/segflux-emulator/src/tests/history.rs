@@ -130,3 +130,50 @@ async fn the_history_wants_the_key() {
     let response = h.http.get(h.url(LIST_PATH)).send().await.unwrap();
     assert_eq!(response.status(), 401);
 }
+
+#[tokio::test]
+async fn a_history_may_cap_its_pages_list_late_drop_false_keys_shorten_prompts_and_lag() {
+    let h = Harness::start(EmulatorConfig {
+        history_page_size: 2,
+        history_lag: ms(300),
+        history_drops_false: true,
+        history_prompt_limit: Some(8),
+        history_clock_behind_minutes: 15,
+        ..instant()
+    })
+    .await;
+    for i in 0..5 {
+        let sent = json!({"prompt": format!("a long fox number {i}"), "raw": false, "seed": i});
+        h.submit_ok(&sent).await;
+    }
+    let list = |q: &'static str| {
+        let h = &h;
+        async move {
+            let (code, body) = h.get_json(&format!("{LIST_PATH}?{q}")).await;
+            assert_eq!(code, 200);
+            serde_json::from_value::<HistoryPage>(body).unwrap()
+        }
+    };
+    assert!(list("per_page=100").await.data.is_empty(), "not listed yet");
+    tokio::time::sleep(ms(350)).await;
+    let first = list("per_page=100").await;
+    assert_eq!(first.data.len(), 2, "the server's own page size");
+    assert_eq!(
+        (first.per_page, first.total, first.total_pages),
+        (Some(2), Some(5), Some(3))
+    );
+    let body = first.data[0].body().unwrap();
+    assert_eq!(body, json!({"prompt": "a long f", "seed": 4}));
+    let created = first.data[0].created_at.as_deref().unwrap();
+    let created = segflux_api::request_history::parse_rfc3339_ms(created).unwrap();
+    let now = u64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap();
+    let behind = now - created;
+    assert!((14 * 60_000..16 * 60_000).contains(&behind), "{behind} ms");
+    assert_eq!(list("page=3&per_page=100").await.data.len(), 1);
+}

@@ -52,4 +52,8 @@ pub struct EmulatorArgs {
     /// Leave `cost` and `remaining_credits` out of finished jobs' metrics
     #[arg(long)]
     pub no_metrics_cost: bool,
+    /// Serve at most N records per request-history page, whatever `per_page` asks (each page
+    /// reports its own `per_page`, `total` and `total_pages`) [default: 100]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub history_page_size: Option<u64>,
 }

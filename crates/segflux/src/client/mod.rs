@@ -29,7 +29,7 @@ pub mod retry;
 mod send;
 
 pub use key::{ApiKey, GivenKey};
-pub use request_history::HistoryQuery;
+pub use request_history::{HistoryQuery, more_after};
 
 use send::Call;
 

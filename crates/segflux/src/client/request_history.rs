@@ -82,3 +82,54 @@ fn encode(s: &str) -> String {
         out
     })
 }
+
+/// Whether the list goes on after page `number` (`page`, its answer; `seen`, the records
+/// read so far, this page's included), by the server's own figures: its `total_pages`, else
+/// its `total`, else a page full at its own `per_page`; a server that says none of them is
+/// read until a page comes back empty. Never by the `per_page` segflux asked for: a server
+/// may serve fewer a page than asked.
+pub fn more_after(page: &HistoryPage, number: u64, seen: u64) -> bool {
+    if let Some(pages) = page.total_pages {
+        return number < pages;
+    }
+    if let Some(total) = page.total {
+        return seen < total && !page.data.is_empty();
+    }
+    match page.per_page {
+        Some(per_page) => per_page > 0 && page.data.len() as u64 >= per_page,
+        None => !page.data.is_empty(),
+    }
+}
+
+#[cfg(test)]
+mod paging_tests {
+    use super::*;
+
+    fn page(
+        n: usize,
+        per_page: Option<u64>,
+        total: Option<u64>,
+        pages: Option<u64>,
+    ) -> HistoryPage {
+        HistoryPage {
+            data: vec![HistoryRecord::default(); n],
+            page: None,
+            per_page,
+            total,
+            total_pages: pages,
+        }
+    }
+
+    #[test]
+    fn paging_follows_the_servers_figures_not_the_size_asked() {
+        // 20 served of the 100 asked: the list goes on while the server says so.
+        assert!(more_after(&page(20, Some(20), Some(50), Some(3)), 1, 20));
+        assert!(!more_after(&page(10, Some(20), Some(50), Some(3)), 3, 50));
+        assert!(more_after(&page(20, Some(20), Some(50), None), 1, 20));
+        assert!(!more_after(&page(10, Some(20), Some(50), None), 3, 50));
+        assert!(more_after(&page(20, Some(20), None, None), 1, 20));
+        assert!(!more_after(&page(19, Some(20), None, None), 1, 19));
+        assert!(more_after(&page(7, None, None, None), 1, 7));
+        assert!(!more_after(&page(0, None, None, None), 2, 7));
+    }
+}

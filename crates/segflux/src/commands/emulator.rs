@@ -34,6 +34,9 @@ pub async fn run(ctx: &Context, args: &EmulatorArgs) -> Result<()> {
         credits: args.credits,
         price: args.price,
         metrics_cost: !args.no_metrics_cost,
+        history_page_size: args
+            .history_page_size
+            .unwrap_or(EmulatorConfig::default().history_page_size),
         ..EmulatorConfig::default()
     };
     let addr = |port| SocketAddr::from((Ipv4Addr::LOCALHOST, port));

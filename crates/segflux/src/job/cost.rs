@@ -127,9 +127,10 @@ pub async fn fill_from_record(
 }
 
 /// For a batch's jobs that ended with no cost: their `credits_deduction` from one pass
-/// through the request history's paged list (the days since `since_ms`, 100 a page, one
-/// model's when they share one), until every job is found, the list ends, or [`MAX_PAGES`]
-/// pages were read. Each cost found is recorded in the journal. Never one request per job.
+/// through the request history's paged list (the days since `since_ms`, 100 a page asked, one
+/// model's when they share one), until every job is found, the list ends by the server's own
+/// figures, or [`MAX_PAGES`] pages were read. Each cost found is recorded in the journal.
+/// Never one request per job.
 pub async fn costs_from_list(
     ctx: &Context,
     client: &Client,
@@ -146,6 +147,7 @@ pub async fn costs_from_list(
         to_date: utc_date(now),
         model_name: model.map(str::to_owned),
     };
+    let mut seen = 0;
     while found.len() < ids.len() && q.page <= MAX_PAGES {
         let Ok(page) = client.history_page(&q).await else {
             break;
@@ -158,8 +160,8 @@ pub async fn costs_from_list(
                 found.insert(id.to_owned(), c);
             }
         }
-        let seen = q.page * q.per_page;
-        if page.data.is_empty() || page.total.is_some_and(|t| seen >= t) {
+        seen += page.data.len() as u64;
+        if !crate::client::more_after(&page, q.page, seen) {
             break;
         }
         q.page += 1;

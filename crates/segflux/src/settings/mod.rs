@@ -30,6 +30,10 @@ pub mod env {
     pub const TEST_POLL_MS: &str = "SEGFLUX_TEST_POLL_MS";
     /// Test-only: `1` makes every retry delay zero (the server's Retry-After included).
     pub const TEST_NO_RETRY_DELAY: &str = "SEGFLUX_TEST_NO_RETRY_DELAY";
+    /// Test-only: how young (ms) a request not in the history stays uncertain (default 60 s).
+    pub const TEST_HISTORY_SETTLE_MS: &str = "SEGFLUX_TEST_HISTORY_SETTLE_MS";
+    /// Test-only: the wait (ms) before a recent request is looked for again (default 2 s).
+    pub const TEST_HISTORY_RECHECK_MS: &str = "SEGFLUX_TEST_HISTORY_RECHECK_MS";
 }
 
 pub use segflux_api::DEFAULT_BASE_URL;

@@ -15,6 +15,7 @@ mod exits;
 mod fail_closed_lows;
 mod faults;
 mod generate;
+mod history_fail_closed;
 mod hostile;
 mod jobs;
 mod journal;

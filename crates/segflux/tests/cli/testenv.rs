@@ -85,6 +85,9 @@ impl TestEnv {
             .env("SEGMIND_API_KEY", CANARY_KEY)
             .env("SEGFLUX_TEST_POLL_MS", "20")
             .env("SEGFLUX_TEST_NO_RETRY_DELAY", "1")
+            // A request not in the history is absent at once (`history_fail_closed.rs` tests
+            // the wait and the uncertainty of a request sent moments ago).
+            .env("SEGFLUX_TEST_HISTORY_SETTLE_MS", "0")
             .env("SEGFLUX_EMULATOR_IMAGE_SIZE", "small")
             .current_dir(self.work())
             .stdin(Stdio::null());
