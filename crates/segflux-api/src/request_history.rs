@@ -57,6 +57,18 @@ pub struct HistoryRecord {
     pub error: Option<Value>,
 }
 
+/// What a request-history record says of its job: settled (COMPLETED, FAILED) or not yet
+/// (PENDING, and any other spelling).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordState {
+    /// Not settled.
+    Pending,
+    /// COMPLETED.
+    Completed,
+    /// FAILED.
+    Failed,
+}
+
 impl HistoryRecord {
     /// The inputs as a JSON object, whether sent as one or as a string holding one.
     pub fn body(&self) -> Option<Value> {
@@ -75,7 +87,16 @@ impl HistoryRecord {
         }
     }
 
-    /// The state, upper case (`PENDING` when the record does not say).
+    /// Whether the record's job is settled, and how.
+    pub fn state(&self) -> RecordState {
+        match self.status().as_str() {
+            "COMPLETED" => RecordState::Completed,
+            "FAILED" => RecordState::Failed,
+            _ => RecordState::Pending,
+        }
+    }
+
+    /// The record's status as the history spells it, upper-cased (`PENDING` when absent).
     pub fn status(&self) -> String {
         self.model_status
             .as_deref()

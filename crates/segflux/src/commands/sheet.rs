@@ -3,11 +3,11 @@
 //! seed and the start of its prompt from its generation record; `--markdown FILE` also writes
 //! a table for `$GITHUB_STEP_SUMMARY`. Reads files only; sends nothing.
 
+use crate::domain::state::State;
+use crate::output::manifest::ManifestLine;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-
-use serde_json::Value;
 
 use crate::cli::SheetArgs;
 use crate::error::{Error, Result};
@@ -175,25 +175,25 @@ fn manifest(path: &Path) -> Result<Vec<Entry>> {
         if line.trim().is_empty() {
             continue;
         }
-        let v: Value = serde_json::from_str(&line).map_err(|e| {
+        let v = ManifestLine::parse(&line).map_err(|e| {
             Error::Usage(format!(
                 "invalid input '{}': line {n} is not a manifest line (JSON): {e}",
                 path.display()
             ))
         })?;
         let entry = Entry {
-            path: v["path"].as_str().map(|p| resolve(p, base)),
-            status: v["status"].as_str().map(str::to_owned),
-            seed: v["seed"].as_u64(),
-            prompt: v["prompt"].as_str().map(str::to_owned),
-            cost: v["cost"].as_f64(),
-            line: v["line"].as_u64(),
+            path: v.path.as_deref().map(|p| resolve(p, base)),
+            status: (v.status != State::default()).then(|| v.status.to_string()),
+            seed: v.seed,
+            prompt: v.prompt.clone(),
+            cost: v.cost,
+            line: v.line,
         };
         // A job is known by its request id, or before it has one (SUBMITTING) by its input
         // line; a line that names both ties them together.
         let keys: Vec<String> = [
-            v["request_id"].as_str().map(|id| format!("id {id}")),
-            v["line"].as_u64().map(|n| format!("line {n}")),
+            v.request_id.as_deref().map(|id| format!("id {id}")),
+            v.line.map(|n| format!("line {n}")),
         ]
         .into_iter()
         .flatten()

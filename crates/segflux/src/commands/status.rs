@@ -1,5 +1,7 @@
 //! `segflux status [ID...]`: each job's state (optionally waiting), or the local job list.
 
+use crate::domain::state::State;
+use segflux_api::request_history::RecordState;
 use std::fmt::Write as _;
 use std::time::Duration;
 use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
@@ -100,7 +102,7 @@ fn journal(ctx: &Context, id: &str, status: &StatusResponse, finished_after: Opt
     } else {
         h.seen(
             id,
-            &state.to_string(),
+            State::from(&state),
             status.error_text(),
             metrics.inference_time,
         )
@@ -130,9 +132,9 @@ async fn past_the_hour(
     })?;
     recover::note(ctx, id, &record);
     let state = record.status();
-    let failure = (state == "FAILED").then(|| recover::failure_text(&record));
+    let failure = (record.state() == RecordState::Failed).then(|| recover::failure_text(&record));
     if ctx.printer.is_json() {
-        let mut report = JobReport::new(Some(id), &state).record(rec);
+        let mut report = JobReport::new(Some(id), State::parse(&state)).record(rec);
         report.cost = record.cost().or(report.cost);
         report.error.clone_from(&failure);
         ctx.printer.json_line(&report);
@@ -160,7 +162,7 @@ fn print_line(
     let metrics = Metrics::from_value(s.and_then(|s| s.metrics.as_ref()));
     let error = s.and_then(StatusResponse::error_text);
     if ctx.printer.is_json() {
-        let mut report = JobReport::new(Some(id), state)
+        let mut report = JobReport::new(Some(id), State::parse(state))
             .record(rec)
             .metrics(&metrics);
         report.error.clone_from(&error);
@@ -240,8 +242,8 @@ fn list(ctx: &Context, query: &Query) -> Result<()> {
 
 /// A journal entry as `status --json` lists it.
 fn listed_report(r: &JobRecord) -> JobReport {
-    let mut report =
-        JobReport::new(r.has_id().then_some(r.request_id.as_str()), &r.state).record(Some(r));
+    let mut report = JobReport::new(r.has_id().then_some(r.request_id.as_str()), r.state.clone())
+        .record(Some(r));
     report.prompt = Some(r.prompt().to_owned());
     report.inference_time = r.inference_time;
     report.error = r
@@ -264,7 +266,7 @@ fn table(ctx: &Context, records: &[JobRecord]) {
                 } else {
                     "-".into()
                 },
-                r.state.clone(),
+                r.state.to_string(),
                 human_age(r.age()),
                 r.model.clone(),
                 excerpt(r.prompt(), prompt_width),
@@ -293,7 +295,7 @@ fn prompt_column(records: &[JobRecord], width: Option<usize>) -> usize {
         records.iter().map(f).max().unwrap_or(0).max(header)
     };
     let others = widest(&|r| r.request_id.len(), 2)
-        + widest(&|r| r.state.len(), 5)
+        + widest(&|r| r.state.as_str().len(), 5)
         + 4
         + widest(&|r| r.model.len(), 5)
         + widest(&|r| r.path.as_deref().map_or(1, str::len), 4)

@@ -1,6 +1,7 @@
 //! `segflux submit`: validate like `generate`, submit, record, print the request id, return.
 
 use crate::cli::SubmitArgs;
+use crate::domain::state::State;
 use crate::error::Result;
 use crate::output::job_json::JobReport;
 
@@ -27,9 +28,9 @@ pub async fn run(ctx: &Context, args: SubmitArgs) -> Result<()> {
     if ctx.printer.is_json() {
         let r = &sub.response;
         let status = if r.status.is_empty() {
-            "QUEUED"
+            State::Queued
         } else {
-            &r.status
+            State::parse(&r.status)
         };
         let mut report = JobReport::new(Some(id), status).request(&req);
         report.status_url = Some(

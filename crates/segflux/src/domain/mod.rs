@@ -13,3 +13,4 @@ pub(crate) mod random;
 pub(crate) mod redact;
 pub mod request;
 pub(crate) mod spend;
+pub mod state;

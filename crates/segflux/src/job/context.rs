@@ -1,6 +1,7 @@
 //! What every command gets: resolved settings, the printer, the run's journal (opened on
 //! first use) and the ids it submitted, so an interrupt can still name every paid job.
 
+use crate::domain::state::State;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -28,7 +29,7 @@ pub struct Context {
     pub submitted: Arc<Mutex<Vec<String>>>,
     /// The state each accepted job was last seen in, for the report of a wait that ended
     /// without an answer (an interrupt, `--timeout`).
-    states: Arc<Mutex<std::collections::HashMap<String, String>>>,
+    states: Arc<Mutex<std::collections::HashMap<String, State>>>,
     /// Submits sent and not yet answered, for the Ctrl-C report.
     pub submitting: Arc<std::sync::atomic::AtomicUsize>,
     /// The run's journal, opened on first use (see [`Context::history`]).
@@ -148,17 +149,17 @@ impl Context {
     /// Job `request_id` was seen in `state`.
     pub fn record_state(&self, request_id: &str, state: &segflux_api::JobState) {
         if let Ok(mut states) = self.states.lock() {
-            states.insert(request_id.to_owned(), state.to_string());
+            states.insert(request_id.to_owned(), State::from(state));
         }
     }
 
     /// The state job `request_id` was last seen in: `SUBMITTED` when no answer said.
-    pub fn last_state(&self, request_id: &str) -> String {
+    pub fn last_state(&self, request_id: &str) -> State {
         self.states
             .lock()
             .ok()
             .and_then(|s| s.get(request_id).cloned())
-            .unwrap_or_else(|| "SUBMITTED".to_owned())
+            .unwrap_or(State::Submitted)
     }
 
     /// How many submits are sent and not yet answered.

@@ -6,6 +6,7 @@
 //! command line, the printer and the journal.
 
 use crate::cli::GenerateArgs;
+use segflux_api::request_history::RecordState;
 use std::collections::{HashMap, HashSet};
 
 use crate::client::{Client, HistoryQuery};
@@ -118,7 +119,7 @@ pub async fn fill_from_record(
     let Ok(Some(rec)) = client.history_record(request_id).await else {
         return;
     };
-    if rec.status() == "COMPLETED"
+    if rec.state() == RecordState::Completed
         && let Some(c) = rec.cost()
     {
         metrics.cost = Some(c);
@@ -155,7 +156,7 @@ pub async fn costs_from_list(
         for rec in &page.data {
             if let (Some(id), Some(c)) = (rec.request_id.as_deref(), rec.cost())
                 && ids.contains(id)
-                && rec.status() == "COMPLETED"
+                && rec.state() == RecordState::Completed
             {
                 found.insert(id.to_owned(), c);
             }

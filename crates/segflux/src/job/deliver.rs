@@ -3,6 +3,7 @@
 //! stdout) → the sidecar → the journal → the report line. Shared by `generate`, `fetch`,
 //! `status --wait`, batches and the past-the-hour recovery.
 
+use crate::domain::state::State;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -304,7 +305,7 @@ pub fn check_path_representable(ctx: &Context, path: &Path) -> Result<()> {
 
 /// The `--json` / manifest object of a delivered image.
 pub fn delivered_report(id: &str, d: &Delivered, rec: Option<&JobRecord>) -> JobReport {
-    let mut r = JobReport::new(Some(id), "COMPLETED");
+    let mut r = JobReport::new(Some(id), State::Completed);
     r.path = Some(d.path.display().to_string());
     r.output_url.clone_from(&d.output_url);
     r.width = Some(d.width);

@@ -9,6 +9,7 @@
 //!
 //! `segflux status --reconcile` runs this for every uncertain job of the journal.
 
+use crate::domain::state::State;
 use std::time::Duration;
 
 use crate::client::{Client, HistoryQuery, more_after};
@@ -196,15 +197,15 @@ pub async fn run(ctx: &Context, client: &Client) -> Result<()> {
                 ctx.printer.info(&format!(
                     "{id}: accepted after all; get it with: segflux fetch {id} --wait"
                 ));
-                (Some(id), "ADOPTED")
+                (Some(id), State::Adopted)
             }
             Lookup::Absent => {
                 history.not_submitted(ticket);
-                (None, crate::journal::NOT_SUBMITTED)
+                (None, State::NotSubmitted)
             }
             Lookup::Unreadable(why) => {
                 unreadable.push(why);
-                (None, "UNCERTAIN")
+                (None, State::Uncertain)
             }
         };
         report(ctx, id.as_deref(), state, &rec);
@@ -215,7 +216,7 @@ pub async fn run(ctx: &Context, client: &Client) -> Result<()> {
     }
 }
 
-fn report(ctx: &Context, id: Option<&str>, state: &str, rec: &JobRecord) {
+fn report(ctx: &Context, id: Option<&str>, state: State, rec: &JobRecord) {
     if ctx.printer.is_json() {
         let mut line = JobReport::new(id, state).record(Some(rec));
         line.prompt = Some(rec.prompt().to_owned());

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use segflux_api::request_history::HistoryRecord;
+use segflux_api::request_history::{HistoryRecord, RecordState};
 use segflux_api::{self, Metrics};
 
 use super::Context;
@@ -64,7 +64,7 @@ pub async fn from_history(
 ) -> Result<Delivered> {
     let record = settled(ctx, client, id, deadline).await?;
     note(ctx, id, &record);
-    if record.status() != "COMPLETED" {
+    if record.state() != RecordState::Completed {
         return Err(Error::JobFailed(failure_text(&record)));
     }
     let image = record
@@ -94,12 +94,12 @@ pub async fn settled(
     let pause = ctx.settings.poll_override.unwrap_or(RECORD_POLL);
     loop {
         let record = record(client, id).await?;
-        match record.status().as_str() {
-            "COMPLETED" | "FAILED" => return Ok(record),
+        match record.state() {
+            RecordState::Completed | RecordState::Failed => return Ok(record),
             _ if Instant::now() + pause > deadline => {
                 return Err(Error::Timeout(ctx.settings.timeout.as_secs()));
             }
-            _ => tokio::time::sleep(pause).await,
+            RecordState::Pending => tokio::time::sleep(pause).await,
         }
     }
 }
@@ -119,8 +119,8 @@ pub fn note(ctx: &Context, id: &str, record: &HistoryRecord) {
     let Some(h) = ctx.journal() else {
         return;
     };
-    match record.status().as_str() {
-        "COMPLETED" => {
+    match record.state() {
+        RecordState::Completed => {
             let url = match record
                 .generation_url
                 .as_ref()
@@ -136,11 +136,11 @@ pub fn note(ctx: &Context, id: &str, record: &HistoryRecord) {
             };
             ctx.journaled("the completion", id, h.completed(id, done));
         }
-        "FAILED" => {
+        RecordState::Failed => {
             let text = failure_text(record);
             ctx.journaled("the failure", id, h.failed(id, text));
         }
-        _ => {}
+        RecordState::Pending => {}
     }
 }
 

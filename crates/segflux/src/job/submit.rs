@@ -6,6 +6,7 @@
 //! adopted (fetched, not paid again); one whose submit an earlier process sent without
 //! living to hear the answer is looked up in the request history first ([`reconcile`]).
 
+use crate::domain::state::State;
 use std::time::{Duration, Instant};
 
 use crate::client::{Client, Submitted};
@@ -67,7 +68,7 @@ pub fn intent(client: &Client, req: &GenerationRequest) -> JobRecord {
         prompt_hash: req.prompt_hash(),
         format: req.format.ext().to_owned(),
         submitted_ms: now_ms(),
-        state: crate::journal::SUBMITTING.into(),
+        state: State::Submitting,
         ..JobRecord::default()
     }
 }

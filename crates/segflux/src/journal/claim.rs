@@ -13,6 +13,7 @@
 //! are *uncertain*: the server may have accepted them. Whoever claims one next takes it over
 //! and must reconcile it with the request history before submitting again.
 
+use crate::domain::state::State;
 use std::path::Path;
 
 use rusqlite::{TransactionBehavior, params};
@@ -239,7 +240,7 @@ fn decide(
             continue;
         }
         if rec.has_id() {
-            let finished = matches!(rec.state.as_str(), "COMPLETED" | "EXPIRED");
+            let finished = matches!(rec.state, State::Completed | State::Expired);
             if adopt == Adopt::Recent || !finished {
                 return Some(Decision::Adopt(rec));
             }
@@ -295,7 +296,7 @@ fn insert_intent(
     me: &str,
 ) -> rusqlite::Result<i64> {
     let intent = JobRecord {
-        state: SUBMITTING.into(),
+        state: State::Submitting,
         submitted_ms: now_ms(),
         ..rec.clone()
     };

@@ -19,6 +19,7 @@ mod transitions;
 pub use claim::{Adopt, Claim, NOT_SUBMITTED, SUBMITTING, Ticket};
 pub use transitions::Completion;
 
+use crate::domain::state::State;
 use store::{
     connect, from_row, is_busy, ms_to_sql, private_dir, private_file, seed_to_sql, write_row,
 };
@@ -57,7 +58,7 @@ pub struct JobRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api: Option<String>,
     /// Last known state (QUEUED, PROCESSING, COMPLETED, FAILED, EXPIRED, …).
-    pub state: String,
+    pub state: State,
     /// The image URL, as soon as it was seen (it outlives the request record).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_url: Option<String>,

@@ -1,6 +1,7 @@
 //! The journal's storage details: opening and configuring the database, a job's row to and
 //! from a [`JobRecord`], SQLite's integer types, and the private modes of the files.
 
+use crate::domain::state::State;
 use std::path::Path;
 
 use rusqlite::{Connection, Row, params};
@@ -142,4 +143,17 @@ pub(super) fn private_file(path: &Path) -> std::io::Result<()> {
     }
     drop(file);
     Ok(())
+}
+
+/// The journal stores a job's state as its wire spelling.
+impl rusqlite::ToSql for State {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl rusqlite::types::FromSql for State {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        v.as_str().map(State::parse)
+    }
 }

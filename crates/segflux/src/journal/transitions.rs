@@ -6,6 +6,7 @@
 use std::io;
 
 use super::Journal;
+use crate::domain::state::State;
 
 /// What a COMPLETED job left to record.
 #[derive(Debug, Clone, Default)]
@@ -26,12 +27,12 @@ impl Journal {
     pub fn seen(
         &self,
         id: &str,
-        state: &str,
+        state: State,
         error: Option<String>,
         inference_time: Option<f64>,
     ) -> io::Result<()> {
         self.update(id, |r| {
-            state.clone_into(&mut r.state);
+            r.state = state;
             r.error = error;
             r.inference_time = inference_time.or(r.inference_time);
         })
@@ -40,7 +41,7 @@ impl Journal {
     /// The job COMPLETED; what is not known now keeps what was known before.
     pub fn completed(&self, id: &str, done: Completion) -> io::Result<()> {
         self.update(id, |r| {
-            "COMPLETED".clone_into(&mut r.state);
+            r.state = State::Completed;
             r.output_url = done.output_url.or(r.output_url.take());
             r.inference_time = done.inference_time.or(r.inference_time);
             r.cost = done.cost.or(r.cost);
@@ -51,7 +52,7 @@ impl Journal {
     /// The job FAILED with this error text.
     pub fn failed(&self, id: &str, error: String) -> io::Result<()> {
         self.update(id, |r| {
-            "FAILED".clone_into(&mut r.state);
+            r.state = State::Failed;
             r.error = Some(error);
         })
     }

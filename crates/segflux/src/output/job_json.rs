@@ -6,6 +6,7 @@
 //! for a job that ended badly and the extras some commands add. A field that is not known is
 //! left out rather than written as `null`. Nothing here prints or does I/O.
 
+use crate::domain::state::State;
 use serde::Serialize;
 
 use crate::domain::request::GenerationRequest;
@@ -20,7 +21,7 @@ pub struct JobReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// `QUEUED`, `PROCESSING`, `COMPLETED`, `FAILED`, `SKIPPED`, …
-    pub status: String,
+    pub status: State,
     /// The model slug.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
@@ -88,10 +89,10 @@ pub struct JobReport {
 
 impl JobReport {
     /// A report of `status` for the job `request_id` (when known).
-    pub fn new(request_id: Option<&str>, status: &str) -> Self {
+    pub fn new(request_id: Option<&str>, status: State) -> Self {
         Self {
             request_id: request_id.map(str::to_owned),
-            status: status.to_owned(),
+            status,
             ..Self::default()
         }
     }
@@ -146,8 +147,8 @@ impl JobReport {
     /// when the wait ended without an answer (an interrupt, `--timeout`), the state `last`
     /// says the job was last seen in, with `interrupted` or `timed_out`: a job that may still
     /// finish is never called FAILED.
-    pub fn ended(id: Option<&str>, e: &Error, last: &dyn Fn(&str) -> String) -> Self {
-        let mut r = Self::new(id, "FAILED").failure(e);
+    pub fn ended(id: Option<&str>, e: &Error, last: &dyn Fn(&str) -> State) -> Self {
+        let mut r = Self::new(id, State::Failed).failure(e);
         let Some(known) = r.request_id.as_deref().map(last) else {
             return r;
         };
@@ -165,7 +166,7 @@ impl JobReport {
 /// only an exit code: one per job in flight for an interrupt, none for a batch (each of its
 /// jobs has its line already), else one, with the request id when the error has one.
 /// `last` gives the state a job was last seen in (see [`JobReport::ended`]).
-pub fn failure_reports(e: &Error, last: &dyn Fn(&str) -> String) -> Vec<JobReport> {
+pub fn failure_reports(e: &Error, last: &dyn Fn(&str) -> State) -> Vec<JobReport> {
     match e.inner() {
         Error::Batch { .. } | Error::NotUpToDate(_) => Vec::new(),
         Error::Interrupted { ids, .. } if !ids.is_empty() => ids
@@ -182,7 +183,7 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_left_out_and_failures_carry_their_exit_code() {
-        let r = JobReport::new(None, "FAILED").failure(&Error::Timeout(10).for_job("r-9"));
+        let r = JobReport::new(None, State::Failed).failure(&Error::Timeout(10).for_job("r-9"));
         let v = serde_json::to_value(&r).unwrap();
         assert_eq!(v["request_id"], "r-9");
         assert_eq!(v["exit_code"], 6);
@@ -198,7 +199,7 @@ mod tests {
 
     #[test]
     fn a_wait_ended_without_an_answer_reports_the_last_known_state() {
-        let last = |id: &str| format!("PROCESSING {id}");
+        let last = |id: &str| State::parse(&format!("PROCESSING {id}"));
         let timeout = Error::Timeout(3).for_job("r-1");
         let r = JobReport::ended(None, &timeout, &last);
         assert_eq!(
@@ -232,7 +233,8 @@ mod tests {
             seed: 7,
             ..GenerationRequest::for_test("a fox")
         };
-        let v = serde_json::to_value(JobReport::new(Some("r"), "QUEUED").request(&req)).unwrap();
+        let v =
+            serde_json::to_value(JobReport::new(Some("r"), State::Queued).request(&req)).unwrap();
         assert_eq!(v["seed"], 7);
         assert_eq!(v["model"], "m");
         assert_eq!(v["prompt_hash"], req.prompt_hash());

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::Path;
 
-use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
 
 use crate::domain::options::ImageFormat;
@@ -17,7 +16,7 @@ use crate::output::metadata::{self, GenerationRecord};
 
 /// What the plan does with a job, given its output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum State {
+pub(crate) enum FileState {
     /// No file: generate it.
     Missing,
     /// The file's record names this job: skip it, no request.
@@ -30,7 +29,7 @@ pub(crate) enum State {
     Forced,
 }
 
-impl State {
+impl FileState {
     /// The word `--check` and the manifest use.
     pub(crate) fn label(self) -> &'static str {
         match self {
@@ -79,26 +78,16 @@ pub(crate) struct Judge {
     force: bool,
 }
 
-/// The part of a manifest line that says which job wrote which file.
-#[derive(Deserialize)]
-struct ManifestLine {
-    status: String,
-    path: Option<String>,
-    prompt_hash: Option<String>,
-    seed: Option<u64>,
-    model: Option<String>,
-}
-
 impl Judge {
     /// A judge that knows the lines of `manifest` (when given and readable) that wrote files.
     pub(crate) fn new(manifest: Option<&Path>, force: bool) -> Self {
         let mut map = HashMap::new();
         if let Some(file) = manifest.and_then(|m| std::fs::File::open(m).ok()) {
             for line in BufReader::new(file).lines().map_while(Result::ok) {
-                let Ok(l) = serde_json::from_str::<ManifestLine>(&line) else {
+                let Ok(l) = crate::output::manifest::ManifestLine::parse(&line) else {
                     continue;
                 };
-                let wrote = matches!(l.status.as_str(), "COMPLETED" | "UPDATED");
+                let wrote = l.status.wrote_image();
                 if let (true, Some(path), Some(hash), Some(seed), Some(model)) =
                     (wrote, l.path, l.prompt_hash, l.seed, l.model)
                 {
@@ -123,20 +112,20 @@ impl Judge {
         path: &Path,
         req: &GenerationRequest,
         content_addressed: bool,
-    ) -> State {
+    ) -> FileState {
         // Not a regular file (nothing, a directory, a dangling link): the pre-submit check
         // of the target says what is in the way.
         if !path.metadata().is_ok_and(|m| m.is_file()) {
-            return State::Missing;
+            return FileState::Missing;
         }
         if self.force {
-            return State::Forced;
+            return FileState::Forced;
         }
         match self.recorded(path, req) {
-            Some(true) => State::UpToDate,
-            Some(false) => State::OutOfDate,
-            None if content_addressed => State::UpToDate,
-            None => State::Kept,
+            Some(true) => FileState::UpToDate,
+            Some(false) => FileState::OutOfDate,
+            None if content_addressed => FileState::UpToDate,
+            None => FileState::Kept,
         }
     }
 

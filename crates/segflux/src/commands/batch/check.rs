@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 
 use super::Context;
 use super::plan::{Plan, Planned};
-use crate::output::up_to_date::State;
+use crate::output::up_to_date::FileState;
 
 /// What `--check` counts.
 #[derive(Debug, Default)]
@@ -38,8 +38,8 @@ pub(crate) fn check(
         let estimate = pays.then(|| estimates.get(model)).flatten();
         tell(ctx, &job, resumes, estimate);
         match job.state {
-            State::UpToDate => {}
-            State::Kept => t.kept += 1,
+            FileState::UpToDate => {}
+            FileState::Kept => t.kept += 1,
             _ => {
                 t.not_up_to_date += 1;
                 if !resumes {
@@ -85,8 +85,8 @@ fn tell(ctx: &Context, job: &Planned, resumes: bool, estimate: Option<Estimate>)
         }));
     }
     match job.state {
-        State::UpToDate => {}
-        State::Kept => p.info(&format!(
+        FileState::UpToDate => {}
+        FileState::Kept => p.info(&format!(
             "warning: {} (line {}) has no generation record: kept as it is (--force regenerates it)",
             job.path.display(),
             job.job.line

@@ -31,7 +31,7 @@ mod shared;
 mod spend;
 mod tally;
 
-use crate::output::up_to_date::State;
+use crate::output::up_to_date::FileState;
 use plan::Planned;
 use resumable::{resumable_jobs, resume_key};
 use run::run_jobs;
@@ -119,8 +119,8 @@ fn to_run(
     let mut todo = Vec::new();
     for p in plan.jobs()? {
         let end = match p.state {
-            State::UpToDate => JobEnd::Skipped,
-            State::Kept => JobEnd::Kept,
+            FileState::UpToDate => JobEnd::Skipped,
+            FileState::Kept => JobEnd::Kept,
             _ => {
                 todo.push(p);
                 continue;

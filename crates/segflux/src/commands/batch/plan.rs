@@ -5,7 +5,7 @@
 //!    naming both lines); only digests are held, so a million-line input stays within a
 //!    bounded memory.
 //! 2. [`Plan::jobs`]: each job (identical repeats dropped, `--shard` applied) with its path and
-//!    its [`State`] from the existing file's record.
+//!    its [`FileState`] from the existing file's record.
 //!
 //! Then [`check_targets`] refuses output paths that could not be written (a dangling link, a
 //! directory in the way) before the first submit; `--check` tells the plan and nothing else
@@ -23,7 +23,7 @@ use crate::output::{self, Target};
 use super::input::Source;
 use crate::commands::generate;
 use crate::job::Context;
-use crate::output::up_to_date::{self, Judge, Key, State};
+use crate::output::up_to_date::{self, FileState, Judge, Key};
 
 use super::names::{Names, Seen};
 
@@ -38,7 +38,7 @@ pub(crate) struct Planned {
     /// Where its image goes.
     pub path: PathBuf,
     /// Up to date, missing, …
-    pub state: State,
+    pub state: FileState,
 }
 
 impl Planned {

@@ -2,6 +2,7 @@
 //! API within the hour (the API's retention) and not FAILED, keyed by what names a job's
 //! file (prompt hash, seed, format, model).
 
+use crate::domain::state::State;
 use std::collections::HashMap;
 
 use crate::domain::request::GenerationRequest;
@@ -37,7 +38,7 @@ pub(crate) fn resumable_jobs(ctx: &Context, api: &str) -> HashMap<ResumeKey, Job
     for rec in history.query(&recent).unwrap_or_default() {
         // Only jobs of the same API: a job of an emulator is unknown to the real API.
         let same_api = rec.api.as_deref().is_none_or(|a| a == api);
-        let usable = same_api && !rec.expired() && rec.state != "FAILED";
+        let usable = same_api && !rec.expired() && rec.state != State::Failed;
         if usable {
             let key = (
                 rec.prompt_hash.clone(),

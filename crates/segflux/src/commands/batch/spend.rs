@@ -1,6 +1,7 @@
 //! The batch's side of spend (cli.md, "Spend"): what a submitted job cost as far as the run knows, and the costs the results did not carry,
 //! read from the request history once at the end.
 
+use crate::domain::state::State;
 use std::sync::Mutex;
 
 use crate::error::Result;
@@ -52,7 +53,7 @@ pub(crate) async fn costs_after(
         if !u.resumed {
             budget.resolve(c);
         }
-        let mut line = JobReport::new(Some(&u.id), "COST");
+        let mut line = JobReport::new(Some(&u.id), State::Cost);
         line.model = Some(u.model);
         line.path = Some(u.path);
         line.line = Some(u.line);

@@ -1,6 +1,7 @@
 //! How a batch's jobs end and how each end is told: the running tally, the progress
 //! message, the path on stdout, and one [`JobReport`] line for the manifest and `--json`.
 
+use crate::domain::state::State;
 use std::io::Write as _;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -122,14 +123,14 @@ fn told(
         JobEnd::Skipped => {
             tally.skipped += 1;
             (
-                JobReport::new(None, "SKIPPED"),
+                JobReport::new(None, State::Skipped),
                 format!("skipped {path} (up to date; --force redoes it)"),
             )
         }
         JobEnd::Kept => {
             tally.kept += 1;
             (
-                JobReport::new(None, "KEPT"),
+                JobReport::new(None, State::Kept),
                 format!(
                     "warning: kept {path} (line {}): it has no generation record, so segflux did not make it; --force regenerates it",
                     p.job.line
@@ -139,7 +140,7 @@ fn told(
         JobEnd::NotSubmitted { reason, code } => {
             tally.not_submitted += 1;
             tally.note(*code);
-            let mut r = JobReport::new(None, "NOT_SUBMITTED");
+            let mut r = JobReport::new(None, State::NotSubmitted);
             r.error = Some(reason.clone());
             (
                 r,
@@ -189,7 +190,7 @@ fn written(
     }
     let mut r = deliver::delivered_report(id, delivered, None);
     if updated {
-        "UPDATED".clone_into(&mut r.status);
+        r.status = State::Updated;
     }
     (r, format!("{how} {path}"))
 }
