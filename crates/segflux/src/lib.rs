@@ -4,6 +4,7 @@
 //! can start the emulator and drive the client in-process. Dependencies point one way:
 //! `commands → {client, wait, output, printer} → api`; the emulator depends on `api` only.
 
+pub mod bounds;
 pub mod cli;
 pub mod client;
 pub mod commands;

@@ -182,7 +182,7 @@ pub fn check_image(bytes: Vec<u8>, want: ImageFormat) -> Result<CheckedImage, St
             converted: false,
         });
     }
-    let img = image::load_from_memory_with_format(&bytes, got)
+    let img = crate::bounds::decode(&bytes, got)
         .map_err(|e| format!("the downloaded image is damaged: {e}"))?;
     drop(bytes);
     let mut out = Cursor::new(Vec::new());

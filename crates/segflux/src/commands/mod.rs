@@ -272,7 +272,7 @@ pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
         Command::Emulator(args) => emulator::run(&ctx, &args).await,
         Command::Config(cmd) => config::run(&ctx, &cmd),
         Command::Inspect(args) => inspect::run(&ctx, &args),
-        Command::Sheet(args) => sheet::run(&ctx, &args),
+        Command::Sheet(args) => sheet::run_detached(ctx.clone(), args).await,
         Command::Credits => credits::run(&ctx).await,
     }
 }

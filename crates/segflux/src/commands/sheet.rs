@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -17,8 +18,28 @@ use crate::sheet::{self, Layout, Sheet};
 
 use super::Context;
 
-/// Larger files are not read: no image segflux writes comes near.
+/// Larger files are not read: no image segflux writes comes near. Manifests, and inputs
+/// that are not regular files (`/dev/zero`, a FIFO, `<(…)`), have the same limit.
 const MAX_IMAGE_BYTES: u64 = 64 << 20;
+
+/// The largest sheet drawn, in pixels (300 MiB of RGB); a side is at most
+/// [`crate::bounds::MAX_SIDE`].
+const MAX_SHEET_PIXELS: u64 = 100_000_000;
+
+/// Runs `sheet` on a thread of its own: its reads block (a FIFO input waits for a writer),
+/// and a blocked read must not keep Ctrl-C or SIGTERM from ending the run. The thread is not
+/// waited for when a signal wins the race in `main`.
+pub async fn run_detached(ctx: Context, args: SheetArgs) -> Result<()> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("sheet".into())
+        .spawn(move || {
+            let _ = tx.send(run(&ctx, &args));
+        })
+        .map_err(|e| Error::io("cannot start the sheet's thread", e))?;
+    rx.await
+        .unwrap_or_else(|_| Err(Error::Other("the sheet's thread ended early".into())))
+}
 
 /// One cell: an image file, or a job a manifest names that has none.
 #[derive(Debug, Clone)]
@@ -53,6 +74,7 @@ pub fn run(ctx: &Context, args: &SheetArgs) -> Result<()> {
         return Err(Error::Usage("the inputs name no images".into()));
     }
     let layout = Layout::new(entries.len(), args.columns, args.cell);
+    check_size(&layout)?;
     let mut canvas = Sheet::new(layout);
     for (i, entry) in (0u32..).zip(entries.iter_mut()) {
         let thumb = entry.path.clone().and_then(|path| {
@@ -85,10 +107,30 @@ pub fn run(ctx: &Context, args: &SheetArgs) -> Result<()> {
     Ok(())
 }
 
+/// Refuses a sheet past [`MAX_SHEET_PIXELS`] or [`crate::bounds::MAX_SIDE`] a side before
+/// its canvas is allocated.
+fn check_size(layout: &Layout) -> Result<()> {
+    let (w, h) = layout.size_u64();
+    let side = u64::from(crate::bounds::MAX_SIDE);
+    if w > side || h > side || w * h > MAX_SHEET_PIXELS {
+        return Err(Error::Usage(format!(
+            "the sheet would be {w}x{h} px, over the {side} px a side and {} megapixels a sheet may be: give fewer inputs, --columns or a smaller --cell",
+            MAX_SHEET_PIXELS / 1_000_000
+        )));
+    }
+    Ok(())
+}
+
 /// Reads `path`, fills in what its generation record says, and returns its thumbnail.
 fn load(entry: &mut Entry, path: &Path, cell: u32) -> std::result::Result<image::RgbImage, String> {
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let bytes = sheet::read_limited(file, MAX_IMAGE_BYTES).map_err(|e| e.to_string())?;
+    let bytes = sheet::read_limited(file, MAX_IMAGE_BYTES + 1).map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_IMAGE_BYTES {
+        return Err(format!(
+            "larger than the {} MiB an image may be",
+            MAX_IMAGE_BYTES >> 20
+        ));
+    }
     if let Some(rec) = metadata::read(&bytes) {
         fill_from_record(entry, &rec);
     }
@@ -170,8 +212,17 @@ fn manifest(path: &Path) -> Result<Vec<Entry>> {
     let base = path.parent().unwrap_or(Path::new("."));
     let mut entries: Vec<Entry> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for (n, line) in (1..).zip(sheet::lines(file)) {
+    let mut read = 0u64;
+    for (n, line) in (1..).zip(sheet::lines(file.take(MAX_IMAGE_BYTES + 1))) {
         let line = line.map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+        read += line.len() as u64 + 1;
+        if read > MAX_IMAGE_BYTES {
+            return Err(Error::Usage(format!(
+                "invalid input '{}': larger than the {} MiB a manifest may be",
+                path.display(),
+                MAX_IMAGE_BYTES >> 20
+            )));
+        }
         if line.trim().is_empty() {
             continue;
         }
