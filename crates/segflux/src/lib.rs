@@ -9,6 +9,7 @@ pub mod cli;
 pub mod client;
 pub mod commands;
 pub mod config;
+pub mod detached;
 pub mod error;
 pub mod history;
 pub mod job_report;

@@ -43,7 +43,9 @@ struct Plan {
 /// Runs `generate` for one prompt (`commands::run` sends batch options to `batch`);
 /// `to_stdout` is `-o -`, already checked.
 pub async fn run(ctx: &Context, args: GenerateArgs, to_stdout: bool) -> Result<()> {
-    let prompt = read_prompt(args.prompt.as_deref().unwrap_or("-"))?;
+    // `-` reads stdin, which may block (a FIFO): off the runtime's thread.
+    let arg = args.prompt.clone().unwrap_or_else(|| "-".to_owned());
+    let prompt = crate::detached::run("the prompt", move || read_prompt(&arg)).await?;
     let plan = plan(ctx, prompt, &args, to_stdout)?;
     let cap = cost::cap(ctx, &args);
     if args.gen_opts.dry_run {

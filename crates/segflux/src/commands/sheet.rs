@@ -26,19 +26,10 @@ const MAX_IMAGE_BYTES: u64 = 64 << 20;
 /// [`crate::bounds::MAX_SIDE`].
 const MAX_SHEET_PIXELS: u64 = 100_000_000;
 
-/// Runs `sheet` on a thread of its own: its reads block (a FIFO input waits for a writer),
-/// and a blocked read must not keep Ctrl-C or SIGTERM from ending the run. The thread is not
-/// waited for when a signal wins the race in `main`.
+/// Runs `sheet` on a thread of its own ([`crate::detached`]): its reads block (a FIFO input
+/// waits for a writer), and a blocked read must not keep Ctrl-C or SIGTERM from ending the run.
 pub async fn run_detached(ctx: Context, args: SheetArgs) -> Result<()> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    std::thread::Builder::new()
-        .name("sheet".into())
-        .spawn(move || {
-            let _ = tx.send(run(&ctx, &args));
-        })
-        .map_err(|e| Error::io("cannot start the sheet's thread", e))?;
-    rx.await
-        .unwrap_or_else(|_| Err(Error::Other("the sheet's thread ended early".into())))
+    crate::detached::run("sheet", move || run(&ctx, &args)).await
 }
 
 /// One cell: an image file, or a job a manifest names that has none.

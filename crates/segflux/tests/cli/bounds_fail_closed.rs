@@ -135,10 +135,72 @@ fn sigterm_ends_a_sheet_blocked_on_a_fifo_input() {
         .cmd()
         .args(["sheet", "jobs.jsonl", "-o", "sheet.png"])
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .expect("spawn segflux");
     // Nothing ever writes to the FIFO: the run blocks opening it.
+    assert_eq!(terminated(&mut child), Some(143));
+}
+
+#[test]
+fn sigterm_ends_a_generate_blocked_reading_its_prompt_on_stdin() {
+    let env = TestEnv::new();
+    let mut child = env
+        .cmd()
+        .args(["generate", "-", "-o", "fox.jpg"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn segflux");
+    // The pipe stays open and empty: the prompt's read blocks.
+    let _stdin = child.stdin.take();
+    assert_eq!(terminated(&mut child), Some(143));
+    assert_eq!(env.request_count(), 0);
+}
+
+#[test]
+fn a_batch_from_dev_zero_is_a_bounded_usage_error() {
+    let env = TestEnv::new();
+    let (run, took) = capped(&env, &["generate", "--from", "/dev/zero", "-o", "out/"]);
+    run.expect_code(2);
+    assert!(took < QUICK, "took {took:?}");
+    assert!(run.stderr.contains("64 MiB"), "{}", run.stderr);
+    assert_eq!(env.request_count(), 0);
+}
+
+#[test]
+fn sigterm_ends_a_batch_blocked_on_a_fifo_input() {
+    let env = TestEnv::new();
+    let fifo = env.work().join("prompts.txt");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let mut child = env
+        .cmd()
+        .args(["generate", "--from", "prompts.txt", "-o", "out/"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn segflux");
+    assert_eq!(terminated(&mut child), Some(143));
+    assert_eq!(env.request_count(), 0);
+}
+
+#[test]
+fn a_config_file_that_is_dev_zero_is_a_bounded_error() {
+    let env = TestEnv::new();
+    let config = env.root.path().join("config").join("config.toml");
+    std::os::unix::fs::symlink("/dev/zero", &config).expect("symlink");
+    let (run, took) = capped(&env, &["generate", "a fox", "-o", "fox.jpg"]);
+    assert!(run.code > 0 && run.code < 128, "{run:#?}");
+    assert!(took < QUICK, "took {took:?}");
+    assert!(run.stderr.contains("1 MiB"), "{}", run.stderr);
+    assert_eq!(env.request_count(), 0);
+}
+
+/// Sends SIGTERM after the run has had time to block; its exit code, or `None` (after a
+/// SIGKILL) when it is still running 10 s later.
+fn terminated(child: &mut std::process::Child) -> Option<i32> {
     std::thread::sleep(Duration::from_millis(700));
     let term = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -146,19 +208,17 @@ fn sigterm_ends_a_sheet_blocked_on_a_fifo_input() {
         .expect("kill");
     assert!(term.success());
     let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
+    loop {
         if let Some(status) = child.try_wait().expect("wait") {
-            break Some(status);
+            return status.code();
         }
         if Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            break None;
+            return None;
         }
         std::thread::sleep(Duration::from_millis(50));
-    };
-    let status = status.expect("SIGTERM did not end a run blocked on a FIFO");
-    assert_eq!(status.code(), Some(143));
+    }
 }
 
 #[test]

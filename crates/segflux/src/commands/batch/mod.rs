@@ -40,7 +40,15 @@ use run::run_jobs;
 
 /// Runs a batch.
 pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
-    let mut plan = plan::Plan::new(ctx, args)?;
+    // Stdin or a FIFO may block, or never end: read (bounded) off the runtime's thread.
+    let opened = match args.batch.from.clone() {
+        Some(from) if input::Source::blocks(&from) => Some(
+            crate::detached::run("the batch input", move || input::Source::from_file(&from))
+                .await?,
+        ),
+        _ => None,
+    };
+    let mut plan = plan::Plan::new(ctx, args, opened)?;
     let (total, repeats) = plan.validate()?;
     if repeats > 0 {
         ctx.printer.info(&format!(
