@@ -1,6 +1,7 @@
-//! Blocking work on user-given inputs (`generate -` on stdin, `sheet`'s files, FIFOs and
-//! `<(…)` among them) run on a thread of its own (spec: cli.md, "Failing closed", "Bounded
-//! everything": a signal still ends the run while it blocks). `main` races the command's
+//! Blocking work on user-given inputs (`generate`'s prompt on stdin and local
+//! `--image-prompt`, a batch's `--from`, `sheet`'s files; FIFOs and `<(…)` among them) runs
+//! on a thread of its own (spec: cli.md, "Failing closed", "Bounded everything": a signal
+//! still ends the run while it blocks). `main` races the command's
 //! future against SIGINT / SIGTERM / SIGHUP on the one runtime thread; a read blocked on that
 //! thread would keep the race from ever seeing the signal. The thread is never joined: when
 //! a signal wins, the process exits with the thread still blocked.

@@ -256,7 +256,7 @@ pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
         Command::Generate(args) => {
             let to_stdout = view::to_stdout(&ctx, &args)?;
             if args.batch.is_batch() {
-                batch::run(&ctx, &args).await
+                batch::run(&ctx, args).await
             } else {
                 generate::run(&ctx, args, to_stdout).await
             }

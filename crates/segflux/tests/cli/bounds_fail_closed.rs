@@ -144,19 +144,23 @@ fn sigterm_ends_a_sheet_blocked_on_a_fifo_input() {
 
 #[test]
 fn sigterm_ends_a_generate_blocked_reading_its_prompt_on_stdin() {
-    let env = TestEnv::new();
-    let mut child = env
-        .cmd()
-        .args(["generate", "-", "-o", "fox.jpg"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn segflux");
-    // The pipe stays open and empty: the prompt's read blocks.
-    let _stdin = child.stdin.take();
-    assert_eq!(terminated(&mut child), Some(143));
-    assert_eq!(env.request_count(), 0);
+    let single = ["generate", "-", "-o", "fox.jpg"];
+    let batch = ["generate", "--from", "-", "-o", "out/"];
+    for args in [&single[..], &batch[..]] {
+        let env = TestEnv::new();
+        let mut child = env
+            .cmd()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn segflux");
+        // The pipe stays open and empty: the read blocks.
+        let _stdin = child.stdin.take();
+        assert_eq!(terminated(&mut child), Some(143), "{args:?}");
+        assert_eq!(env.request_count(), 0);
+    }
 }
 
 #[test]
@@ -196,6 +200,27 @@ fn a_config_file_that_is_dev_zero_is_a_bounded_error() {
     assert!(took < QUICK, "took {took:?}");
     assert!(run.stderr.contains("1 MiB"), "{}", run.stderr);
     assert_eq!(env.request_count(), 0);
+}
+
+#[test]
+fn sigterm_ends_a_generate_blocked_on_a_fifo_image_prompt() {
+    for batch in [&[][..], &["-n", "2"][..]] {
+        let env = TestEnv::new();
+        let fifo = env.work().join("face.jpg");
+        let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+        assert!(made.success());
+        let out = if batch.is_empty() { "fox.jpg" } else { "out/" };
+        let mut child = env
+            .cmd()
+            .args(["generate", "a fox", "--image-prompt", "face.jpg", "-o", out])
+            .args(batch)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn segflux");
+        assert_eq!(terminated(&mut child), Some(143), "{batch:?}");
+        assert_eq!(env.request_count(), 0);
+    }
 }
 
 /// Sends SIGTERM after the run has had time to block; its exit code, or `None` (after a

@@ -41,7 +41,7 @@ impl Source {
 
     /// Whether reading `--from` may block or never end: standard input, or a path that is
     /// neither a regular file nor a directory (a FIFO, `<(…)`, a device).
-    pub(super) fn blocks(from: &Path) -> bool {
+    fn blocks(from: &Path) -> bool {
         from == Path::new("-") || std::fs::metadata(from).is_ok_and(|m| !m.is_file() && !m.is_dir())
     }
 

@@ -39,17 +39,17 @@ use resumable::{resumable_jobs, resume_key};
 use run::run_jobs;
 
 /// Runs a batch.
-pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
-    // Stdin or a FIFO may block, or never end: read (bounded) off the runtime's thread.
-    let opened = match args.batch.from.clone() {
-        Some(from) if input::Source::blocks(&from) => Some(
-            crate::detached::run("the batch input", move || input::Source::from_file(&from))
-                .await?,
-        ),
-        _ => None,
-    };
-    let mut plan = plan::Plan::new(ctx, args, opened)?;
-    let (total, repeats) = plan.validate()?;
+pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
+    // Opening the input (stdin, a FIFO, `/dev/zero`) or a local `--image-prompt` may block:
+    // off the runtime's thread, so a signal still ends the run.
+    let worker = ctx.clone();
+    let (plan, (total, repeats), args) = crate::detached::run("the batch input", move || {
+        let mut plan = plan::Plan::new(&worker, &args)?;
+        let counts = plan.validate()?;
+        Ok((plan, counts, args))
+    })
+    .await?;
+    let args = &args;
     if repeats > 0 {
         ctx.printer.info(&format!(
             "note: {repeats} repeated job(s) dropped (the same request for the same file)"

@@ -53,9 +53,8 @@ pub(super) struct Plan {
 }
 
 impl Plan {
-    /// Reads the options and opens the input (unless `opened`: stdin or a FIFO already
-    /// spooled off the runtime's thread).
-    pub(super) fn new(ctx: &Context, args: &GenerateArgs, opened: Option<Source>) -> Result<Self> {
+    /// Reads the options and opens the input.
+    pub(super) fn new(ctx: &Context, args: &GenerateArgs) -> Result<Self> {
         let output = args.output.as_ref().or(ctx.settings.config.output.as_ref());
         let Ok(Target::Dir(dir)) = Target::from_arg(output.map(PathBuf::as_path)) else {
             return Err(Error::Usage(format!(
@@ -70,10 +69,7 @@ impl Plan {
         let mut request = generate::build_request(ctx, String::new(), &args.gen_opts, format);
         request.image_prompt = generate::local_image_prompt(request.image_prompt.take())?;
         let (name, source) = match (&args.batch.from, &args.prompt) {
-            (Some(from), _) => (
-                from.display().to_string(),
-                opened.map_or_else(|| Source::from_file(from), Ok)?,
-            ),
+            (Some(from), _) => (from.display().to_string(), Source::from_file(from)?),
             (None, Some(prompt)) => {
                 check_seed_range(ctx, args)?;
                 (
