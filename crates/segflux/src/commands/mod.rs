@@ -271,7 +271,11 @@ pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
         }
         Command::Emulator(args) => emulator::run(&ctx, &args).await,
         Command::Config(cmd) => config::run(&ctx, &cmd),
-        Command::Inspect(args) => inspect::run(&ctx, &args),
+        // Reads a user-given file, which may block (a FIFO): off the runtime's thread.
+        Command::Inspect(args) => {
+            let worker = ctx.clone();
+            crate::detached::run("inspect", move || inspect::run(&worker, &args)).await
+        }
         Command::Sheet(args) => sheet::run_detached(ctx.clone(), args).await,
         Command::Credits => credits::run(&ctx).await,
     }

@@ -126,20 +126,24 @@ fn a_sheet_past_the_size_cap_is_refused_before_drawing() {
 }
 
 #[test]
-fn sigterm_ends_a_sheet_blocked_on_a_fifo_input() {
-    let env = TestEnv::new();
-    let fifo = env.work().join("jobs.jsonl");
-    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
-    assert!(made.success());
-    let mut child = env
-        .cmd()
-        .args(["sheet", "jobs.jsonl", "-o", "sheet.png"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn segflux");
-    // Nothing ever writes to the FIFO: the run blocks opening it.
-    assert_eq!(terminated(&mut child), Some(143));
+fn sigterm_ends_a_sheet_or_inspect_blocked_on_a_fifo_input() {
+    let sheet = ["sheet", "jobs.jsonl", "-o", "sheet.png"];
+    let inspect = ["inspect", "jobs.jsonl"];
+    for args in [&sheet[..], &inspect[..]] {
+        let env = TestEnv::new();
+        let fifo = env.work().join("jobs.jsonl");
+        let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+        assert!(made.success());
+        let mut child = env
+            .cmd()
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn segflux");
+        // Nothing ever writes to the FIFO: the run blocks opening it.
+        assert_eq!(terminated(&mut child), Some(143), "{args:?}");
+    }
 }
 
 #[test]
