@@ -91,6 +91,11 @@ pub enum FaultKind {
     /// Submit: the job created answers 404 on status and result once it has had this many
     /// status polls.
     ExpireAfterPolls(u32),
+
+    // --- Added for issue 26 ("Bounded everything"); later additions go below. ---
+    /// Download: 200 with [`crate::bomb::jpeg`] (`image/jpeg`), a ~130-byte progressive JPEG
+    /// whose frame header declares 65500×65500, instead of the image.
+    DimensionBomb,
 }
 
 /// The shapes a result's `output` can take (spec: "The result body's shape varies").
@@ -143,7 +148,9 @@ impl FaultKind {
             Self::MissingRequestId | Self::NeverFinish | Self::ExpireAfterPolls(_) => {
                 endpoint == Endpoint::Submit
             }
-            Self::HtmlInsteadOfImage | Self::WrongFormat => endpoint == Endpoint::Download,
+            Self::HtmlInsteadOfImage | Self::WrongFormat | Self::DimensionBomb => {
+                endpoint == Endpoint::Download
+            }
             Self::OutputShape(_) => endpoint == Endpoint::Result,
             _ => true,
         }
@@ -201,6 +208,9 @@ pub(crate) fn canned(kind: &FaultKind) -> Option<Response> {
         FaultKind::Html { status } => html_page(status_or_500(*status), "nginx"),
         FaultKind::HtmlInsteadOfImage => {
             html_page(StatusCode::OK, "Please enable cookies to continue")
+        }
+        FaultKind::DimensionBomb => {
+            ([(header::CONTENT_TYPE, "image/jpeg")], crate::bomb::jpeg()).into_response()
         }
         FaultKind::MalformedJson => (
             [(header::CONTENT_TYPE, "application/json")],

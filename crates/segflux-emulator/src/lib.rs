@@ -10,6 +10,7 @@
 //! [`segflux_api`], depends on nothing else, and never prints.
 
 mod account;
+pub mod bomb;
 pub mod draw;
 mod faults;
 mod job;

@@ -46,8 +46,13 @@ struct Plan {
 /// Runs `generate` for one prompt (`commands::run` sends batch options to `batch`);
 /// `to_stdout` is `-o -`, already checked.
 pub async fn run(ctx: &Context, args: GenerateArgs, to_stdout: bool) -> Result<()> {
-    let prompt = read_prompt(args.prompt.as_deref().unwrap_or("-"))?;
-    let plan = plan(ctx, prompt, &args, to_stdout)?;
+    // `-` (stdin) and a local `--image-prompt` may block (a FIFO): off the runtime's thread.
+    let worker = ctx.clone();
+    let (plan, args) = crate::job::detached::run("the prompt", move || {
+        let prompt = read_prompt(args.prompt.as_deref().unwrap_or("-"))?;
+        Ok((plan(&worker, prompt, &args, to_stdout)?, args))
+    })
+    .await?;
     let cap = cost::cap(ctx, &args);
     if args.gen_opts.dry_run {
         dry_run(ctx, &plan.request, cost::estimate_of(ctx, &plan.request));

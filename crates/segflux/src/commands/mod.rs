@@ -29,7 +29,7 @@ pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
         Command::Generate(args) => {
             let to_stdout = crate::job::view::to_stdout(&ctx, &args)?;
             if args.batch.is_batch() {
-                batch::run(&ctx, &args).await
+                batch::run(&ctx, args).await
             } else {
                 generate::run(&ctx, args, to_stdout).await
             }
@@ -44,8 +44,12 @@ pub async fn run(cli: Cli, ctx: Context) -> Result<()> {
         }
         Command::Emulator(args) => emulator::run(&ctx, &args).await,
         Command::Config(cmd) => config::run(&ctx, &cmd),
-        Command::Inspect(args) => inspect::run(&ctx, &args),
-        Command::Sheet(args) => sheet::run(&ctx, &args),
+        // Reads a user-given file, which may block (a FIFO): off the runtime's thread.
+        Command::Inspect(args) => {
+            let worker = ctx.clone();
+            crate::job::detached::run("inspect", move || inspect::run(&worker, &args)).await
+        }
+        Command::Sheet(args) => sheet::run_detached(ctx.clone(), args).await,
         Command::Credits => credits::run(&ctx).await,
     }
 }

@@ -7,6 +7,7 @@ use crate::domain::state::State;
 use crate::output::manifest::ManifestLine;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::cli::SheetArgs;
@@ -17,8 +18,19 @@ use crate::ui::sheet::{self, Layout, Sheet};
 
 use crate::job::Context;
 
-/// Larger files are not read: no image segflux writes comes near.
+/// Larger files are not read: no image segflux writes comes near. Manifests, and inputs
+/// that are not regular files (`/dev/zero`, a FIFO, `<(…)`), have the same limit.
 const MAX_IMAGE_BYTES: u64 = 64 << 20;
+
+/// The largest sheet drawn, in pixels (300 MiB of RGB); a side is at most
+/// [`crate::output::decode_bounds::MAX_SIDE`].
+const MAX_SHEET_PIXELS: u64 = 100_000_000;
+
+/// Runs `sheet` on a thread of its own ([`crate::job::detached`]): its reads block (a FIFO input
+/// waits for a writer), and a blocked read must not keep Ctrl-C or SIGTERM from ending the run.
+pub async fn run_detached(ctx: Context, args: SheetArgs) -> Result<()> {
+    crate::job::detached::run("sheet", move || run(&ctx, &args)).await
+}
 
 /// One cell: an image file, or a job a manifest names that has none.
 #[derive(Debug, Clone)]
@@ -53,6 +65,7 @@ pub fn run(ctx: &Context, args: &SheetArgs) -> Result<()> {
         return Err(Error::Usage("the inputs name no images".into()));
     }
     let layout = Layout::new(entries.len(), args.columns, args.cell);
+    check_size(&layout)?;
     let mut canvas = Sheet::new(layout);
     for (i, entry) in (0u32..).zip(entries.iter_mut()) {
         let thumb = entry.path.clone().and_then(|path| {
@@ -85,10 +98,30 @@ pub fn run(ctx: &Context, args: &SheetArgs) -> Result<()> {
     Ok(())
 }
 
+/// Refuses a sheet past [`MAX_SHEET_PIXELS`] or [`crate::output::decode_bounds::MAX_SIDE`] a side before
+/// its canvas is allocated.
+fn check_size(layout: &Layout) -> Result<()> {
+    let (w, h) = layout.size_u64();
+    let side = u64::from(crate::output::decode_bounds::MAX_SIDE);
+    if w > side || h > side || w * h > MAX_SHEET_PIXELS {
+        return Err(Error::Usage(format!(
+            "the sheet would be {w}x{h} px, over the {side} px a side and {} megapixels a sheet may be: give fewer inputs, --columns or a smaller --cell",
+            MAX_SHEET_PIXELS / 1_000_000
+        )));
+    }
+    Ok(())
+}
+
 /// Reads `path`, fills in what its generation record says, and returns its thumbnail.
 fn load(entry: &mut Entry, path: &Path, cell: u32) -> std::result::Result<image::RgbImage, String> {
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let bytes = sheet::read_limited(file, MAX_IMAGE_BYTES).map_err(|e| e.to_string())?;
+    let bytes = sheet::read_limited(file, MAX_IMAGE_BYTES + 1).map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_IMAGE_BYTES {
+        return Err(format!(
+            "larger than the {} MiB an image may be",
+            MAX_IMAGE_BYTES >> 20
+        ));
+    }
     if let Some(rec) = metadata::read(&bytes) {
         fill_from_record(entry, &rec);
     }
@@ -170,8 +203,17 @@ fn manifest(path: &Path) -> Result<Vec<Entry>> {
     let base = path.parent().unwrap_or(Path::new("."));
     let mut entries: Vec<Entry> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for (n, line) in (1..).zip(sheet::lines(file)) {
+    let mut read = 0u64;
+    for (n, line) in (1..).zip(sheet::lines(file.take(MAX_IMAGE_BYTES + 1))) {
         let line = line.map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+        read += line.len() as u64 + 1;
+        if read > MAX_IMAGE_BYTES {
+            return Err(Error::Usage(format!(
+                "invalid input '{}': larger than the {} MiB a manifest may be",
+                path.display(),
+                MAX_IMAGE_BYTES >> 20
+            )));
+        }
         if line.trim().is_empty() {
             continue;
         }

@@ -8,6 +8,7 @@ pub(crate) mod connect;
 pub mod context;
 pub(crate) mod cost;
 pub(crate) mod deliver;
+pub(crate) mod detached;
 pub(crate) mod poll;
 pub(crate) mod reconcile;
 pub(crate) mod recover;

@@ -21,6 +21,7 @@ pub fn jpeg(bytes: &[u8]) -> Result<(u32, u32), String> {
     let info = decoder
         .info()
         .ok_or_else(|| "the downloaded image is damaged: no JPEG frame".to_owned())?;
+    crate::output::decode_bounds::check_jpeg(info)?;
     let (width, height) = (info.width, info.height);
     // The smallest scale the decoder has (1/8): ask for an eighth, rounded up.
     decoder
@@ -36,6 +37,7 @@ pub fn png(bytes: &[u8]) -> Result<(u32, u32), String> {
     let mut decoder = png::Decoder::new(Cursor::new(bytes));
     decoder.ignore_checksums(false);
     let mut reader = decoder.read_info().map_err(damaged)?;
+    crate::output::decode_bounds::check_png(reader.info())?;
     let (width, height) = (reader.info().width, reader.info().height);
     while reader.next_row().map_err(damaged)?.is_some() {}
     reader.finish().map_err(damaged)?;

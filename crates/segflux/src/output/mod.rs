@@ -6,6 +6,7 @@
 //! failed run never leaves a partial file (the temporary file is removed when dropped).
 
 mod check;
+pub mod decode_bounds;
 pub mod job_json;
 mod leftovers;
 pub mod local_image;
@@ -187,7 +188,7 @@ pub fn check_image(bytes: Vec<u8>, want: ImageFormat) -> Result<CheckedImage, St
             converted: false,
         });
     }
-    let img = image::load_from_memory_with_format(&bytes, got)
+    let img = crate::output::decode_bounds::decode(&bytes, got)
         .map_err(|e| format!("the downloaded image is damaged: {e}"))?;
     drop(bytes);
     let mut out = Cursor::new(Vec::new());

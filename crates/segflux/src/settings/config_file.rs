@@ -68,13 +68,29 @@ pub fn keys() -> &'static [&'static str] {
     options::field_names::<Config>()
 }
 
-/// The file's text; a missing file is empty.
+/// The largest config file read: 1 MiB (a FIFO or `/dev/zero` in its place too).
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// The file's text; a missing file is empty; past [`MAX_CONFIG_BYTES`] an error.
 fn read_text(path: &Path) -> Result<String> {
-    match std::fs::read_to_string(path) {
-        Ok(t) => Ok(t),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-        Err(e) => Err(Error::io(format!("cannot read {}", path.display()), e)),
+    use std::io::Read as _;
+    let cannot = |e| Error::io(format!("cannot read {}", path.display()), e);
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(String::new()),
+        Err(e) => return Err(cannot(e)),
+    };
+    let mut text = String::new();
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(cannot)?;
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(cannot(std::io::Error::other(format!(
+            "larger than the {} MiB a config file may be",
+            MAX_CONFIG_BYTES >> 20
+        ))));
     }
+    Ok(text)
 }
 
 impl Config {

@@ -85,7 +85,8 @@ pub fn wanted(c: Conditions) -> bool {
 /// rows of cells, keeping its aspect ratio. Gives up after [`ANSWER_TIMEOUT`] when the
 /// terminal does not answer a query.
 pub fn show(path: &Path, protocol: Protocol, cols: u16, rows: u16) -> Result<(), String> {
-    let img = image::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let img = crate::output::decode_bounds::open(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let (cols, rows) = (u32::from(cols.max(1)), u32::from(rows.max(1)));
     // A terminal cell is about 10×20 pixels: more would only be sent and scaled down.
     let img = img.thumbnail(cols * 10, rows * 20);

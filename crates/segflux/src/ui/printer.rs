@@ -2,7 +2,8 @@
 //! progress and messages — a spinner on a terminal, plain lines otherwise, nothing with `-q`.
 //!
 //! The only module that touches indicatif or writes to the standard streams. A closed stdout
-//! (`segflux … | head -0`) is not an error: results are dropped quietly.
+//! (`segflux … | head -0`) is not an error: results are dropped quietly; the image of `-o -`
+//! is the exception (a paid image that goes nowhere is exit 9).
 
 use anstyle::{AnsiColor, Style};
 use std::io::{IsTerminal as _, Write as _};
@@ -14,6 +15,27 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use crate::domain::options::ColorChoice;
 use crate::domain::progress::{Reporter, Retry};
 use segflux_api::JobState;
+
+/// Whether stdout was closed when the process started. Rust's runtime puts `/dev/null`,
+/// opened read-write, on a closed standard descriptor before `main`, so writes to it
+/// "succeed"; a shell's `>/dev/null` opens it write-only. Linux only (`/proc`).
+fn stdout_was_closed() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let null = std::fs::read_link("/proc/self/fd/1")
+            .is_ok_and(|p| p == std::path::Path::new("/dev/null"));
+        // `flags:` in octal; O_ACCMODE is 0o3, O_RDWR 0o2.
+        let read_write = std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                .is_some_and(|f| f & 0o3 == 0o2)
+        });
+        null && read_write
+    }
+    #[cfg(not(target_os = "linux"))]
+    false
+}
 
 /// The output mode of one run.
 #[derive(Debug)]
@@ -81,11 +103,15 @@ impl Printer {
 
     /// Raw bytes on stdout (`-o -`: an image), flushed; unlike a result line, a failure is
     /// the caller's to report, since the bytes are the whole result.
+    /// A stdout closed when the run began is an error too: the bytes would go nowhere.
     #[expect(
         clippy::unused_self,
         reason = "stdout is written through the printer, which keeps no state for it"
     )]
     pub fn result_bytes(&self, bytes: &[u8]) -> std::io::Result<()> {
+        if stdout_was_closed() {
+            return Err(std::io::Error::other("standard output is closed"));
+        }
         let mut out = std::io::stdout().lock();
         out.write_all(bytes)?;
         out.flush()

@@ -59,6 +59,21 @@ impl Layout {
         (w, h)
     }
 
+    /// The sheet's size in pixels, computed without overflow (for the size cap).
+    pub fn size_u64(&self) -> (u64, u64) {
+        let (columns, rows, cell) = (
+            u64::from(self.columns),
+            u64::from(self.rows),
+            u64::from(self.cell),
+        );
+        let gap = u64::from(GAP);
+        let caption = u64::from(self.caption_height());
+        (
+            columns * (cell + gap) + gap,
+            rows * (cell + caption + gap) + gap,
+        )
+    }
+
     /// Characters of caption that fit on a line.
     pub fn caption_chars(&self) -> usize {
         (self.cell / (glyphs::GLYPH * self.scale)) as usize
@@ -177,6 +192,8 @@ pub fn thumbnail(bytes: &[u8], max: u32) -> Result<RgbImage, String> {
 /// A JPEG decoded with DCT scaling to the smallest size at least `max` on its long side.
 fn jpeg_reduced(bytes: &[u8], max: u32) -> Result<RgbImage, String> {
     let mut dec = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    dec.read_info().map_err(|e| e.to_string())?;
+    crate::output::decode_bounds::check_jpeg(dec.info().ok_or("no JPEG header")?)?;
     let want = u16::try_from(max).unwrap_or(u16::MAX);
     let (w, h) = dec.scale(want, want).map_err(|e| e.to_string())?;
     let pixels = dec.decode().map_err(|e| e.to_string())?;
@@ -195,6 +212,7 @@ fn png_reduced(bytes: &[u8], max: u32) -> Result<RgbImage, String> {
     let mut dec = png::Decoder::new(Cursor::new(bytes));
     dec.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let mut reader = dec.read_info().map_err(|e| e.to_string())?;
+    crate::output::decode_bounds::check_png(reader.info())?;
     let (w, h) = (reader.info().width, reader.info().height);
     let f = (w.max(h) / max.max(1)).max(1);
     let (ow, oh) = (w.div_ceil(f), h.div_ceil(f));

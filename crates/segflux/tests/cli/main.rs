@@ -8,6 +8,7 @@
 mod batch;
 mod batch_load;
 mod bounded;
+mod bounds_fail_closed;
 mod completion_values;
 mod completions;
 mod config;

@@ -29,12 +29,20 @@ impl Source {
             ))
         };
         if from == Path::new("-") {
-            let mut spool = tempfile::tempfile().map_err(bad)?;
-            std::io::copy(&mut std::io::stdin().lock(), &mut spool).map_err(bad)?;
-            return Ok(Self::Spool(spool));
+            return spool(std::io::stdin().lock()).map_err(bad);
         }
-        std::fs::File::open(from).map_err(bad)?;
+        let file = std::fs::File::open(from).map_err(bad)?;
+        if Self::blocks(from) {
+            // A FIFO or `<(…)` can be read only once, `/dev/zero` never ends: spooled.
+            return spool(file).map_err(bad);
+        }
         Ok(Self::File(from.to_path_buf()))
+    }
+
+    /// Whether reading `--from` may block or never end: standard input, or a path that is
+    /// neither a regular file nor a directory (a FIFO, `<(…)`, a device).
+    fn blocks(from: &Path) -> bool {
+        from == Path::new("-") || std::fs::metadata(from).is_ok_and(|m| !m.is_file() && !m.is_dir())
     }
 
     /// A reader from the first byte.
@@ -74,6 +82,23 @@ impl Source {
         }
         Ok(None)
     }
+}
+
+/// The most of a batch input spooled from stdin or a non-regular file: 64 MiB, the limit
+/// of the files `sheet` and `inspect` read.
+pub(super) const MAX_SPOOL_BYTES: u64 = 64 << 20;
+
+/// `r` copied to an anonymous temporary file, refused past [`MAX_SPOOL_BYTES`].
+fn spool(r: impl Read) -> std::io::Result<Source> {
+    let mut spool = tempfile::tempfile()?;
+    let copied = std::io::copy(&mut r.take(MAX_SPOOL_BYTES + 1), &mut spool)?;
+    if copied > MAX_SPOOL_BYTES {
+        return Err(std::io::Error::other(format!(
+            "larger than the {} MiB a batch input that is not a regular file may be",
+            MAX_SPOOL_BYTES >> 20
+        )));
+    }
+    Ok(Source::Spool(spool))
 }
 
 /// An iterator over numbered lines.

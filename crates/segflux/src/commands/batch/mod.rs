@@ -38,9 +38,17 @@ use run::run_jobs;
 use tally::{JobEnd, Tally, report};
 
 /// Runs a batch.
-pub async fn run(ctx: &Context, args: &GenerateArgs) -> Result<()> {
-    let mut plan = plan::Plan::new(ctx, args)?;
-    let (total, repeats) = plan.validate()?;
+pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
+    // Opening the input (stdin, a FIFO, `/dev/zero`) or a local `--image-prompt` may block:
+    // off the runtime's thread, so a signal still ends the run.
+    let worker = ctx.clone();
+    let (plan, (total, repeats), args) = crate::job::detached::run("the batch input", move || {
+        let mut plan = plan::Plan::new(&worker, &args)?;
+        let counts = plan.validate()?;
+        Ok((plan, counts, args))
+    })
+    .await?;
+    let args = &args;
     if repeats > 0 {
         ctx.printer.info(&format!(
             "note: {repeats} repeated job(s) dropped (the same request for the same file)"
