@@ -7,8 +7,9 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::body::{Body, BodyDataStream, Bytes};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use futures_util::StreamExt as _;
 use axum::response::Response;
 use serde_json::Value;
 
@@ -27,9 +28,22 @@ pub(crate) const LOG_BODY_BYTES: usize = 4096;
 /// How long a connection may wait for (the headers of) its next request.
 pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The most of an oversized body read (and thrown away) before its 413 is answered: a
+/// server that answers without reading closes a socket with unread data, the kernel resets
+/// the connection, and the client never sees the 413.
+pub(crate) const DRAIN_MAX: usize = 128 * 1024 * 1024;
+
+/// The longest an oversized body is drained for.
+pub(crate) const DRAIN_TIME: Duration = Duration::from_secs(20);
+
+/// Draining stops when the client sends nothing for this long (it waits for the answer).
+pub(crate) const DRAIN_IDLE: Duration = Duration::from_millis(500);
+
 /// The body, read up to [`MAX_BODY`]; the 413 answer when it is longer (told by its
-/// `Content-Length`, before reading a byte of it, or found while reading). A body that
-/// breaks off (the client went away) reads as empty.
+/// `Content-Length`, or found while reading). The rest of an oversized body is read and
+/// dropped first (up to [`DRAIN_MAX`], [`DRAIN_TIME`], or a pause of [`DRAIN_IDLE`]), so that the client, still
+/// sending, can read the answer. A body that breaks off (the client went away) reads as
+/// empty.
 pub(crate) async fn read_body(
     headers: &HeaderMap,
     body: Body,
@@ -39,25 +53,44 @@ pub(crate) async fn read_body(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
+    let mut stream = body.into_data_stream();
     if declared.is_some_and(|n| n > max as u64) {
-        return Err(too_large(max));
+        return Err(drain_then_refuse(stream, 0, max).await);
     }
-    match axum::body::to_bytes(body, max).await {
-        Ok(bytes) => Ok(bytes),
-        Err(e) if is_length_limit(&e) => Err(too_large(max)),
-        Err(_) => Ok(Bytes::new()),
+    let mut kept = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let Ok(chunk) = chunk else {
+            return Ok(Bytes::new());
+        };
+        if kept.len() + chunk.len() > max {
+            return Err(drain_then_refuse(stream, kept.len() + chunk.len(), max).await);
+        }
+        kept.extend_from_slice(&chunk);
     }
+    Ok(Bytes::from(kept))
 }
 
-fn is_length_limit(e: &axum::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(s) = source {
-        if s.to_string().contains("length limit exceeded") {
-            return true;
+/// Reads what is left of an oversized body, keeping nothing, then the 413. When the body
+/// is too long even to drain, the answer also closes the connection.
+async fn drain_then_refuse(mut stream: BodyDataStream, mut read: usize, max: usize) -> Response {
+    let drained = tokio::time::timeout(DRAIN_TIME, async {
+        loop {
+            match tokio::time::timeout(DRAIN_IDLE, stream.next()).await {
+                Ok(Some(Ok(chunk))) if read + chunk.len() <= DRAIN_MAX => read += chunk.len(),
+                Ok(None) => return true,
+                _ => return false,
+            }
         }
-        source = s.source();
+    })
+    .await
+    .unwrap_or(false);
+    let mut answer = too_large(max);
+    if !drained {
+        answer
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
-    false
+    answer
 }
 
 fn too_large(max: usize) -> Response {
