@@ -104,11 +104,14 @@ impl Job {
             .prompt
             .contains(FAIL_TRIGGER)
             .then(|| FAIL_MESSAGE.to_owned());
+        // The table stays bounded: a job keeps at most 16 kB of its body and prompt.
+        let mut spec = new.spec;
+        spec.prompt = crate::limits::job_prompt(spec.prompt);
         Self {
             id,
             model: new.model,
-            params: new.params,
-            spec: new.spec,
+            params: crate::limits::job_body(new.params),
+            spec,
             submitted: now,
             submitted_wall: SystemTime::now(),
             start,

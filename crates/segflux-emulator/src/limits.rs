@@ -9,9 +9,10 @@ use std::time::Duration;
 
 use axum::body::{Body, BodyDataStream, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use futures_util::StreamExt as _;
 use axum::response::Response;
+use futures_util::StreamExt as _;
 use serde_json::Value;
+use sha2::{Digest as _, Sha256};
 
 use super::LoggedRequest;
 use crate::routes::api;
@@ -24,6 +25,13 @@ pub(crate) const LOG_CAPACITY: usize = 4096;
 
 /// The most of a body the log keeps (tests look at small JSON bodies, kept whole).
 pub(crate) const LOG_BODY_BYTES: usize = 4096;
+
+/// The most of a submit body a job keeps (its `params`: what the request history and
+/// reconciliation read back). A longer body is kept with its long strings cut.
+pub(crate) const JOB_BODY_BYTES: usize = 16 * 1024;
+
+/// The most of one string value a job keeps when its body is over [`JOB_BODY_BYTES`].
+const JOB_STRING_BYTES: usize = 2048;
 
 /// How long a connection may wait for (the headers of) its next request.
 pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -117,6 +125,60 @@ pub(crate) fn log_body(body: Option<&Value>, raw_len: usize) -> Option<Value> {
     )))
 }
 
+/// `text` cut to at most `keep` bytes (at a character boundary) with a note of its size.
+fn cut(text: &str, keep: usize) -> String {
+    let mut end = keep.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes, cut)", &text[..end], text.len())
+}
+
+/// A submit body as a job keeps it: whole up to [`JOB_BODY_BYTES`] serialized; else each
+/// string (at the top level or in a top-level list) cut to [`JOB_STRING_BYTES`]; if that
+/// is still too long, the start of its text as one string. Every key stays when it can.
+pub(crate) fn job_body(body: Value) -> Value {
+    let size = |v: &Value| serde_json::to_vec(v).map_or(usize::MAX, |b| b.len());
+    if size(&body) <= JOB_BODY_BYTES {
+        return body;
+    }
+    let cut_string = |v: &mut Value| {
+        if let Value::String(s) = v
+            && s.len() > JOB_STRING_BYTES
+        {
+            *s = cut(s, JOB_STRING_BYTES);
+        }
+    };
+    let mut body = body;
+    if let Value::Object(map) = &mut body {
+        for value in map.values_mut() {
+            cut_string(value);
+            if let Value::Array(items) = value {
+                items.iter_mut().for_each(cut_string);
+            }
+        }
+    }
+    if size(&body) <= JOB_BODY_BYTES {
+        return body;
+    }
+    Value::String(cut(&body.to_string(), JOB_BODY_BYTES))
+}
+
+/// A prompt as a job keeps it for its image: whole up to [`JOB_BODY_BYTES`]; else its start
+/// and a SHA-256 of the whole, so different long prompts still draw different images.
+pub(crate) fn job_prompt(prompt: String) -> String {
+    if prompt.len() <= JOB_BODY_BYTES {
+        return prompt;
+    }
+    let digest = Sha256::digest(prompt.as_bytes());
+    let hex = digest.iter().fold(String::new(), |mut hex, b| {
+        use std::fmt::Write as _;
+        let _ = write!(hex, "{b:02x}");
+        hex
+    });
+    format!("{} #{hex}", cut(&prompt, JOB_BODY_BYTES - 100))
+}
+
 /// The newest [`LOG_CAPACITY`] requests, addressed by their arrival number.
 #[derive(Debug, Default)]
 pub(crate) struct RequestLog {
@@ -178,6 +240,35 @@ mod tests {
         assert!(log.get_mut(9).is_none());
         log.get_mut(LOG_CAPACITY + 9).expect("kept").status = 200;
         assert_eq!(log.iter().last().map(|e| e.status), Some(200));
+    }
+
+    #[test]
+    fn a_job_keeps_at_most_16_kb_of_its_body() {
+        let small = serde_json::json!({"prompt": "a fox", "seed": 1});
+        assert_eq!(job_body(small.clone()), small);
+        let big = serde_json::json!({
+            "prompt": "x".repeat(200_000), "seed": 7, "image_urls": ["y".repeat(50_000)]
+        });
+        let kept = job_body(big);
+        assert!(serde_json::to_vec(&kept).unwrap().len() <= JOB_BODY_BYTES);
+        assert_eq!(kept["seed"], 7, "small values stay whole");
+        assert!(
+            kept["prompt"]
+                .as_str()
+                .unwrap()
+                .ends_with("(200000 bytes, cut)")
+        );
+        let many: serde_json::Map<String, Value> = (0..100)
+            .map(|i| (format!("k{i}"), Value::String("z".repeat(1000))))
+            .collect();
+        let kept = job_body(Value::Object(many));
+        assert!(kept.as_str().unwrap().len() <= JOB_BODY_BYTES + 40);
+        let (a, b) = (
+            job_prompt("p".repeat(100_000)),
+            job_prompt("p".repeat(100_001)),
+        );
+        assert!(a.len() <= JOB_BODY_BYTES && a != b);
+        assert_eq!(job_prompt("short".into()), "short");
     }
 
     #[test]
