@@ -16,6 +16,8 @@ mod translate_rest;
 mod tests;
 #[cfg(test)]
 mod tests_families;
+#[cfg(test)]
+mod tests_families_more;
 
 use std::collections::HashSet;
 use std::fmt;
