@@ -74,8 +74,8 @@ pub struct EmulatorConfig {
     // Per-model behaviour (issue 21): every model of the registry is served with its own
     // schema (see `validate`); these two set its time and price.
     /// `Some(f)`: a job of a registered model is PROCESSING for its typical time (from the
-    /// registry) times `f` (`segflux emulator --time-scale F`; tests shorten it); a model
-    /// without a typical time keeps `processing`. `None` (the default): `processing` for
+    /// registry; else its average latency) times `f` (`segflux emulator --time-scale F`;
+    /// tests shorten it); a model with neither keeps `processing`. `None` (the default): `processing` for
     /// every model, as before.
     pub model_time_scale: Option<f64>,
     /// Whether a job of a registered model other than the default costs its list price per

@@ -171,6 +171,13 @@ pub struct Model {
     pub list_price_usd: Option<f64>,
     #[serde(default)]
     pub price_note: Option<String>,
+    /// The average cost per run of Segmind's `llms.txt` (a third-party copy, medium
+    /// confidence), in USD.
+    #[serde(default)]
+    pub avg_cost_usd: Option<f64>,
+    /// The average latency of Segmind's `llms.txt`, in seconds.
+    #[serde(default)]
+    pub avg_latency_s: Option<f64>,
     pub prompt: PromptUse,
     /// The formats it serves, its default first.
     pub formats: Vec<String>,
@@ -192,6 +199,17 @@ impl Model {
     /// The parameter called `name`.
     pub fn param(&self, name: &str) -> Option<&Param> {
         self.params.iter().find(|p| p.name == name)
+    }
+
+    /// The cost estimate of one run before a real cost was seen: the list price, else the
+    /// `llms.txt` average (both estimates, to be labelled so).
+    pub fn estimate_usd(&self) -> Option<f64> {
+        self.list_price_usd.or(self.avg_cost_usd)
+    }
+
+    /// The expected time of one run: the page's typical time, else the `llms.txt` average.
+    pub fn expected_s(&self) -> Option<f64> {
+        self.typical_s.or(self.avg_latency_s)
     }
 
     /// The format it serves when none is asked.

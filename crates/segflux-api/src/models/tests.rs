@@ -67,6 +67,18 @@ fn the_registry_parses_and_holds_the_named_families() {
     let ultra = model(DEFAULT_MODEL);
     assert_eq!(ultra.list_price_usd, Some(crate::LIST_PRICE_USD));
     assert_eq!(ultra.typical_s, Some(14.0));
+    let esrgan = model("esrgan");
+    assert_eq!(
+        (esrgan.list_price_usd, esrgan.estimate_usd()),
+        (None, Some(0.0047))
+    );
+    assert_eq!((esrgan.typical_s, esrgan.expected_s()), (None, Some(4.93)));
+    assert!(
+        registry
+            .models
+            .iter()
+            .all(|m| m.expected_s().is_some() || m.slug.starts_with("seedream-v3"))
+    );
 }
 
 #[test]

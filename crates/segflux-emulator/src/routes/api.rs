@@ -137,7 +137,8 @@ pub(crate) fn submit(shared: &Arc<Shared>, model: &str, body: Option<&Value>) ->
 
 /// A registered model's price for `count` images (its list price, unless it has none or
 /// `EmulatorConfig::list_prices` is off; never for the default model, whose price is
-/// `EmulatorConfig::price`) and its processing time (its typical time under
+/// `EmulatorConfig::price`) and its processing time (its typical time, else its average
+/// latency, under
 /// `EmulatorConfig::model_time_scale`, when set); `None` keeps the configured figure.
 fn model_figures(shared: &Shared, model: &str, count: u32) -> (Option<f64>, Option<Duration>) {
     let config = &shared.config;
@@ -150,7 +151,7 @@ fn model_figures(shared: &Shared, model: &str, count: u32) -> (Option<f64>, Opti
         .map(|p| p * f64::from(count));
     let processing = config
         .model_time_scale
-        .zip(m.typical_s)
+        .zip(m.expected_s())
         .map(|(scale, typical)| Duration::from_secs_f64((typical * scale).max(0.0)));
     (price, processing)
 }
