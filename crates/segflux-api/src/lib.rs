@@ -9,11 +9,12 @@
 //! an `output` in `api/output.rs`.
 
 mod account;
+pub mod models;
 mod output;
 pub mod request_history;
 
 pub use account::{CREDITS_PATH, Credits, STORAGE_ORIGIN, UPLOAD_PATH};
-pub use output::{ImageRef, extract_image};
+pub use output::{ImageRef, extract_image, extract_images};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -21,6 +21,23 @@ pub fn extract_image(output: &Value) -> Option<ImageRef> {
     extract_depth(output, 0)
 }
 
+/// Every image of a finished job's `output`, in order: each item of a list (a multi-image
+/// result, e.g. `samples` > 1), else the one image [`extract_image`] finds. Empty when
+/// there is none.
+pub fn extract_images(output: &Value) -> Vec<ImageRef> {
+    let list = match output {
+        Value::String(s) if s.trim_start().starts_with('[') => serde_json::from_str(s).ok(),
+        Value::Array(_) => Some(output.clone()),
+        _ => None,
+    };
+    match list {
+        Some(Value::Array(items)) if items.len() > 1 => {
+            items.iter().filter_map(extract_image).collect()
+        }
+        _ => extract_image(output).into_iter().collect(),
+    }
+}
+
 fn extract_depth(v: &Value, depth: u8) -> Option<ImageRef> {
     if depth > 4 {
         return None;

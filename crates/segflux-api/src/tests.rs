@@ -135,3 +135,19 @@ fn error_text_comes_from_error_message_or_detail() {
     );
     assert_eq!(ErrorBody::text_of(b"<html>502</html>"), None);
 }
+
+#[test]
+fn a_multi_image_output_yields_every_image() {
+    let urls = json!(["https://c/a.png", "https://c/b.png"]);
+    let want = vec![
+        ImageRef::Url("https://c/a.png".into()),
+        ImageRef::Url("https://c/b.png".into()),
+    ];
+    assert_eq!(extract_images(&urls), want);
+    assert_eq!(extract_images(&json!(urls.to_string())), want);
+    assert_eq!(
+        extract_images(&json!("https://c/a.png")),
+        vec![ImageRef::Url("https://c/a.png".into())]
+    );
+    assert!(extract_images(&json!(null)).is_empty());
+}

@@ -38,6 +38,11 @@ pub(crate) struct NewJob {
     pub never_finish: bool,
     /// The `ExpireAfterPolls` fault applied.
     pub expire_after_polls: Option<u32>,
+    /// The job's price when not the configured one (a registered model's list price).
+    pub price: Option<f64>,
+    /// The job's processing time when not the configured one (a model's typical time
+    /// under `EmulatorConfig::model_time_scale`).
+    pub processing: Option<Duration>,
 }
 
 impl NewJob {
@@ -57,7 +62,10 @@ impl NewJob {
                 aspect: (1, 1),
                 seed: 1,
                 format: Format::Jpg,
+                count: 1,
             },
+            price: None,
+            processing: None,
             never_finish: false,
             expire_after_polls: None,
         }
@@ -83,7 +91,7 @@ pub(crate) struct Job {
     /// Result fetches answered for this job.
     result_fetches: u32,
     /// Rendered images, cached per [`Format::index`].
-    images: [Option<Bytes>; 2],
+    images: [Option<Bytes>; 4],
     /// What the job costs if it completes (set by the account at submit).
     pub price: f64,
     /// What the account charged once the job ended (its `credits_deduction`).
@@ -104,11 +112,14 @@ impl Job {
             .prompt
             .contains(FAIL_TRIGGER)
             .then(|| FAIL_MESSAGE.to_owned());
+        // The table stays bounded: a job keeps at most 16 kB of its body and prompt.
+        let mut spec = new.spec;
+        spec.prompt = crate::limits::job_prompt(spec.prompt);
         Self {
             id,
             model: new.model,
-            params: new.params,
-            spec: new.spec,
+            params: crate::limits::job_body(new.params),
+            spec,
             submitted: now,
             submitted_wall: SystemTime::now(),
             start,
@@ -117,7 +128,7 @@ impl Job {
             expire_after_polls: new.expire_after_polls,
             polls: 0,
             result_fetches: 0,
-            images: [None, None],
+            images: Default::default(),
             price: 0.0,
             charged: None,
         }
@@ -195,7 +206,7 @@ impl Job {
 
     /// Drops the cached images (see `State::store_image`).
     pub fn drop_images(&mut self) {
-        self.images = [None, None];
+        self.images = Default::default();
     }
 
     /// The public view of the job at `now`.

@@ -69,8 +69,19 @@ pub struct EmulatorConfig {
     /// Long side of the rendered image in pixels (default 256, small for tests), or
     /// [`REAL_SIZE`] for the real service's sizes (about 4 MP per aspect ratio).
     pub image_long_side: u32,
-    /// The model slugs `POST /v2/{model}` knows; any other is a 404.
+    /// The model slugs `POST /v2/{model}` knows; any other is a 404 (default: the default
+    /// model and every model of the registry, which are served with their own schemas).
     pub models: Vec<String>,
+    // Per-model behaviour (issue 21): every model of the registry is served with its own
+    // schema (see `validate`); these two set its time and price.
+    /// `Some(f)`: a job of a registered model is PROCESSING for its typical time (from the
+    /// registry; else its average latency) times `f` (`segflux emulator --time-scale F`;
+    /// tests shorten it); a model with neither keeps `processing`. `None` (the default): `processing` for
+    /// every model, as before.
+    pub model_time_scale: Option<f64>,
+    /// Whether a job of a registered model other than the default costs its list price per
+    /// image (default on); off, or for a model without a list price, it costs `price`.
+    pub list_prices: bool,
     /// The account's starting credits in USD (default 1000). Each job that completes costs
     /// `price` (a FAILED job costs nothing); a submit the account cannot pay for, with the
     /// prices of its running jobs held, is a 406. `GET /v1/get-user-credits` reports it.
@@ -114,15 +125,9 @@ impl Default for EmulatorConfig {
             required_key: None,
             rate_limit_per_minute: None,
             image_long_side: 256,
-            models: [
-                DEFAULT_MODEL,
-                "flux-1.1-pro",
-                "flux-schnell",
-                "flux-dev",
-                "sdxl1.0-txt2img",
-            ]
-            .map(String::from)
-            .to_vec(),
+            models: served_models(),
+            model_time_scale: None,
+            list_prices: true,
             credits: 1000.0,
             free_credits: 0.0,
             price: COST_PER_JOB,
@@ -136,6 +141,20 @@ impl Default for EmulatorConfig {
             history_clock_behind_minutes: 0,
         }
     }
+}
+
+/// The default model, then every registered model (the default of
+/// [`EmulatorConfig::models`]).
+fn served_models() -> Vec<String> {
+    let mut models = vec![DEFAULT_MODEL.to_owned()];
+    let registered = segflux_api::models::list().unwrap_or_default();
+    models.extend(
+        registered
+            .iter()
+            .map(|m| m.slug.clone())
+            .filter(|s| s != DEFAULT_MODEL),
+    );
+    models
 }
 
 /// Which of the emulator's two listeners saw a request.

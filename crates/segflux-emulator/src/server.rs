@@ -106,6 +106,7 @@ pub(super) enum Route {
     Credits,
     Download { id: String, ext: String },
     Upload,
+    ModelList,
     Asset(String),
     HistoryList(String),
     HistoryRecord(String),
@@ -124,6 +125,9 @@ impl Route {
     fn api(method: &Method, path: &str) -> Option<Self> {
         if path == "/upload-asset" {
             return (*method == Method::POST).then_some(Self::Upload);
+        }
+        if path == segflux_api::models::MODEL_LIST_PATH {
+            return (*method == Method::GET).then_some(Self::ModelList);
         }
         if path == segflux_api::CREDITS_PATH {
             return (*method == Method::GET).then_some(Self::Credits);
@@ -155,7 +159,7 @@ impl Route {
         let fits = (*method == Method::GET || *method == Method::HEAD)
             && !id.is_empty()
             && !id.contains('/')
-            && matches!(ext, "jpg" | "png");
+            && matches!(ext, "jpg" | "png" | "webp" | "svg");
         fits.then(|| Self::Download {
             id: id.to_owned(),
             ext: ext.to_owned(),
@@ -170,7 +174,9 @@ impl Route {
             Self::Credits => Endpoint::Credits,
             Self::Download { .. } => Endpoint::Download,
             Self::HistoryList(_) | Self::HistoryRecord(_) => Endpoint::History,
-            Self::Upload | Self::Asset(_) | Self::ApiOther | Self::CdnOther => Endpoint::Other,
+            Self::Upload | Self::ModelList | Self::Asset(_) | Self::ApiOther | Self::CdnOther => {
+                Endpoint::Other
+            }
         }
     }
 }
@@ -257,6 +263,7 @@ fn dispatch(
         Route::Credits => api::credits(shared),
         Route::Download { id, ext } => cdn::download(shared, id, ext),
         Route::Upload => assets::upload(shared, body),
+        Route::ModelList => api::model_list(shared),
         Route::Asset(name) => assets::serve(shared, name),
         Route::HistoryList(query) => request_history::list(shared, query),
         Route::HistoryRecord(id) => request_history::record(shared, id),

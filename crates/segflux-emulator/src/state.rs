@@ -122,7 +122,10 @@ impl State {
 
     /// Schedules and stores a new job, holding its price on the account; returns its id.
     pub fn create_job(&mut self, config: &EmulatorConfig, new: NewJob, now: Instant) -> String {
-        let busy = (!new.never_finishes()).then(|| workers::processing_time(config, new.spec.seed));
+        let busy = (!new.never_finishes()).then(|| {
+            new.processing
+                .unwrap_or_else(|| workers::processing_time(config, new.spec.seed))
+        });
         let start = self
             .workers
             .reserve(config.capacity, now + config.queued, busy);
@@ -134,8 +137,9 @@ impl State {
             }
         };
         self.index.insert(id.clone(), self.jobs.len());
+        let price = new.price.unwrap_or(config.price);
         let mut job = Job::new(id.clone(), new, now, start, end);
-        job.price = config.price;
+        job.price = price;
         self.account.open(self.jobs.len());
         self.jobs.push(job);
         id

@@ -1,4 +1,4 @@
-//! The emulator's stand-in images: real JPEG or PNG bytes at the real service's sizes (about
+//! The emulator's stand-in images: real JPEG, PNG or WebP bytes (SVG text in `svg`) at the real service's sizes (about
 //! 4 MP, see [`size`]) or a small test size, showing a landscape whose colours come from a
 //! SHA-256 of the prompt and seed, with the prompt's words drawn on it (`scene`), so the same
 //! job always yields the same bytes, different prompts or seeds differ, and a person sees
@@ -8,6 +8,7 @@ use std::io::Cursor;
 
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+use image::codecs::webp::WebPEncoder;
 use image::{ExtendedColorType, ImageEncoder as _};
 
 use crate::draw::scene;
@@ -17,6 +18,10 @@ use crate::draw::scene;
 pub(crate) enum Format {
     Jpg,
     Png,
+    /// Served by models that offer it (lossless WebP).
+    Webp,
+    /// Served by vector models (Recraft V3 SVG): a small generated SVG text.
+    Svg,
 }
 
 impl Format {
@@ -25,6 +30,8 @@ impl Format {
         match ext {
             "jpg" => Some(Self::Jpg),
             "png" => Some(Self::Png),
+            "webp" => Some(Self::Webp),
+            "svg" => Some(Self::Svg),
             _ => None,
         }
     }
@@ -33,6 +40,8 @@ impl Format {
         match self {
             Self::Jpg => "jpg",
             Self::Png => "png",
+            Self::Webp => "webp",
+            Self::Svg => "svg",
         }
     }
 
@@ -40,13 +49,15 @@ impl Format {
         match self {
             Self::Jpg => "image/jpeg",
             Self::Png => "image/png",
+            Self::Webp => "image/webp",
+            Self::Svg => "image/svg+xml",
         }
     }
 
     pub fn other(self) -> Self {
         match self {
             Self::Jpg => Self::Png,
-            Self::Png => Self::Jpg,
+            Self::Png | Self::Webp | Self::Svg => Self::Jpg,
         }
     }
 
@@ -55,6 +66,8 @@ impl Format {
         match self {
             Self::Jpg => 0,
             Self::Png => 1,
+            Self::Webp => 2,
+            Self::Svg => 3,
         }
     }
 }
@@ -130,6 +143,9 @@ pub(crate) fn render(
     format: Format,
 ) -> Result<Vec<u8>, image::ImageError> {
     let (width, height) = size(aspect, long);
+    if format == Format::Svg {
+        return Ok(super::svg::svg(prompt, seed, width, height).into_bytes());
+    }
     let mut img = scene::landscape(prompt, seed, width, height);
     scene::caption(&mut img, prompt, seed);
     let mut out = Cursor::new(Vec::new());
@@ -144,6 +160,12 @@ pub(crate) fn render(
             PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
                 .write_image(img.as_raw(), width, height, ExtendedColorType::Rgb8)?;
         }
+        Format::Webp | Format::Svg => WebPEncoder::new_lossless(&mut out).write_image(
+            img.as_raw(),
+            width,
+            height,
+            ExtendedColorType::Rgb8,
+        )?,
     }
     Ok(out.into_inner())
 }

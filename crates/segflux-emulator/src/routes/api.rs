@@ -20,9 +20,10 @@ use crate::routes::cdn;
 use crate::state::Shared;
 use crate::validate::validate;
 use crate::{Endpoint, FaultKind};
+use segflux_api::models::{lookup, registry};
 use segflux_api::{
-    API_KEY_HEADER, Credits, JobState, Metrics, StatusResponse, SubmitResponse, result_path,
-    status_path,
+    API_KEY_HEADER, Credits, DEFAULT_MODEL, JobState, Metrics, StatusResponse, SubmitResponse,
+    result_path, status_path,
 };
 
 /// A JSON answer.
@@ -95,13 +96,14 @@ pub(crate) fn submit(shared: &Arc<Shared>, model: &str, body: Option<&Value>) ->
             "The request body must be a JSON object of model parameters",
         );
     };
-    let spec = match validate(params) {
+    let spec = match validate(model, params) {
         Ok(spec) => spec,
         Err(message) => return error(StatusCode::BAD_REQUEST, &message),
     };
+    let (price, processing) = model_figures(shared, model, spec.count);
     let now = Instant::now();
     let mut state = shared.lock();
-    if !state.can_afford_job(config.price, now) {
+    if !state.can_afford_job(price.unwrap_or(config.price), now) {
         return error(StatusCode::NOT_ACCEPTABLE, "Insufficient credits");
     }
     let fault = state.faults.take(Endpoint::Submit, Stage::JobCreated);
@@ -114,6 +116,8 @@ pub(crate) fn submit(shared: &Arc<Shared>, model: &str, body: Option<&Value>) ->
             Some(FaultKind::ExpireAfterPolls(n)) => Some(n),
             _ => None,
         },
+        price,
+        processing,
     };
     let format = new.spec.format;
     let id = state.create_job(config, new, now);
@@ -129,6 +133,48 @@ pub(crate) fn submit(shared: &Arc<Shared>, model: &str, body: Option<&Value>) ->
         status_url: Some(status_url),
     };
     json_response(StatusCode::OK, &answer)
+}
+
+/// A registered model's price for `count` images (its list price, unless it has none or
+/// `EmulatorConfig::list_prices` is off; never for the default model, whose price is
+/// `EmulatorConfig::price`) and its processing time (its typical time, else its average
+/// latency, under
+/// `EmulatorConfig::model_time_scale`, when set); `None` keeps the configured figure.
+fn model_figures(shared: &Shared, model: &str, count: u32) -> (Option<f64>, Option<Duration>) {
+    let config = &shared.config;
+    let Some(m) = lookup(model).ok().flatten() else {
+        return (None, None);
+    };
+    let price = (config.list_prices && m.slug != DEFAULT_MODEL)
+        .then_some(m.list_price_usd)
+        .flatten()
+        .map(|p| p * f64::from(count));
+    let processing = config
+        .model_time_scale
+        .zip(m.expected_s())
+        .map(|(scale, typical)| Duration::from_secs_f64((typical * scale).max(0.0)));
+    (price, processing)
+}
+
+/// `GET /inference-model-information/list`: the registered models this emulator serves,
+/// in the shape of Segmind's model list (no key needed, as third-party clients call it).
+pub(crate) fn model_list(shared: &Shared) -> Response {
+    let Ok(registry) = registry() else {
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the model registry is broken",
+        );
+    };
+    let served = segflux_api::models::Registry {
+        version: registry.version,
+        models: registry
+            .models
+            .iter()
+            .filter(|m| shared.config.models.contains(&m.slug))
+            .cloned()
+            .collect(),
+    };
+    json_response(StatusCode::OK, &segflux_api::models::model_list(&served))
 }
 
 /// Renders job `id`'s image now, on the blocking pool, into the job's image cache. A real
@@ -172,7 +218,7 @@ pub(crate) fn result(shared: &Shared, id: &str) -> Response {
     job.count_result_fetch();
     let (code, body) = job_body(job, credits, now, false);
     let completed = (job.state_at(now) == JobState::Completed).then_some(job.spec.seed);
-    let format = job.spec.format;
+    let (format, count) = (job.spec.format, job.spec.count);
     state.note_in_flight(config.retention, now);
     let Some(seed) = completed else {
         drop(state);
@@ -183,7 +229,12 @@ pub(crate) fn result(shared: &Shared, id: &str) -> Response {
         _ => OutputShape::UrlString,
     };
     drop(state);
-    let output = match output(shared, id, format, shape) {
+    let output = if count > 1 {
+        Ok(several(shared, id, format, count))
+    } else {
+        output(shared, id, format, shape)
+    };
+    let output = match output {
         Ok(output) => output,
         Err(message) => return error(StatusCode::INTERNAL_SERVER_ERROR, &message),
     };
@@ -242,6 +293,15 @@ pub(crate) fn credits(shared: &Shared) -> Response {
         free_credits: Some(free),
     };
     json_response(StatusCode::OK, &answer)
+}
+
+/// The `output` of a completed job of `count` images: a list of their URLs, the `i`th
+/// (from 1) at `/images/{id}_{i}.{ext}`.
+fn several(shared: &Shared, id: &str, format: Format, count: u32) -> Value {
+    let urls: Vec<Value> = (1..=count)
+        .map(|i| format!("{}/images/{id}_{i}.{}", shared.cdn_url, format.ext()).into())
+        .collect();
+    Value::Array(urls)
 }
 
 /// The `output` of a completed job in `shape`.

@@ -98,7 +98,7 @@ async fn bad_parameters_are_400_and_name_the_parameter() {
         (json!(["not", "an", "object"]), "JSON object"),
     ];
     for (body, needle) in cases {
-        let (code, message) = error_of(h.submit("flux-dev", &body).await.unwrap()).await;
+        let (code, message) = error_of(h.submit("flux-1.1-pro-ultra", &body).await.unwrap()).await;
         assert_eq!(code, 400, "{body}");
         assert!(message.contains(needle), "{body}: {message}");
     }

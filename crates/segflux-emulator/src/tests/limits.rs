@@ -41,6 +41,41 @@ async fn a_body_over_the_cap_is_413_whether_announced_or_streamed() {
     assert_eq!(h.emu.jobs().len(), 1, "an oversized submit makes no job");
 }
 
+#[tokio::test]
+async fn a_50_mb_body_gets_its_413_not_a_reset() {
+    let h = Harness::start(instant()).await;
+    let answer = h
+        .http
+        .post(h.url("/v2/flux-1.1-pro-ultra"))
+        .header(API_KEY_HEADER, KEY)
+        .header("content-type", "application/json")
+        .body(vec![b' '; 50 * 1024 * 1024])
+        .send()
+        .await
+        .expect("an answer, not a reset");
+    assert_eq!(answer.status(), 413);
+    assert!(answer.text().await.unwrap().contains("larger than"));
+    // Streamed without a length: every byte is taken, then the 413 is read.
+    let addr = h.emu.base_url().trim_start_matches("http://").to_owned();
+    let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /v2/flux-1.1-pro-ultra HTTP/1.1\r\nhost: {addr}\r\n{API_KEY_HEADER}: {KEY}\r\ntransfer-encoding: chunked\r\n\r\n"
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let spaces = vec![b' '; 1 << 20];
+    let chunk = [b"100000\r\n".as_slice(), &spaces, b"\r\n"].concat();
+    for _ in 0..50 {
+        tcp.write_all(&chunk)
+            .await
+            .expect("the server keeps reading");
+    }
+    tcp.write_all(b"0\r\n\r\n").await.unwrap();
+    let mut answer = [0u8; 12];
+    tcp.read_exact(&mut answer).await.unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 413");
+    assert!(h.emu.jobs().is_empty());
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_connection_that_sends_nothing_is_closed() {
     let h = Harness::start(instant()).await;
@@ -67,4 +102,17 @@ async fn a_connection_that_sends_nothing_is_closed() {
         read.await.is_ok(),
         "a half-sent request holds its connection"
     );
+}
+
+#[tokio::test]
+async fn a_job_keeps_16_kb_of_a_200_kb_body() {
+    let h = Harness::start(instant()).await;
+    let body = json!({ "prompt": format!("a fox {}", "x".repeat(200_000)), "seed": 3 });
+    let (id, result) = h.completed(&body).await;
+    assert_eq!(result["status"], "COMPLETED");
+    let jobs = h.emu.jobs();
+    let kept = serde_json::to_vec(&jobs[0].params).unwrap().len();
+    assert!(kept <= crate::limits::JOB_BODY_BYTES, "{kept} bytes kept");
+    assert_eq!(jobs[0].params["seed"], 3);
+    assert_eq!(jobs[0].request_id, id);
 }

@@ -2,7 +2,7 @@
 //! drives it with reqwest, and checks the answers and what the emulator recorded. Timelines
 //! are a few hundred milliseconds at most; state checks leave wide margins around each
 //! transition. Helpers live here, the tests in `jobs` (the happy path and the timeline),
-//! `errors` (4xx answers) and `faults` (fault injection).
+//! `errors` (4xx answers), `faults` (fault injection) and `models` (every registered model).
 
 mod account;
 mod errors;
@@ -10,6 +10,7 @@ mod faults;
 mod history;
 mod jobs;
 mod limits;
+mod models;
 mod uploads;
 
 use std::time::Duration;
