@@ -10,6 +10,7 @@
 //! This file holds the enum, its constructors and the exit-code table; `error/render.rs` turns
 //! an error into the text a user reads.
 
+use crate::domain::exit::Exit;
 use std::path::PathBuf;
 
 mod render;
@@ -183,45 +184,45 @@ impl Error {
         }
     }
 
-    /// The process exit code, per the contract's table.
-    pub fn exit_code(&self) -> u8 {
+    /// The usage error of a bad value: `invalid value 'VALUE' for 'OPTION': WHY` (no value
+    /// part when the value is not worth quoting), the one spelling every such message has.
+    pub fn invalid(option: &str, value: Option<&str>, why: impl std::fmt::Display) -> Self {
+        Self::Usage(match value {
+            Some(v) => format!("invalid value '{v}' for '{option}': {why}"),
+            None => format!("invalid value for '{option}': {why}"),
+        })
+    }
+
+    /// The exit this error ends the run with (the table in `shared/spec/cli.md`).
+    pub fn exit(&self) -> Exit {
         match self.inner() {
-            Self::Usage(_) | Self::ConfigSyntax { .. } => 2,
-            Self::MissingKey | Self::KeyRefused(_) => 3,
-            Self::Credits(_) | Self::CostCap(_) => 4,
-            Self::JobFailed(_) | Self::ContentBlocked(_) => 5,
-            Self::Timeout(_) => 6,
-            Self::NotFound(_) => 7,
-            Self::Network(_) | Self::SubmitUncertain(_) => 8,
-            Self::Download(_) | Self::ImageWrite { .. } => 9,
-            Self::Interrupted { code, .. } | Self::Batch { code, .. } => *code,
+            Self::Usage(_) | Self::ConfigSyntax { .. } => Exit::Usage,
+            Self::MissingKey | Self::KeyRefused(_) => Exit::Auth,
+            Self::Credits(_) | Self::CostCap(_) => Exit::Credits,
+            Self::JobFailed(_) | Self::ContentBlocked(_) => Exit::JobFailed,
+            Self::Timeout(_) => Exit::Timeout,
+            Self::NotFound(_) => Exit::NotFound,
+            Self::Network(_) | Self::SubmitUncertain(_) => Exit::Network,
+            Self::Download(_) | Self::ImageWrite { .. } => Exit::Delivery,
+            Self::Interrupted { code, .. } | Self::Batch { code, .. } => Exit::from_code(*code),
             Self::Rejected { .. }
             | Self::UnknownState(_)
             | Self::Io { .. }
             | Self::Http { .. }
             | Self::NotUpToDate(_)
             | Self::Other(_)
-            | Self::Job { .. } => 1,
+            | Self::Job { .. } => Exit::Other,
         }
     }
 
-    /// How bad an exit code is for a batch's overall result, worst first: an interrupt, a
-    /// paid image not written, a paid job still pending (timeout), an unknown submit
-    /// outcome or network failure, then the failures that cost nothing more (auth,
-    /// credits, FAILED, not found, other).
+    /// The process exit code of [`Error::exit`].
+    pub fn exit_code(&self) -> u8 {
+        self.exit().code()
+    }
+
+    /// How bad an exit code is for a batch's overall result (see [`Exit::severity`]).
     pub fn severity(code: u8) -> u8 {
-        match code {
-            130 | 143 | 129 => 9,
-            9 => 8,
-            6 => 7,
-            8 => 6,
-            3 => 5,
-            4 => 4,
-            5 => 3,
-            7 => 2,
-            0 => 0,
-            _ => 1,
-        }
+        Exit::from_code(code).severity()
     }
 
     /// The request id this error concerns, if any.

@@ -25,11 +25,10 @@ pub fn write_man_page(command: Option<&str>, out: &mut dyn std::io::Write) -> Re
     let cmd = match command {
         None => root,
         Some(name) => {
-            let sub = root.find_subcommand(name).cloned().ok_or_else(|| {
-                Error::Usage(format!(
-                    "invalid value '{name}' for '[COMMAND]': no such subcommand"
-                ))
-            })?;
+            let sub = root
+                .find_subcommand(name)
+                .cloned()
+                .ok_or_else(|| Error::invalid("[COMMAND]", Some(name), "no such subcommand"))?;
             sub.name(format!("segflux-{name}"))
         }
     };

@@ -59,10 +59,11 @@ fn known(key: &str) -> Result<()> {
     if config_file::keys().contains(&key) {
         return Ok(());
     }
-    Err(Error::Usage(format!(
-        "invalid value '{key}' for '<KEY>': expected one of {}",
-        config_file::keys().join(", ")
-    )))
+    Err(Error::invalid(
+        "<KEY>",
+        Some(key),
+        format!("expected one of {}", config_file::keys().join(", ")),
+    ))
 }
 
 /// A value as printed: the API key redacted.

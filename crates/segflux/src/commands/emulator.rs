@@ -18,9 +18,11 @@ use crate::job::Context;
 pub async fn run(ctx: &Context, args: &EmulatorArgs) -> Result<()> {
     let secs = |name: &str, v: f64| {
         Duration::try_from_secs_f64(v).map_err(|_| {
-            Error::Usage(format!(
-                "invalid value '{v}' for '--{name} <SECS>': expected a non-negative number of seconds"
-            ))
+            Error::invalid(
+                &format!("--{name} <SECS>"),
+                Some(&v.to_string()),
+                "expected a non-negative number of seconds",
+            )
         })
     };
     let config = EmulatorConfig {

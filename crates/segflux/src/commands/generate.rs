@@ -118,9 +118,11 @@ pub fn read_prompt(arg: &str) -> Result<String> {
             .read_to_string(&mut prompt)
             .map_err(|e| Error::Usage(format!("cannot read the prompt from stdin: {e}")))?;
         if prompt.len() as u64 > MAX_PROMPT_BYTES {
-            return Err(Error::Usage(format!(
-                "invalid value for '<PROMPT>': the prompt on stdin is longer than {MAX_PROMPT_BYTES} bytes"
-            )));
+            return Err(Error::invalid(
+                "<PROMPT>",
+                None,
+                format!("the prompt on stdin is longer than {MAX_PROMPT_BYTES} bytes"),
+            ));
         }
         if prompt.ends_with('\n') {
             prompt.pop();
@@ -135,7 +137,7 @@ pub fn read_prompt(arg: &str) -> Result<String> {
         ));
     }
     crate::output::metadata::representable(&prompt)
-        .map_err(|why| Error::Usage(format!("invalid value for '<PROMPT>': {why}")))?;
+        .map_err(|why| Error::invalid("<PROMPT>", None, why.clone()))?;
     Ok(prompt)
 }
 
@@ -155,11 +157,14 @@ fn plan(ctx: &Context, prompt: String, args: &GenerateArgs, to_stdout: bool) -> 
     let target = Target::from_arg(output.map(PathBuf::as_path))?;
     let format = match (args.gen_opts.format, target.format()) {
         (Some(f), Some(t)) if f != t => {
-            return Err(Error::Usage(format!(
-                "invalid value '{}' for '--format <FORMAT>': the output file ends in .{} (use the same format, or another file name)",
-                f.ext(),
-                t.ext()
-            )));
+            return Err(Error::invalid(
+                "--format <FORMAT>",
+                Some(f.ext()),
+                format!(
+                    "the output file ends in .{} (use the same format, or another file name)",
+                    t.ext()
+                ),
+            ));
         }
         (Some(f), _) | (None, Some(f)) => f,
         (None, None) => default_format(ctx),
@@ -216,11 +221,8 @@ pub fn build_request(
 /// The `--image-prompt` value a request carries: a URL as it is, a local file checked and
 /// named by its content (`sha256:<hex>`); a file that cannot be used is a usage error.
 pub fn local_image_prompt(value: Option<String>) -> Result<Option<String>> {
-    crate::output::local_image::resolve(value).map_err(|why| {
-        Error::Usage(format!(
-            "invalid value for '--image-prompt <URL|PATH>': {why}"
-        ))
-    })
+    crate::output::local_image::resolve(value)
+        .map_err(|why| Error::invalid("--image-prompt <URL|PATH>", None, why.clone()))
 }
 
 /// `--seed`, else the config file's seed.

@@ -51,10 +51,11 @@ pub fn run(ctx: &Context, args: &SheetArgs) -> Result<()> {
         Some(e) if e.eq_ignore_ascii_case("png") => true,
         Some(e) if ["jpg", "jpeg"].iter().any(|j| e.eq_ignore_ascii_case(j)) => false,
         _ => {
-            return Err(Error::Usage(format!(
-                "invalid value '{}' for '--output <FILE>': the sheet's name must end in .jpg, .jpeg or .png",
-                args.output.display()
-            )));
+            return Err(Error::invalid(
+                "--output <FILE>",
+                Some(&args.output.display().to_string()),
+                "the sheet's name must end in .jpg, .jpeg or .png",
+            ));
         }
     };
     let mut entries = Vec::new();

@@ -4,6 +4,7 @@
 //! the terminal, the network, the file system or the journal, and nothing imports clap.
 
 pub(crate) mod budget;
+pub mod exit;
 pub(crate) mod limiter;
 pub mod options;
 pub(crate) mod poll_schedule;

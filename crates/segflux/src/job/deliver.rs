@@ -295,10 +295,11 @@ pub fn report_delivered(
 /// as its raw bytes).
 pub fn check_path_representable(ctx: &Context, path: &Path) -> Result<()> {
     if ctx.printer.is_json() && path.to_str().is_none() {
-        return Err(Error::Usage(format!(
-            "invalid value '{}' for '--output <PATH>': with --json the path must be UTF-8 (a JSON string cannot name this file exactly)",
-            path.display()
-        )));
+        return Err(Error::invalid(
+            "--output <PATH>",
+            Some(&path.display().to_string()),
+            "with --json the path must be UTF-8 (a JSON string cannot name this file exactly)",
+        ));
     }
     Ok(())
 }

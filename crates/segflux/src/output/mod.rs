@@ -47,10 +47,11 @@ impl Target {
         let ext = p.extension().map(|e| e.to_string_lossy().into_owned());
         match ext.as_deref().map(ImageFormat::from_ext) {
             Some(Some(_)) => Ok(Self::File(p.to_path_buf())),
-            _ => Err(Error::Usage(format!(
-                "invalid value '{}' for '--output <PATH>': a file name must end in .jpg, .jpeg or .png (a directory: end it in /)",
-                p.display()
-            ))),
+            _ => Err(Error::invalid(
+                "--output <PATH>",
+                Some(&p.display().to_string()),
+                "a file name must end in .jpg, .jpeg or .png (a directory: end it in /)",
+            )),
         }
     }
 

@@ -73,14 +73,18 @@ impl Settings {
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
         let (base_url, base_userinfo) = crate::domain::redact::split_userinfo(&base_url);
         let parsed = reqwest::Url::parse(&base_url).map_err(|e| {
-            Error::Usage(format!(
-                "invalid value '{base_url}' for '--base-url <URL>': {e} (expected http:// or https://)"
-            ))
+            Error::invalid(
+                "--base-url <URL>",
+                Some(&base_url.clone()),
+                format!("{e} (expected http:// or https://)"),
+            )
         })?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(Error::Usage(format!(
-                "invalid value '{base_url}' for '--base-url <URL>': expected an http:// or https:// URL"
-            )));
+            return Err(Error::invalid(
+                "--base-url <URL>",
+                Some(&base_url.clone()),
+                "expected an http:// or https:// URL",
+            ));
         }
         let backoff = Backoff {
             no_delay: std::env::var(env::TEST_NO_RETRY_DELAY).is_ok_and(|v| v == "1"),
@@ -110,12 +114,8 @@ impl Settings {
     /// The image size of the `--emulator` emulator: `SEGFLUX_EMULATOR_IMAGE_SIZE`, else real.
     pub fn emulator_image_size() -> Result<u32> {
         match std::env::var(env::EMULATOR_IMAGE_SIZE) {
-            Ok(v) => crate::domain::options::parse_image_size(&v).map_err(|e| {
-                Error::Usage(format!(
-                    "invalid value '{v}' for '{}': {e}",
-                    env::EMULATOR_IMAGE_SIZE
-                ))
-            }),
+            Ok(v) => crate::domain::options::parse_image_size(&v)
+                .map_err(|e| Error::invalid(env::EMULATOR_IMAGE_SIZE, Some(&v), e)),
             Err(_) => Ok(segflux_emulator::REAL_SIZE),
         }
     }

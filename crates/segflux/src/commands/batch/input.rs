@@ -23,10 +23,11 @@ impl Source {
     /// Opens `--from FILE` (`-`: standard input).
     pub(crate) fn from_file(from: &Path) -> Result<Self> {
         let bad = |e: std::io::Error| {
-            Error::Usage(format!(
-                "invalid value '{}' for '--from <FILE>': {e}",
-                from.display()
-            ))
+            Error::invalid(
+                "--from <FILE>",
+                Some(&from.display().to_string()),
+                format!("{e}"),
+            )
         };
         if from == Path::new("-") {
             return spool(std::io::stdin().lock()).map_err(bad);

@@ -8,6 +8,7 @@
 //! manifest line, a progress line and the written path (stdout) as each job ends; end with a
 //! summary and the most severe exit code.
 
+use crate::domain::exit::Exit;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -155,11 +156,11 @@ fn summary(progress: &BatchProgress, tally: &Tally, started: Instant) -> Result<
     ));
     let failed = tally.failed + tally.not_submitted;
     match tally.worst {
-        0 => Ok(()),
-        code => Err(Error::Batch {
+        Exit::Success => Ok(()),
+        worst => Err(Error::Batch {
             failed,
             total: tally.written + tally.skipped + tally.kept + failed,
-            code,
+            code: worst.code(),
         }),
     }
 }

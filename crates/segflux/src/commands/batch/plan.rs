@@ -71,10 +71,16 @@ impl Plan {
     pub(crate) fn new(ctx: &Context, args: &GenerateArgs) -> Result<Self> {
         let output = args.output.as_ref().or(ctx.settings.config.output.as_ref());
         let Ok(Target::Dir(dir)) = Target::from_arg(output.map(PathBuf::as_path)) else {
-            return Err(Error::Usage(format!(
-                "invalid value '{}' for '--output <PATH>': in batch mode it must be a directory (end it in /)",
-                output.map_or(Path::new("."), PathBuf::as_path).display()
-            )));
+            return Err(Error::invalid(
+                "--output <PATH>",
+                Some(
+                    &output
+                        .map_or(Path::new("."), PathBuf::as_path)
+                        .display()
+                        .to_string(),
+                ),
+                "in batch mode it must be a directory (end it in /)",
+            ));
         };
         let format = args
             .gen_opts
@@ -140,11 +146,11 @@ impl Plan {
             errors.push("the input has no prompts".into());
         }
         if errors.count > 0 {
-            return Err(Error::Usage(format!(
-                "invalid value '{}' for '--from <FILE>': {}",
-                self.name,
-                errors.text("bad lines")
-            )));
+            return Err(Error::invalid(
+                "--from <FILE>",
+                Some(&self.name.clone()),
+                errors.text("bad lines").clone(),
+            ));
         }
         self.firsts = names.firsts();
         let kept = jobs - repeats;
@@ -245,11 +251,15 @@ pub(crate) fn check_targets<'a>(
 fn check_seed_range(ctx: &Context, args: &GenerateArgs) -> Result<()> {
     let count = u64::from(args.batch.count);
     match generate::default_seed(ctx, &args.gen_opts) {
-        Some(seed) if seed.checked_add(count - 1).is_none() => Err(Error::Usage(format!(
-            "invalid value '{seed}' for '--seed <N>': with -n {count} the seeds {seed}..{seed}+{} pass the largest seed, {}",
-            count - 1,
-            u64::MAX
-        ))),
+        Some(seed) if seed.checked_add(count - 1).is_none() => Err(Error::invalid(
+            "--seed <N>",
+            Some(&seed.to_string()),
+            format!(
+                "with -n {count} the seeds {seed}..{seed}+{} pass the largest seed, {}",
+                count - 1,
+                u64::MAX
+            ),
+        )),
         _ => Ok(()),
     }
 }

@@ -2,6 +2,7 @@
 //! claimed in the journal and submitted (or adopted and fetched, not paid again), waited for
 //! on the schedule the batch learns, and delivered; its end reported as it comes.
 
+use crate::domain::exit::Exit;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -42,7 +43,7 @@ pub(crate) struct Batch<'a> {
     /// Jobs of the history the plan expects to resume (paid already: outside the budget).
     pub(crate) resumable: HashMap<ResumeKey, JobRecord>,
     /// Why nothing more is submitted, and the exit code it maps to.
-    pub(crate) stop: Mutex<Option<(String, u8)>>,
+    pub(crate) stop: Mutex<Option<(String, Exit)>>,
     pub(crate) budget: Budget,
     pub(crate) force: bool,
     pub(crate) provenance: &'a ProvenanceArgs,
@@ -145,7 +146,7 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> JobEnd
     } else {
         match b.budget.admit(&req.model).await {
             Ok(ticket) => Some(ticket),
-            Err(reason) => return b.stop(reason, 4),
+            Err(reason) => return b.stop(reason, Exit::Credits),
         }
     };
     let line = progress.job_line(&p.job.file_name);
@@ -221,14 +222,14 @@ async fn begin(
             Ok((rec.request_id, since, true))
         }
         Err(error) => {
-            let code = error.exit_code();
-            if matches!(code, 3 | 4)
+            let exit = error.exit();
+            if exit.stops_submits()
                 && let Ok(mut stop) = b.stop.lock()
             {
-                stop.get_or_insert_with(|| (error.one_line(), code));
+                stop.get_or_insert_with(|| (error.one_line(), exit));
             }
             // A submit whose outcome is unknown may have been billed.
-            let spent = if code == 8 {
+            let spent = if exit == Exit::Network {
                 Spent::Unknown
             } else {
                 Spent::Known(0.0)
@@ -298,7 +299,7 @@ async fn finish(
 
 impl Batch<'_> {
     /// Stops all further submits for `reason` (exit `code`); this job is not submitted.
-    pub(crate) fn stop(&self, reason: String, code: u8) -> JobEnd {
+    pub(crate) fn stop(&self, reason: String, code: Exit) -> JobEnd {
         if let Ok(mut stop) = self.stop.lock() {
             stop.get_or_insert_with(|| (reason.clone(), code));
         }

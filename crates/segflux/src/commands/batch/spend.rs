@@ -1,6 +1,7 @@
 //! The batch's side of spend (cli.md, "Spend"): what a submitted job cost as far as the run knows, and the costs the results did not carry,
 //! read from the request history once at the end.
 
+use crate::domain::exit::Exit;
 use crate::domain::state::State;
 use std::sync::Mutex;
 
@@ -20,7 +21,7 @@ use crate::job::deliver;
 pub(crate) fn spent_by(result: &Result<deliver::Delivered>) -> (Spent, bool) {
     match result {
         Ok(d) => (d.metrics.cost.map_or(Spent::Unknown, Spent::Known), true),
-        Err(e) if e.exit_code() == 5 => (Spent::Known(0.0), false),
+        Err(e) if e.exit() == Exit::JobFailed => (Spent::Known(0.0), false),
         Err(_) => (Spent::Unknown, false),
     }
 }

@@ -1,6 +1,7 @@
 //! How a batch's jobs end and how each end is told: the running tally, the progress
 //! message, the path on stdout, and one [`JobReport`] line for the manifest and `--json`.
 
+use crate::domain::exit::Exit;
 use crate::domain::state::State;
 use std::io::Write as _;
 use std::sync::Mutex;
@@ -43,7 +44,7 @@ pub(crate) enum JobEnd {
     /// the exit code it maps to.
     NotSubmitted {
         reason: String,
-        code: u8,
+        code: Exit,
     },
 }
 
@@ -57,7 +58,7 @@ pub(crate) struct Tally {
     pub(crate) skipped: usize,
     pub(crate) failed: usize,
     pub(crate) not_submitted: usize,
-    pub(crate) worst: u8,
+    pub(crate) worst: Exit,
     /// What the batch spent, for the summary (`None`: nothing was submitted).
     pub(crate) cost: Option<String>,
     /// Jobs written whose result carried no cost.
@@ -66,8 +67,8 @@ pub(crate) struct Tally {
 
 impl Tally {
     /// Keeps the most severe exit code.
-    pub(crate) fn note(&mut self, code: u8) {
-        if Error::severity(code) > Error::severity(self.worst) {
+    pub(crate) fn note(&mut self, code: Exit) {
+        if code.severity() > self.worst.severity() {
             self.worst = code;
         }
     }
@@ -149,7 +150,7 @@ fn told(
         }
         JobEnd::Failed { id, error } => {
             tally.failed += 1;
-            tally.note(error.exit_code());
+            tally.note(error.exit());
             let text = error.render().replace('\n', "; ");
             (
                 JobReport::ended(id.as_deref(), error, &|id| ctx.last_state(id)),
