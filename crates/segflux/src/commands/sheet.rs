@@ -298,11 +298,11 @@ fn markdown(entries: &[Entry]) -> String {
             cell(e.prompt.as_deref().unwrap_or("")),
             e.seed.map(|s| s.to_string()).unwrap_or_default(),
             e.cost.map(|c| format!("${c:.3}")).unwrap_or_default(),
-            cell(
-                e.status
-                    .as_deref()
-                    .unwrap_or(if e.path.is_some() { "COMPLETED" } else { "" })
-            ),
+            cell(e.status.as_deref().unwrap_or(if e.path.is_some() {
+                State::Completed.as_str()
+            } else {
+                ""
+            })),
         );
     }
     md

@@ -46,7 +46,7 @@ pub enum State {
 
 impl State {
     /// The wire spelling, e.g. `COMPLETED`.
-    pub fn as_str(&self) -> &str {
+    pub const fn as_str(&self) -> &str {
         match self {
             Self::Submitting => "SUBMITTING",
             Self::Submitted => "SUBMITTED",
@@ -62,7 +62,7 @@ impl State {
             Self::Cost => "COST",
             Self::Adopted => "ADOPTED",
             Self::Uncertain => "UNCERTAIN",
-            Self::Other(s) => s,
+            Self::Other(s) => s.as_str(),
         }
     }
 

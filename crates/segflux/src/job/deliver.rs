@@ -317,7 +317,7 @@ pub fn delivered_report(id: &str, d: &Delivered, rec: Option<&JobRecord>) -> Job
 
 /// `COMPLETED in 14.2s, inference 13.1s, …`; the wall time only where this run saw the submit.
 fn done_line(m: &Metrics, elapsed: Option<f64>) -> String {
-    let mut line = String::from("COMPLETED");
+    let mut line = State::Completed.to_string();
     if let Some(e) = elapsed {
         let _ = write!(line, " in {e:.1}s");
     }

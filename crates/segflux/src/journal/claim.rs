@@ -22,10 +22,10 @@ use super::owner::{alive, owner_token};
 use super::{COLUMNS, JobRecord, Journal, from_row, ms_to_sql, now_ms, seed_to_sql, write_row};
 
 /// The state of a row whose submit is being sent.
-pub const SUBMITTING: &str = "SUBMITTING";
+pub const SUBMITTING: &str = State::Submitting.as_str();
 
 /// The state of an uncertain row the request history showed was never accepted.
-pub const NOT_SUBMITTED: &str = "NOT_SUBMITTED";
+pub const NOT_SUBMITTED: &str = State::NotSubmitted.as_str();
 
 /// A row this process holds the claim of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 //! (`segflux … | head -0`) is not an error: results are dropped quietly; the image of `-o -`
 //! is the exception (a paid image that goes nowhere is exit 9).
 
+use crate::domain::state::State;
 use anstyle::{AnsiColor, Style};
 use std::io::{IsTerminal as _, Write as _};
 use std::sync::Mutex;
@@ -317,7 +318,7 @@ impl BatchProgress {
                 .unwrap_or_else(|_| ProgressStyle::default_spinner());
             let bar = multi.add(ProgressBar::new_spinner().with_style(style));
             bar.set_prefix(label.to_owned());
-            bar.set_message("SUBMITTING");
+            bar.set_message(State::Submitting.as_str());
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
