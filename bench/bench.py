@@ -23,7 +23,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / ".work"
 API_KEY = "bench"
-# Must match LOG_GRACE in src/commands/emulator.rs: a job's log line is written this long
+# Must match LOG_GRACE in crates/segflux/src/commands/emulator.rs: a job's log line is written this long
 # after it finished, so a client still busy with the job later than that may be miscounted.
 LOG_GRACE = 5.0
 GNU_TIME = "/usr/bin/time"

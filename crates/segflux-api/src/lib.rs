@@ -5,8 +5,8 @@
 //! can take. Parsing is liberal (unknown keys are ignored, numbers may arrive as strings).
 //!
 //! This file holds the job endpoints' bodies and states; the account and storage endpoints
-//! are in `api/account.rs`, the request history in `api/history.rs`, and finding the image in
-//! an `output` in `api/output.rs`.
+//! are in `account.rs`, the request history in `request_history.rs`, the model registry in
+//! `models`, and finding the image in an `output` in `output.rs`.
 
 mod account;
 pub mod models;

@@ -42,7 +42,7 @@ struct Inner {
 }
 
 /// An admitted submit; give it back to [`Budget::settle`] when the job ends.
-pub(crate) struct Ticket {
+pub(crate) struct Admission {
     model: String,
     estimate: Option<f64>,
     /// Held while this job learns its model's price; released when it settles.
@@ -58,7 +58,7 @@ pub(crate) enum Spent {
     Unknown,
 }
 
-impl Ticket {
+impl Admission {
     /// Whether this job runs to learn its model's price.
     pub(crate) fn learning(&self) -> bool {
         self.probe.is_some()
@@ -80,7 +80,7 @@ impl Budget {
     }
 
     /// Admits one submit of `model`, or says why it must not be sent.
-    pub(crate) async fn admit(&self, model: &str) -> Result<Ticket, String> {
+    pub(crate) async fn admit(&self, model: &str) -> Result<Admission, String> {
         let Some(cap) = self.cap else {
             let estimate = self.lock().estimates.get(model).map(|e| e.usd);
             return Ok(self.hold(model, estimate, None));
@@ -107,7 +107,7 @@ impl Budget {
     }
 
     /// Admits a job of estimate `e` if it fits under `cap`.
-    fn within(&self, cap: f64, model: &str, e: f64) -> Result<Ticket, String> {
+    fn within(&self, cap: f64, model: &str, e: f64) -> Result<Admission, String> {
         let inner = self.lock();
         let committed = inner.known + inner.unknown_estimated + inner.in_flight;
         if committed + e > cap + EPS {
@@ -127,9 +127,9 @@ impl Budget {
         model: &str,
         estimate: Option<f64>,
         probe: Option<OwnedMutexGuard<()>>,
-    ) -> Ticket {
+    ) -> Admission {
         self.lock().in_flight += estimate.unwrap_or(0.0);
-        Ticket {
+        Admission {
             model: model.to_owned(),
             estimate,
             probe,
@@ -138,7 +138,7 @@ impl Budget {
 
     /// Ends an admitted job: its estimate leaves the flight, what it cost is counted, and a
     /// known cost of a completed job becomes the model's estimate.
-    pub(crate) fn settle(&self, ticket: Ticket, spent: Spent, completed: bool) {
+    pub(crate) fn settle(&self, ticket: Admission, spent: Spent, completed: bool) {
         let mut inner = self.lock();
         let estimate = ticket.estimate.unwrap_or(0.0);
         inner.in_flight = (inner.in_flight - estimate).max(0.0);

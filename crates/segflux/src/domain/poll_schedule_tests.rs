@@ -1,4 +1,4 @@
-//! The schedule's arithmetic; its behaviour against simulated jobs is in `wait/tests.rs`.
+//! The schedule's arithmetic; its behaviour against simulated jobs is in `job/poll/tests.rs`.
 
 use super::*;
 

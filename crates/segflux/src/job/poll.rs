@@ -1,7 +1,7 @@
 //! Waiting for a job: poll its status on an adaptive schedule until COMPLETED, FAILED, an
 //! unknown state, or the deadline. State changes go to the [`Reporter`].
 //!
-//! The schedule ([`PollSchedule`], in `wait/schedule.rs`; documented in the README, "How
+//! The schedule ([`PollSchedule`], in `domain/poll_schedule.rs`; documented in the README, "How
 //! segflux polls") polls sparsely while the job cannot be done yet and densely in the window
 //! where it is likely to finish, so the image lands soon after the server finishes; and it
 //! spends on average no more requests than a fixed 1 s poll (Segmind's SDK) would. The loop
@@ -76,7 +76,7 @@ pub async fn wait_learning(
 
 /// The waiting loop: `poll` asks the status; the schedule, asked before each wait, picks
 /// the delay (moved later while the job is QUEUED, see [`PollSchedule::queued_at`]); state
-/// changes go to `report`. On tokio's clock, so tests run it on a paused one.
+/// changes go to the `Reporter`. On tokio's clock, so tests run it on a paused one.
 async fn poll_until<F, Fut>(
     mut poll: F,
     submitted: TokioInstant,

@@ -213,7 +213,7 @@ async fn send(
 ) -> Result<Submitted> {
     let mut body = req.body();
     // A local image prompt is uploaded (once per content) just before its first submit.
-    if let Err(e) = super::upload::resolve(ctx, client, &mut body).await {
+    if let Err(e) = super::upload::storage_urls(ctx, client, &mut body).await {
         if let Some((history, ticket)) = claim {
             history.abandon(ticket);
         }

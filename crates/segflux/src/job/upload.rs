@@ -1,6 +1,6 @@
 //! The upload of a local `--image-prompt` file, once per content (spec: cli.md, "Local
 //! files"). A request names the file `sha256:<hex>` (see `local_image`); just before its
-//! submit, [`resolve`] puts the storage URL in the body instead: from the journal when this
+//! submit, [`storage_urls`] puts the storage URL in the body instead: from the journal when this
 //! content was uploaded to this API before, else by uploading it now and journaling the URL.
 //! Uploads in one process are serialized, so a batch sharing one file uploads it once.
 
@@ -25,7 +25,7 @@ fn cache_key(api: &str, sha256: &str) -> String {
 
 /// Replaces a `sha256:<hex>` `image_prompt` in `body` by the URL the file is stored at,
 /// uploading it first when this API has not seen it.
-pub async fn resolve(ctx: &Context, client: &Client, body: &mut Value) -> Result<()> {
+pub async fn storage_urls(ctx: &Context, client: &Client, body: &mut Value) -> Result<()> {
     let Some(name) = body.get("image_prompt").and_then(Value::as_str) else {
         return Ok(());
     };

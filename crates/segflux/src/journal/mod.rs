@@ -158,7 +158,7 @@ pub struct Journal {
 impl Journal {
     /// The journal in `data_dir`, opened for a run: created and migrated as needed, and
     /// jobs older than `days` days pruned (housekeeping: a journal that cannot prune still
-    /// works). A run opens it once and passes it down (`commands::Context::history`).
+    /// works). A run opens it once and passes it down (`job::Context::journal`).
     pub fn open_for_run(data_dir: &Path, days: u32) -> Result<Self, String> {
         let history = Self::open_in(data_dir)?;
         let _ = history.prune(days);

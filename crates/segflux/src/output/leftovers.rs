@@ -1,6 +1,6 @@
 //! Temporary files of killed processes. Writes are atomic (a `.part` file, then a rename), and
 //! every catchable signal removes the `.part` file; SIGKILL cannot be caught. So each `.part`
-//! name carries its writer's owner tag (see `history::claim`: a token whose lock file is held
+//! name carries its writer's owner tag (see `journal::claim`: a token whose lock file is held
 //! while the process lives), and a later run removes the `.part` files whose writer is gone.
 
 use std::path::Path;

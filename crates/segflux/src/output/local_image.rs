@@ -7,7 +7,7 @@
 //! content for this process (a small registry: the request carries only the content name, so
 //! the file name, the journal and the embedded record never depend on where the file lies or
 //! on the URL the upload returned). [`file_for`] finds the path again at upload time; the
-//! upload itself is `commands::upload`.
+//! upload itself is `job::upload`.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

@@ -195,7 +195,7 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> JobEnd
 async fn begin(
     b: &Batch<'_>,
     p: &Planned,
-    ticket: &mut Option<budget::Ticket>,
+    ticket: &mut Option<budget::Admission>,
     progress: &BatchProgress,
 ) -> std::result::Result<(String, Instant, bool), JobEnd> {
     let req = &p.job.request;

@@ -1,5 +1,5 @@
 //! Sharing an output directory with other segflux processes: when one adopted the other's
-//! job (see `commands::intent`), both wait for it and both deliver it; the first write wins
+//! job (see `job::submit`), both wait for it and both deliver it; the first write wins
 //! and the other recognises this very job's image in place instead of failing on an
 //! existing file. And the temporary files of writers that were killed are removed.
 
