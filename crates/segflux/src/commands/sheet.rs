@@ -224,14 +224,7 @@ fn manifest(path: &Path) -> Result<Vec<Entry>> {
                 path.display()
             ))
         })?;
-        let entry = Entry {
-            path: v.path.as_deref().map(|p| resolve(p, base)),
-            status: (v.status != State::default()).then(|| v.status.to_string()),
-            seed: v.seed,
-            prompt: v.prompt.clone(),
-            cost: v.cost,
-            line: v.line,
-        };
+        let entry = entry_of(&v, base);
         // A job is known by its request id, or before it has one (SUBMITTING) by its input
         // line; a line that names both ties them together.
         let keys: Vec<String> = [
@@ -259,6 +252,18 @@ fn manifest(path: &Path) -> Result<Vec<Entry>> {
         e.path = e.path.take().filter(|p| p.is_file());
     }
     Ok(entries)
+}
+
+/// The cell a manifest line describes.
+fn entry_of(v: &ManifestLine, base: &Path) -> Entry {
+    Entry {
+        path: v.path.as_deref().map(|p| resolve(p, base)),
+        status: (v.status != State::default()).then(|| v.status.to_string()),
+        seed: v.seed,
+        prompt: v.prompt.clone(),
+        cost: v.cost,
+        line: v.line,
+    }
 }
 
 /// A later line of the same job over an earlier one; what the later line leaves out is kept.
