@@ -119,6 +119,12 @@ pub enum Error {
     /// `--check` found jobs not up to date (each is listed, and with `--json` has its line).
     #[error("{0}")]
     NotUpToDate(String),
+    /// The job journal cannot take a submit's write-ahead record and nothing else can
+    /// (no `--manifest`): nothing was sent (cli.md, "Failing closed").
+    #[error(
+        "{0}; nothing was sent: without a write-ahead record a re-run could pay for the job twice"
+    )]
+    JournalUnusable(String),
     /// Anything else.
     #[error("{0}")]
     Other(String),
@@ -210,6 +216,7 @@ impl Error {
             | Self::Io { .. }
             | Self::Http { .. }
             | Self::NotUpToDate(_)
+            | Self::JournalUnusable(_)
             | Self::Other(_)
             | Self::Job { .. } => Exit::Other,
         }

@@ -80,7 +80,7 @@ pub async fn run(ctx: &Context, args: GenerateArgs, to_stdout: bool) -> Result<(
         &plan.request,
         Adopt::Unfinished,
         deadline,
-        &|| {},
+        None,
     )
     .await?
     {

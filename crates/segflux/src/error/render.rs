@@ -37,6 +37,11 @@ impl Error {
             (Self::Download(_) | Self::ImageWrite { .. }, Some(id)) => Some(format!(
                 "the image is paid for; do not generate again: segflux fetch {id}"
             )),
+            (Self::JournalUnusable(_), _) => Some(
+                "repair the job journal or move the data directory aside (or point SEGFLUX_DATA_DIR \
+                 at another), or, for a batch, give --manifest PATH: it then holds the write-ahead record"
+                    .into(),
+            ),
             (Self::SubmitUncertain(_), None) => Some(
                 "check with `segflux status` or your Segmind dashboard before submitting again"
                     .into(),

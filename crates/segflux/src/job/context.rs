@@ -34,6 +34,11 @@ pub struct Context {
     pub submitting: Arc<std::sync::atomic::AtomicUsize>,
     /// The run's journal, opened on first use (see [`Context::history`]).
     opened: Arc<OnceLock<std::result::Result<Journal, String>>>,
+    /// Why the journal stopped being usable during the run (a claim it could not take):
+    /// from then on the run treats it as unusable (see `job::submit`, "Failing closed").
+    failed: Arc<OnceLock<String>>,
+    /// Whether the run said its manifest stands in for the journal.
+    told_fallback: Arc<std::sync::atomic::AtomicBool>,
     /// Where the journal lives: the data directory, or with `--emulator` the scratch one.
     data_dir: Option<PathBuf>,
     /// With `--emulator`: the throw-away job history, removed when the run ends.
@@ -88,6 +93,8 @@ impl Context {
             submitting: Arc::default(),
             states: Arc::default(),
             opened: Arc::default(),
+            failed: Arc::default(),
+            told_fallback: Arc::default(),
             data_dir,
             _scratch: scratch,
         })
@@ -109,12 +116,25 @@ impl Context {
     /// keeps commands that never read it (`inspect`, `credits`, a `--dry-run`) from creating
     /// it. `None` when it cannot be opened; [`Context::history_error`] says why.
     pub fn journal(&self) -> Option<&Journal> {
+        if self.failed.get().is_some() {
+            return None;
+        }
         self.opened_journal().as_ref().ok()
     }
 
     /// Why [`Context::history`] gives `None`, if it does.
     pub fn journal_error(&self) -> Option<&str> {
+        if let Some(why) = self.failed.get() {
+            return Some(why);
+        }
         self.opened_journal().as_ref().err().map(String::as_str)
+    }
+
+    /// The journal could not take a write-ahead record (`why`): it is unusable for the rest
+    /// of the run, so no later job waits on it again.
+    pub fn journal_failed(&self, why: &str) {
+        // The first reason is the one kept; a later one changes nothing.
+        self.failed.get_or_init(|| why.to_owned());
     }
 
     fn opened_journal(&self) -> &std::result::Result<Journal, String> {
@@ -128,8 +148,21 @@ impl Context {
                 .config
                 .history_days
                 .map_or(crate::journal::DEFAULT_HISTORY_DAYS, NonZeroU32::get);
-            Journal::open_for_run(dir, days)
+            Journal::open_for_run(dir, days, self.settings.timeout)
         })
+    }
+
+    /// Says once per run that the manifest holds the write-ahead records, the journal being
+    /// unusable (`why`).
+    pub fn tell_fallback(&self, why: &str) {
+        if !self
+            .told_fallback
+            .swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            self.printer.info(&format!(
+                "warning: {why}; the manifest holds this run's write-ahead records instead (a re-run with it pays nothing twice)"
+            ));
+        }
     }
 
     /// Records an accepted job as in flight.

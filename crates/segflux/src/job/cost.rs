@@ -54,7 +54,7 @@ pub fn show_estimate(ctx: &Context, total: &Total) {
 /// (exit 4). Jobs of unknown cost do not count: they are run to learn the price.
 pub fn refuse_over_cap(cap: Option<f64>, total: &Total) -> Result<()> {
     match cap {
-        Some(cap) => spend::check_cap(total, cap),
+        Some(cap) => spend::check_cap(total, cap).map_err(|over| Error::CostCap(over.0)),
         None => Ok(()),
     }
 }

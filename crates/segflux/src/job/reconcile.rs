@@ -48,14 +48,15 @@ pub enum Lookup {
 }
 
 /// Looks for `rec`'s request (`body`, its model, since its intent was recorded) in the
-/// history. Requests the journal already knows under another entry are not taken. A request
+/// history. Requests the journal already knows under another entry are not taken (with no
+/// usable journal, `history` is `None`: a batch resuming from its manifest). A request
 /// sent moments ago that is not listed is looked for again after a short wait, and called
 /// absent only once it is older than [`SETTLE`]; until then it stays uncertain.
 pub async fn look_up(
     client: &Client,
     rec: &JobRecord,
     body: &serde_json::Value,
-    history: &Journal,
+    history: Option<&Journal>,
 ) -> Lookup {
     let settle = test_ms(env::TEST_HISTORY_SETTLE_MS).unwrap_or(SETTLE);
     let first = search(client, rec, body, history).await;
@@ -89,7 +90,7 @@ async fn search(
     client: &Client,
     rec: &JobRecord,
     body: &serde_json::Value,
-    history: &Journal,
+    history: Option<&Journal>,
 ) -> Lookup {
     let from = rec.submitted_ms.saturating_sub(SKEW_MS);
     let to = now_ms() + SKEW_MS;
@@ -98,7 +99,7 @@ async fn search(
         let created = r.created_at.as_deref().and_then(parse_rfc3339_ms);
         let in_window = created.is_none_or(|c| c >= from);
         let same_model = r.model_name.as_ref().is_none_or(|m| *m == rec.model);
-        let new_to_us = |id: &str| history.get(id).ok().flatten().is_none();
+        let new_to_us = |id: &str| history.is_none_or(|h| h.get(id).ok().flatten().is_none());
         let id = r.request_id.as_deref()?;
         (in_window && same_model && r.matches_with(body, &defaults) && new_to_us(id))
             .then(|| id.to_owned())
@@ -191,7 +192,7 @@ pub async fn run(ctx: &Context, client: &Client) -> Result<()> {
     }
     let mut unreadable = Vec::new();
     for (ticket, rec) in rows {
-        let (id, state) = match look_up(client, &rec, &rec.params, history).await {
+        let (id, state) = match look_up(client, &rec, &rec.params, Some(history)).await {
             Lookup::Found(id) => {
                 history.accepted(ticket, &id).map_err(Error::Other)?;
                 ctx.printer.info(&format!(

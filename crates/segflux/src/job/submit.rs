@@ -5,6 +5,10 @@
 //! arrives. A job another process is submitting is waited for; one already submitted is
 //! adopted (fetched, not paid again); one whose submit an earlier process sent without
 //! living to hear the answer is looked up in the request history first ([`reconcile`]).
+//!
+//! Failing closed: when the journal cannot take the claim (corrupt, a directory, a
+//! read-only or full data directory, locked past `--timeout`), a batch's manifest takes the
+//! intent instead, synced before the send; with no manifest nothing is sent (exit 1).
 
 use crate::domain::state::State;
 use std::time::{Duration, Instant};
@@ -25,7 +29,7 @@ pub async fn submit_and_record(
     req: &GenerationRequest,
 ) -> Result<Submitted> {
     let deadline = ctx.settings.deadline();
-    match begin(ctx, client, req, Adopt::Never, deadline, &|| {}).await? {
+    match begin(ctx, client, req, Adopt::Never, deadline, None).await? {
         Begun::New(sub) => Ok(sub),
         Begun::Adopted(rec) => Err(Error::Other(format!(
             "internal error: {} was adopted where a new submit was asked for",
@@ -73,24 +77,42 @@ pub fn intent(client: &Client, req: &GenerationRequest) -> JobRecord {
     }
 }
 
+/// A batch's manifest: a write-ahead record beside the journal, and the only one when the
+/// journal cannot be used (cli.md, "Failing closed").
+pub struct Manifest<'a> {
+    /// Appends the job's `SUBMITTING` line; with `true`, synced to disk before it returns.
+    pub submitting: &'a dyn Fn(bool) -> std::io::Result<()>,
+    /// The job as an earlier run's manifest left it, never ended: submitted (its id known)
+    /// or sent with no answer recorded (no id). Used when the journal cannot be.
+    pub earlier: Option<&'a JobRecord>,
+}
+
 /// Claims `req` and submits it, or adopts the job that is already (being) submitted, per
-/// `adopt`. Waiting for another process's claim gives up at `deadline`. `before_send` runs
-/// once the claim is this process's, just before the submit goes out (a batch writes its
-/// manifest's `SUBMITTING` line there).
+/// `adopt`. Waiting for another process's claim gives up at `deadline`. A batch's
+/// `manifest` gets its `SUBMITTING` line once the claim is this process's, just before the
+/// submit goes out. When the journal cannot take the claim, the manifest is the write-ahead
+/// record (synced before the send); with no manifest nothing is sent (exit 1).
 pub async fn begin(
     ctx: &Context,
     client: &Client,
     req: &GenerationRequest,
     adopt: Adopt,
     deadline: Instant,
-    before_send: &dyn Fn(),
+    manifest: Option<&Manifest<'_>>,
 ) -> Result<Begun> {
     let Some(history) = ctx.journal() else {
-        if let Some(why) = ctx.journal_error() {
+        let why = ctx
+            .journal_error()
+            .unwrap_or("this platform has no data directory for the job journal");
+        return without_journal(ctx, client, req, why, manifest).await;
+    };
+    let before_send = || {
+        if let Some(m) = manifest
+            && let Err(e) = (m.submitting)(false)
+        {
             ctx.printer
-                .info(&format!("warning: {why}; the job is not journaled"));
+                .info(&format!("warning: cannot write the manifest: {e}"));
         }
-        return send(ctx, client, req, None).await.map(Begun::New);
     };
     let intent = intent(client, req);
     if let Ok(me) = history.owner() {
@@ -101,9 +123,8 @@ pub async fn begin(
         let claim = match history.claim(&intent, adopt) {
             Ok(claim) => claim,
             Err(why) => {
-                ctx.printer
-                    .info(&format!("warning: {why}; the job is not journaled"));
-                return send(ctx, client, req, None).await.map(Begun::New);
+                ctx.journal_failed(&why);
+                return without_journal(ctx, client, req, &why, manifest).await;
             }
         };
         match claim {
@@ -123,10 +144,54 @@ pub async fn begin(
             }
             Claim::Uncertain(ticket, rec) => {
                 let earlier = Earlier { ticket, rec };
-                return settle(ctx, client, req, history, earlier, before_send).await;
+                return settle(ctx, client, req, history, earlier, &before_send).await;
             }
         }
     }
+}
+
+/// The journal cannot take the job's claim (`why`): the manifest's earlier record of the job
+/// is used (adopted, or settled through the request history), else the manifest takes the
+/// intent, synced, before the send. With no manifest, nothing is sent.
+async fn without_journal(
+    ctx: &Context,
+    client: &Client,
+    req: &GenerationRequest,
+    why: &str,
+    manifest: Option<&Manifest<'_>>,
+) -> Result<Begun> {
+    let Some(m) = manifest else {
+        return Err(Error::JournalUnusable(why.to_owned()));
+    };
+    ctx.tell_fallback(why);
+    if let Some(rec) = m.earlier {
+        if rec.has_id() {
+            ctx.record_submit(&rec.request_id);
+            return Ok(Begun::Adopted(rec.clone()));
+        }
+        match reconcile::look_up(client, rec, &req.body(), None).await {
+            Lookup::Found(id) => {
+                ctx.printer.info(&format!(
+                    "an earlier run's submit was accepted as {id} (request history); fetching it, not paying again"
+                ));
+                ctx.record_submit(&id);
+                let mut rec = rec.clone();
+                rec.request_id = id;
+                return Ok(Begun::Adopted(rec));
+            }
+            Lookup::Absent => ctx.printer.info(&format!(
+                "an earlier run's submit of {} was never accepted (request history); submitting it now",
+                req.file_name()
+            )),
+            Lookup::Unreadable(why) => return Err(reconcile::uncertain_error(1, &why)),
+        }
+    }
+    (m.submitting)(true).map_err(|e| {
+        Error::JournalUnusable(format!(
+            "{why}, and the manifest cannot take the write-ahead record either: {e}"
+        ))
+    })?;
+    send(ctx, client, req, None).await.map(Begun::New)
 }
 
 /// Another live process holds the claim: says so the first time (`tell`), then waits one
@@ -172,7 +237,7 @@ async fn settle(
     before_send: &dyn Fn(),
 ) -> Result<Begun> {
     let Earlier { ticket, mut rec } = earlier;
-    match reconcile::look_up(client, &rec, &req.body(), history).await {
+    match reconcile::look_up(client, &rec, &req.body(), Some(history)).await {
         Lookup::Found(id) => {
             adopted_from_history(ctx, history, ticket, &id);
             rec.request_id = id;

@@ -159,8 +159,10 @@ impl Journal {
     /// The journal in `data_dir`, opened for a run: created and migrated as needed, and
     /// jobs older than `days` days pruned (housekeeping: a journal that cannot prune still
     /// works). A run opens it once and passes it down (`job::Context::journal`).
-    pub fn open_for_run(data_dir: &Path, days: u32) -> Result<Self, String> {
-        let history = Self::open_in(data_dir)?;
+    /// A journal locked by another process for longer than `busy` (the run's `--timeout`)
+    /// is not usable: the open, or a later write, fails.
+    pub fn open_for_run(data_dir: &Path, days: u32, busy: Duration) -> Result<Self, String> {
+        let history = Self::open_waiting(data_dir, busy)?;
         let _ = history.prune(days);
         Ok(history)
     }
@@ -168,6 +170,11 @@ impl Journal {
     /// The journal in `data_dir`, created and migrated as needed (the JSON entries of older
     /// versions imported on creation).
     pub fn open_in(data_dir: &Path) -> Result<Self, String> {
+        Self::open_waiting(data_dir, BUSY_TIMEOUT)
+    }
+
+    /// [`Journal::open_in`], waiting at most `busy` for another process's lock.
+    fn open_waiting(data_dir: &Path, busy: Duration) -> Result<Self, String> {
         let fail = |e: &dyn std::fmt::Display| {
             format!(
                 "cannot open the job journal {}: {e}",
@@ -181,9 +188,9 @@ impl Journal {
         // lock that SQLite's busy handler does not wait for, so the open is retried briefly.
         let started = std::time::Instant::now();
         let conn = loop {
-            match connect(&path, data_dir) {
+            match connect(&path, data_dir, busy) {
                 Ok(conn) => break conn,
-                Err(e) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                Err(e) if is_busy(&e) && started.elapsed() < busy => {
                     std::thread::sleep(Duration::from_millis(20));
                 }
                 Err(e) => return Err(fail(&e)),

@@ -7,12 +7,17 @@ use std::path::Path;
 use rusqlite::{Connection, Row, params};
 use serde_json::Value;
 
-use super::{BUSY_TIMEOUT, JobRecord, now_ms, schema};
+use super::{JobRecord, now_ms, schema};
 
-/// Opens, configures and migrates the database at `path`.
-pub(super) fn connect(path: &Path, data_dir: &Path) -> rusqlite::Result<Connection> {
+/// Opens, configures and migrates the database at `path`; a write waits at most `busy` for
+/// another process's lock.
+pub(super) fn connect(
+    path: &Path,
+    data_dir: &Path,
+    busy: std::time::Duration,
+) -> rusqlite::Result<Connection> {
     let mut conn = Connection::open(path)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.busy_timeout(busy)?;
     // WAL: readers never wait for a writer; NORMAL sync is durable across a process crash
     // (the case that matters here), and cheap. The mode is kept in the file: set it once.
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;

@@ -5,7 +5,6 @@
 //! by entering those jobs into the journal before the batch claims its jobs; a job whose
 //! last line is `SUBMITTING` enters as uncertain, to be settled by the request history.
 
-use crate::domain::state::State;
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::Path;
@@ -14,6 +13,7 @@ use std::sync::Mutex;
 use serde_json::Value;
 
 use crate::domain::request::GenerationRequest;
+use crate::domain::state::State;
 use crate::journal::{JobRecord, Journal, now_ms};
 use crate::output::job_json::JobReport;
 
@@ -76,10 +76,13 @@ impl ManifestLine {
     }
 }
 
-/// Appends one line (flushed at once: a killed run leaves every line it wrote).
-pub(crate) fn append(
+/// Appends one line (flushed at once: a killed run leaves every line it wrote), and with
+/// `synced` waits until it is on disk (the write-ahead record of
+/// a run whose journal cannot be used: a power cut must not lose it either).
+pub(crate) fn append_line(
     manifest: Option<&Mutex<std::fs::File>>,
     line: &JobReport,
+    synced: bool,
 ) -> std::io::Result<()> {
     let Some(m) = manifest else {
         return Ok(());
@@ -88,7 +91,8 @@ pub(crate) fn append(
     let mut f = m
         .lock()
         .map_err(|_| std::io::Error::other("the manifest lock is poisoned"))?;
-    writeln!(f, "{text}").and_then(|()| f.flush())
+    writeln!(f, "{text}").and_then(|()| f.flush())?;
+    if synced { f.sync_data() } else { Ok(()) }
 }
 
 /// The `SUBMITTING` line of job `p`, written just before its submit is sent.
@@ -110,49 +114,64 @@ pub(crate) fn submitted_line(p: LineOf<'_>, id: &str, submitted_ms: u64) -> JobR
     line
 }
 
-/// Enters into the journal every job of the manifest at `path` whose last line is
-/// `SUBMITTED` (submitted, never ended) or `SUBMITTING` (sent, answer never recorded) and that
-/// the journal does not know, as a job of the API `api`; returns how many. A missing or
-/// unreadable manifest resumes nothing.
-pub(crate) fn resume(history: Option<&Journal>, path: &Path, api: &str) -> usize {
-    let Some(history) = history else {
-        return 0;
-    };
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return 0;
+/// Every job of the manifest at `path` whose last line is `SUBMITTED` (submitted, never
+/// ended) or `SUBMITTING` (sent, answer never recorded: no request id), as a job of the API
+/// `api`, in first-seen order. A missing or unreadable manifest has none. Only these jobs are
+/// held, not the manifest's other lines.
+pub(crate) fn unfinished(path: &Path, api: &str) -> Vec<JobRecord> {
+    let Ok(file) = std::fs::File::open(path) else {
+        return Vec::new();
     };
     // The last line of each job (model, request hash, seed, output path), in first-seen order.
-    let mut last: HashMap<String, ManifestLine> = HashMap::new();
-    let mut order = Vec::new();
-    for line in text.lines() {
-        let Ok(v) = ManifestLine::parse(line) else {
+    let mut open: HashMap<String, (usize, JobRecord)> = HashMap::new();
+    for (seq, line) in std::io::BufRead::lines(std::io::BufReader::new(file)).enumerate() {
+        let Ok(line) = line else { break };
+        let Ok(v) = ManifestLine::parse(&line) else {
             continue;
         };
         let key = format!(
             "{:?}|{:?}|{:?}|{:?}",
             v.model, v.prompt_hash, v.seed, v.path
         );
-        if !last.contains_key(&key) {
-            order.push(key.clone());
+        let rec = match (&v.status, v.request_id.as_deref()) {
+            (State::Submitted, Some(id)) => record(id, &v, api),
+            (State::Submitting, None) => record("", &v, api),
+            _ => None,
+        };
+        match rec {
+            Some(rec) => {
+                let first = open.get(&key).map_or(seq, |(s, _)| *s);
+                open.insert(key, (first, rec));
+            }
+            None => {
+                open.remove(&key);
+            }
         }
-        last.insert(key, v);
     }
+    let mut jobs: Vec<(usize, JobRecord)> = open.into_values().collect();
+    jobs.sort_by_key(|(seq, _)| *seq);
+    jobs.into_iter().map(|(_, rec)| rec).collect()
+}
+
+/// Enters into the journal each of `jobs` (see [`unfinished`]) it does not know, a job with
+/// no request id as uncertain; returns how many. `Err` when the journal cannot take them.
+pub(crate) fn resume(history: &Journal, jobs: &[JobRecord]) -> Result<usize, String> {
     let mut resumed = 0;
-    for key in order {
-        let v = &last[&key];
-        let entered = match (&v.status, v.request_id.as_deref()) {
-            (State::Submitted, Some(id)) => {
-                history.get(id).ok().flatten().is_none()
-                    && record(id, v, api).is_some_and(|rec| history.save(&rec).is_ok())
+    for rec in jobs {
+        let entered = if rec.has_id() {
+            let known = history.get(&rec.request_id)?.is_some();
+            if !known {
+                history
+                    .save(rec)
+                    .map_err(|e| format!("cannot record the job in the journal: {e}"))?;
             }
-            (State::Submitting, None) => {
-                record("", v, api).is_some_and(|rec| history.seed_uncertain(&rec).unwrap_or(false))
-            }
-            _ => false,
+            !known
+        } else {
+            history.seed_uncertain(rec)?
         };
         resumed += usize::from(entered);
     }
-    resumed
+    Ok(resumed)
 }
 
 /// The journal entry of a `SUBMITTED` line.

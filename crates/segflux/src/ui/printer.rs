@@ -328,11 +328,20 @@ impl BatchProgress {
     /// A job ended (written, skipped or failed): count it and say so. A failure is an error:
     /// shown even with `-q`, since it names a paid job's request id.
     pub fn job_done(&self, message: &str, failed: bool) {
+        self.jobs_done(1, message, failed);
+    }
+
+    /// `count` jobs ended alike, told in one `message` (the jobs a stopped batch never
+    /// started).
+    pub fn jobs_done(&self, count: usize, message: &str, failed: bool) {
         let message = crate::domain::redact::plain_lines(message);
-        let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let n = self
+            .done
+            .fetch_add(count, std::sync::atomic::Ordering::Relaxed)
+            + count;
         match &self.multi {
             Some((multi, overall)) => {
-                overall.inc(1);
+                overall.inc(count as u64);
                 let _ = multi.println(message);
             }
             None if !self.quiet || failed => {

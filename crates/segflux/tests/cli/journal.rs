@@ -13,7 +13,7 @@ use crate::past_the_hour::forgetful_env;
 use crate::testenv::{Run, TestEnv};
 
 /// An emulator whose jobs take long enough for a run to be stopped mid-batch.
-fn slow_env() -> TestEnv {
+pub(crate) fn slow_env() -> TestEnv {
     TestEnv::with(EmulatorConfig {
         queued: Duration::from_millis(50),
         processing: Duration::from_millis(400),
@@ -22,14 +22,14 @@ fn slow_env() -> TestEnv {
     })
 }
 
-fn prompts(env: &TestEnv, n: usize) -> Vec<String> {
+pub(crate) fn prompts(env: &TestEnv, n: usize) -> Vec<String> {
     let list: Vec<String> = (0..n).map(|i| format!("lighthouse number {i}")).collect();
     std::fs::write(env.work().join("p.txt"), list.join("\n") + "\n").expect("write input");
     list
 }
 
 /// Jobs the emulator accepted (each one billed), by prompt.
-fn paid(env: &TestEnv) -> BTreeMap<String, usize> {
+pub(crate) fn paid(env: &TestEnv) -> BTreeMap<String, usize> {
     let mut by_prompt = BTreeMap::new();
     for job in env.emu.jobs() {
         let prompt = job.params["prompt"].as_str().unwrap_or("").to_owned();
@@ -40,7 +40,7 @@ fn paid(env: &TestEnv) -> BTreeMap<String, usize> {
 
 /// Each prompt paid exactly once, and its image written (and nothing else in `out/`).
 #[track_caller]
-fn paid_once_and_written(env: &TestEnv, list: &[String]) {
+pub(crate) fn paid_once_and_written(env: &TestEnv, list: &[String]) {
     let paid = paid(env);
     for p in list {
         assert_eq!(
@@ -56,7 +56,7 @@ fn paid_once_and_written(env: &TestEnv, list: &[String]) {
     assert!(files.iter().all(|f| f.ends_with(".jpg")), "{files:?}");
 }
 
-fn spawn(env: &TestEnv, args: &[&str]) -> Child {
+pub(crate) fn spawn(env: &TestEnv, args: &[&str]) -> Child {
     env.cmd()
         .args(args)
         .stdout(Stdio::piped())
@@ -67,7 +67,7 @@ fn spawn(env: &TestEnv, args: &[&str]) -> Child {
 
 /// Waits (at most 20 s) until `ready` holds.
 #[track_caller]
-fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
+pub(crate) fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ready() {
         assert!(start.elapsed() < Duration::from_secs(20), "never: {what}");
@@ -75,7 +75,7 @@ fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
     }
 }
 
-fn signal(child: &Child, sig: &str) {
+pub(crate) fn signal(child: &Child, sig: &str) {
     let sent = Command::new("kill")
         .args([sig, &child.id().to_string()])
         .status()
@@ -84,7 +84,7 @@ fn signal(child: &Child, sig: &str) {
 }
 
 /// Waits for the child; its exit code (`None` when killed by a signal) and output.
-fn finish(mut child: Child) -> (Option<i32>, Run) {
+pub(crate) fn finish(mut child: Child) -> (Option<i32>, Run) {
     let mut stdout = String::new();
     let mut stderr = String::new();
     child
@@ -105,7 +105,7 @@ fn finish(mut child: Child) -> (Option<i32>, Run) {
     (status.code(), run)
 }
 
-const BATCH: [&str; 7] = [
+pub(crate) const BATCH: [&str; 7] = [
     "generate",
     "--from",
     "p.txt",

@@ -6,6 +6,7 @@
 )]
 
 mod batch;
+mod batch_fail_closed;
 mod batch_load;
 mod bounded;
 mod bounds_fail_closed;
@@ -20,6 +21,7 @@ mod history_fail_closed;
 mod hostile;
 mod jobs;
 mod journal;
+mod journal_fail_closed;
 mod metadata;
 mod past_the_hour;
 mod pictures;

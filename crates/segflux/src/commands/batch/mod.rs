@@ -22,6 +22,7 @@ use super::generate;
 use crate::job::{Context, cost};
 
 mod check;
+mod feed;
 mod input;
 mod names;
 mod pace;
@@ -30,12 +31,13 @@ mod resumable;
 mod run;
 mod shared;
 mod spend;
+mod stall;
 mod tally;
 
 use crate::output::up_to_date::FileState;
+use feed::run_jobs;
 use plan::Planned;
 use resumable::{resumable_jobs, resume_key};
-use run::run_jobs;
 use tally::{JobEnd, Tally, report};
 
 /// Runs a batch.
@@ -66,9 +68,12 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
     }
     output::ensure_writable(&plan.dir)?;
     shared::sweep(ctx, &plan.dir);
-    if let Some(path) = args.batch.manifest.as_deref() {
-        resume_from_manifest(ctx, path);
-    }
+    let earlier = args
+        .batch
+        .manifest
+        .as_deref()
+        .map(|path| resume_from_manifest(ctx, path))
+        .unwrap_or_default();
     let manifest = open_manifest(args.batch.manifest.as_deref())?;
     let started = Instant::now();
     let progress = ctx.printer.batch_progress(total);
@@ -76,7 +81,16 @@ pub async fn run(ctx: &Context, args: GenerateArgs) -> Result<()> {
     let todo = to_run(ctx, &plan, &progress, manifest.as_ref(), &mut tally)?;
     plan::check_targets(todo.iter(), args.provenance.sidecar)?;
     if !todo.is_empty() {
-        let limiter = run_jobs(ctx, args, &todo, &progress, manifest.as_ref(), &mut tally).await?;
+        refuse_unjournaled(ctx, manifest.as_ref())?;
+        let limiter = run_jobs(
+            ctx,
+            args,
+            (&todo, earlier),
+            &progress,
+            manifest.as_ref(),
+            &mut tally,
+        )
+        .await?;
         if limiter.lowest() < args.batch.concurrency as usize {
             progress.message(&format!(
                 "the API rate-limited submits: concurrency went down to {} and back up to {} (of {})",
@@ -106,15 +120,36 @@ fn dry_run(ctx: &Context, args: &GenerateArgs, plan: &plan::Plan) -> Result<()> 
 
 /// Enters the jobs a run recorded in the manifest at `path` as SUBMITTED and never ended
 /// (maybe on another machine) into the journal first, so the claims fetch them, not pay again.
-fn resume_from_manifest(ctx: &Context, path: &Path) {
+/// Returns those jobs: when the journal cannot take them, the batch resumes them itself.
+fn resume_from_manifest(ctx: &Context, path: &Path) -> Vec<crate::journal::JobRecord> {
     let api = ctx.settings.base_url.trim_end_matches('/');
-    let resumed = manifest::resume(ctx.journal(), path, api);
+    let jobs = manifest::unfinished(path, api);
+    let resumed = match ctx.journal() {
+        Some(history) => manifest::resume(history, &jobs).unwrap_or_else(|why| {
+            ctx.journal_failed(&why);
+            jobs.len()
+        }),
+        None => jobs.len(),
+    };
     if resumed > 0 {
         ctx.printer.info(&format!(
             "{resumed} job(s) submitted by an earlier run and never finished (per {}): fetching them",
             path.display()
         ));
     }
+    jobs
+}
+
+/// Fails closed: with no usable journal and no manifest, no submit has a write-ahead record,
+/// so nothing is sent (exit 1).
+fn refuse_unjournaled(ctx: &Context, manifest: Option<&Mutex<std::fs::File>>) -> Result<()> {
+    if manifest.is_some() || ctx.journal().is_some() {
+        return Ok(());
+    }
+    let why = ctx
+        .journal_error()
+        .unwrap_or("this platform has no data directory for the job journal");
+    Err(Error::JournalUnusable(why.to_owned()))
 }
 
 /// The jobs to run; those up to date (skipped) or kept are reported as they are met.

@@ -96,10 +96,12 @@ impl Learner {
     }
 }
 
-/// Passes HTTP events to the printer, and tells the limiter when a submit was rate-limited.
+/// Passes HTTP events to the printer, and tells the limiter (and the stall watch) when a
+/// submit was rate-limited.
 pub(crate) struct Throttle {
     pub(crate) inner: Arc<Printer>,
     pub(crate) limiter: Arc<Limiter>,
+    pub(crate) stall: Arc<super::stall::Stall>,
 }
 
 impl Reporter for Throttle {
@@ -112,6 +114,7 @@ impl Reporter for Throttle {
     fn retry(&self, e: &Retry<'_>) {
         if e.call == CallKind::Submit && e.rate_limited() {
             self.limiter.throttled();
+            self.stall.rate_limited();
         }
         self.inner.retry(e);
     }

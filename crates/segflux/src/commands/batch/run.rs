@@ -7,10 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt as _;
-use futures_util::stream::FuturesUnordered;
-
-use crate::cli::{GenerateArgs, ProvenanceArgs};
+use crate::cli::ProvenanceArgs;
 use crate::client::Client;
 use crate::domain::limiter::Limiter;
 use crate::error::Result;
@@ -19,16 +16,17 @@ use crate::journal::{Adopt, JobRecord};
 use crate::output::metadata::GenerationRecord;
 use crate::ui::printer::BatchProgress;
 
-use super::pace::{Learner, Throttle};
+use super::pace::Learner;
 use super::plan::Planned;
-use super::resumable::{ResumeKey, resumable_jobs, resume_key};
+use super::resumable::{ResumeKey, resume_key};
 use super::shared;
-use super::spend::{costs_after, spent_by};
-use super::tally::{JobEnd, Tally, report};
+use super::spend::spent_by;
+use super::stall::Stall;
+use super::tally::JobEnd;
 use crate::domain::budget::{self, Budget, Spent};
 use crate::job::deliver::{self, Destination, WriteOptions};
 use crate::job::submit::{self, Begun};
-use crate::job::{Context, connect_with, cost, recover, waiting};
+use crate::job::{Context, cost, recover, waiting};
 use crate::output::manifest;
 
 /// What the jobs share.
@@ -42,101 +40,26 @@ pub(crate) struct Batch<'a> {
     pub(crate) manifest: Option<&'a Mutex<std::fs::File>>,
     /// Jobs of the history the plan expects to resume (paid already: outside the budget).
     pub(crate) resumable: HashMap<ResumeKey, JobRecord>,
+    /// Jobs an earlier run's manifest left unfinished: resumed from it when the journal
+    /// cannot be used.
+    pub(crate) earlier: HashMap<ResumeKey, JobRecord>,
     /// Why nothing more is submitted, and the exit code it maps to.
     pub(crate) stop: Mutex<Option<(String, Exit)>>,
+    /// Whether rate limits have stalled the batch for --timeout.
+    pub(crate) stall: Arc<Stall>,
     pub(crate) budget: Budget,
     pub(crate) force: bool,
     pub(crate) provenance: &'a ProvenanceArgs,
     pub(crate) learner: Learner,
 }
 
-pub(crate) async fn run_jobs(
-    ctx: &Context,
-    args: &GenerateArgs,
-    todo: &[Planned],
-    progress: &BatchProgress,
-    manifest: Option<&Mutex<std::fs::File>>,
-    tally: &mut Tally,
-) -> Result<Arc<Limiter>> {
-    let limiter = Arc::new(Limiter::new(args.batch.concurrency as usize));
-    let reporter = Arc::new(Throttle {
-        inner: ctx.printer.clone(),
-        limiter: limiter.clone(),
-    });
-    let deadline = batch_deadline(ctx, todo.len(), args.batch.concurrency as usize);
-    let conn = connect_with(ctx, reporter, deadline).await?;
-    let b = Batch {
-        ctx,
-        client: &conn.client,
-        limiter: limiter.clone(),
-        deadline,
-        manifest,
-        resumable: resumable_jobs(ctx, &conn.client.url("")),
-        stop: Mutex::new(None),
-        budget: Budget::new(cost::cap(ctx, args)),
-        force: args.force,
-        provenance: &args.provenance,
-        learner: Learner::seed(
-            ctx.journal(),
-            todo.iter().map(|p| p.job.request.model.as_str()),
-        ),
-    };
-    check_spend(&b, args, todo).await?;
-    let mut running: FuturesUnordered<_> = todo
-        .iter()
-        .map(|p| {
-            let b = &b;
-            async move {
-                let started = Instant::now();
-                let outcome = run_one(b, p, progress).await;
-                (p, outcome, started.elapsed())
-            }
-        })
-        .collect();
-    let since_ms = crate::journal::now_ms();
-    while let Some((p, outcome, wall)) = running.next().await {
-        report(ctx, progress, manifest, p, &outcome, wall, tally);
-    }
-    costs_after(
-        (b.ctx, b.client, &b.budget),
-        since_ms,
-        progress,
-        manifest,
-        tally,
-    )
-    .await;
-    tally.cost = Some(b.budget.summary());
-    Ok(limiter)
-}
-
-/// When retries give up: they may not outlive the batch, so a generous bound of --timeout
-/// per round of `jobs` at `concurrency`.
-fn batch_deadline(ctx: &Context, jobs: usize, concurrency: usize) -> Instant {
-    let rounds = u32::try_from(jobs.div_ceil(concurrency)).unwrap_or(u32::MAX);
-    Instant::now()
-        + ctx
-            .settings
-            .timeout
-            .saturating_mul(rounds.saturating_add(1))
-}
-
-/// Refuses, before any submit, a batch whose fresh submits (jobs resumed from the journal are
-/// paid for already) are estimated over the cap or over the account's credits.
-async fn check_spend(b: &Batch<'_>, args: &GenerateArgs, todo: &[Planned]) -> Result<()> {
-    let fresh: Vec<_> = todo
-        .iter()
-        .map(|p| &p.job.request)
-        .filter(|req| !b.resumable.contains_key(&resume_key(req)))
-        .collect();
-    let estimate = cost::total(b.ctx, fresh.iter().copied());
-    cost::refuse_over_cap(cost::cap(b.ctx, args), &estimate)?;
-    cost::check_credits(b.ctx, b.client, &estimate).await
-}
-
-async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> JobEnd {
+pub(crate) async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> JobEnd {
     let _permit = b.limiter.acquire().await;
-    if let Some((reason, code)) = b.stop.lock().ok().and_then(|s| s.clone()) {
+    if let Some((reason, code)) = b.stopped() {
         return JobEnd::NotSubmitted { reason, code };
+    }
+    if let Some(reason) = b.stall.stalled() {
+        return b.stop(reason, Exit::Network);
     }
     let req = &p.job.request;
     // A job the history shows as submitted is paid for already; a fresh one must fit the
@@ -156,9 +79,11 @@ async fn run_one(b: &Batch<'_>, p: &Planned, progress: &BatchProgress) -> JobEnd
     };
     let submitted_ms = crate::journal::now_ms()
         .saturating_sub(u64::try_from(since.elapsed().as_millis()).unwrap_or(0));
-    if let Err(e) = manifest::append(
+    // Without a usable journal the manifest is the only record of the id: synced.
+    if let Err(e) = manifest::append_line(
         b.manifest,
         &manifest::submitted_line(p.line_of(), &id, submitted_ms),
+        b.ctx.journal().is_none(),
     ) {
         progress.message(&format!("warning: cannot write the manifest: {e}"));
     }
@@ -199,17 +124,37 @@ async fn begin(
     progress: &BatchProgress,
 ) -> std::result::Result<(String, Instant, bool), JobEnd> {
     let req = &p.job.request;
-    match submit::begin(b.ctx, b.client, req, Adopt::Recent, b.deadline, &|| {
-        // Write-ahead in the manifest too: a run on a new machine with this manifest
-        // reconciles the job through the request history instead of paying again.
-        if let Err(e) = manifest::append(b.manifest, &manifest::submitting_line(p.line_of())) {
-            progress.message(&format!("warning: cannot write the manifest: {e}"));
+    // Write-ahead in the manifest too: a run on a new machine with this manifest reconciles
+    // the job through the request history instead of paying again; and when the journal
+    // cannot be used, the manifest is the write-ahead record.
+    let submitting = |synced: bool| {
+        let line = manifest::submitting_line(p.line_of());
+        match manifest::append_line(b.manifest, &line, synced) {
+            // Beside a journal that has the intent, a manifest it misses is only a warning.
+            Err(e) if !synced => {
+                progress.message(&format!("warning: cannot write the manifest: {e}"));
+                Ok(())
+            }
+            other => other,
         }
-    })
+    };
+    let written = b.manifest.map(|_| submit::Manifest {
+        submitting: &submitting,
+        earlier: b.earlier.get(&resume_key(req)),
+    });
+    match submit::begin(
+        b.ctx,
+        b.client,
+        req,
+        Adopt::Recent,
+        b.deadline,
+        written.as_ref(),
+    )
     .await
     {
         Ok(Begun::New(sub)) => {
             b.limiter.accepted();
+            b.stall.accepted();
             Ok((sub.request_id, Instant::now(), false))
         }
         Ok(Begun::Adopted(rec)) => {
@@ -223,10 +168,17 @@ async fn begin(
         }
         Err(error) => {
             let exit = error.exit();
-            if exit.stops_submits()
+            let why = match error.inner() {
+                // No write-ahead record can be made: no later job can be sent either.
+                crate::error::Error::JournalUnusable(_) => Some(error.one_line()),
+                _ if exit.stops_submits() => Some(error.one_line()),
+                _ if exit == Exit::Network => b.stall.stalled(),
+                _ => None,
+            };
+            if let Some(why) = why
                 && let Ok(mut stop) = b.stop.lock()
             {
-                stop.get_or_insert_with(|| (error.one_line(), exit));
+                stop.get_or_insert((why, exit));
             }
             // A submit whose outcome is unknown may have been billed.
             let spent = if exit == Exit::Network {
@@ -298,6 +250,11 @@ async fn finish(
 }
 
 impl Batch<'_> {
+    /// Why the batch stopped submitting, and the exit code, once it has.
+    pub(crate) fn stopped(&self) -> Option<(String, Exit)> {
+        self.stop.lock().ok().and_then(|s| s.clone())
+    }
+
     /// Stops all further submits for `reason` (exit `code`); this job is not submitted.
     pub(crate) fn stop(&self, reason: String, code: Exit) -> JobEnd {
         if let Ok(mut stop) = self.stop.lock() {

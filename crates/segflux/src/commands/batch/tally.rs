@@ -213,3 +213,34 @@ pub(crate) fn write_line(
         ctx.printer.result(line);
     }
 }
+
+/// The jobs a stopped batch never started, past the first few told one by one: `count` of
+/// them, input lines `lines` (first, last), all for `reason` (exit `code`). Counted, then
+/// told in one progress message and one manifest / `--json` line, so a million-line batch
+/// stopped at its start neither holds nor prints a line per job.
+pub(crate) fn report_not_started(
+    (ctx, progress, manifest): (&Context, &BatchProgress, Option<&Mutex<std::fs::File>>),
+    count: usize,
+    lines: (usize, usize),
+    (reason, code): (&str, Exit),
+    tally: &mut Tally,
+) {
+    tally.not_submitted += count;
+    tally.note(code);
+    progress.jobs_done(
+        count,
+        &format!(
+            "not submitted {count} more job(s) (lines {} to {}): {reason}",
+            lines.0, lines.1
+        ),
+        true,
+    );
+    let line = serde_json::json!({
+        "status": "NOT_SUBMITTED",
+        "error": reason,
+        "count": count,
+        "first_line": lines.0,
+        "last_line": lines.1,
+    });
+    write_line(ctx, progress, manifest, &line.to_string());
+}
