@@ -8,22 +8,10 @@ use std::io::{BufRead as _, Read as _, Write as _};
 use std::process::Stdio;
 use std::time::Duration;
 
-use segflux_emulator::{EmulatorConfig, Endpoint, FaultKind};
+use segflux_emulator::{Endpoint, FaultKind};
 use serde_json::Value;
 
 use crate::testenv::{Run, TestEnv};
-
-/// A fast emulator with this history.
-fn env_with(change: impl FnOnce(&mut EmulatorConfig)) -> TestEnv {
-    let mut config = EmulatorConfig {
-        queued: Duration::from_millis(30),
-        processing: Duration::from_millis(100),
-        image_long_side: 64,
-        ..EmulatorConfig::default()
-    };
-    change(&mut config);
-    TestEnv::with(config)
-}
 
 /// Runs `args` with the history's real settling rules (a request sent moments ago is
 /// looked for again after `recheck_ms`, and stays uncertain for a minute).
@@ -61,7 +49,7 @@ fn adopted_not_paid_again(env: &TestEnv, run: &Run, id: &str, jobs: usize) {
 
 #[test]
 fn an_uncertain_job_older_than_the_newest_page_is_found_not_paid_twice() {
-    let env = env_with(|c| c.history_page_size = 20);
+    let env = TestEnv::quick_with(|c| c.history_page_size = 20);
     let args = ["generate", "a heron at dawn", "--seed", "9", "-o", "out/"];
     let id = lose_the_answer(&env, &args);
     let newer: Vec<String> = (0..25).map(|i| format!("a newer fox {i}")).collect();
@@ -75,7 +63,7 @@ fn an_uncertain_job_older_than_the_newest_page_is_found_not_paid_twice() {
 
 #[test]
 fn a_batch_reads_every_cost_from_a_history_serving_short_pages() {
-    let env = env_with(|c| {
+    let env = TestEnv::quick_with(|c| {
         c.metrics_cost = false;
         c.price = 0.07;
         c.history_page_size = 5;
@@ -104,7 +92,7 @@ fn a_batch_reads_every_cost_from_a_history_serving_short_pages() {
 
 #[test]
 fn a_record_listed_late_is_found_at_the_second_look() {
-    let env = env_with(|c| c.history_lag = Duration::from_millis(1500));
+    let env = TestEnv::quick_with(|c| c.history_lag = Duration::from_millis(1500));
     let args = ["generate", "a late heron", "--seed", "3", "-o", "out/"];
     let id = lose_the_answer(&env, &args);
     let again = run_settling(&env, &args, None);
@@ -115,7 +103,7 @@ fn a_record_listed_late_is_found_at_the_second_look() {
 fn a_record_listed_later_than_the_second_look_leaves_the_job_uncertain() {
     // Listed 5 s after its submit: long after the second look (100 ms after the first).
     let lag = Duration::from_secs(5);
-    let env = env_with(|c| c.history_lag = lag);
+    let env = TestEnv::quick_with(|c| c.history_lag = lag);
     let args = ["generate", "a very late heron", "--seed", "3", "-o", "out/"];
     let id = lose_the_answer(&env, &args);
     let blind = run_settling(&env, &args, Some(100));
@@ -141,7 +129,7 @@ fn a_record_listed_later_than_the_second_look_leaves_the_job_uncertain() {
 
 #[test]
 fn a_submit_sent_moments_ago_and_not_listed_stays_uncertain_until_it_settles() {
-    let env = env_with(|_| {});
+    let env = TestEnv::quick_with(|_| {});
     env.inject(Endpoint::Submit, 1, FaultKind::DropBeforeProcessing);
     let args = [
         "generate",
@@ -164,7 +152,7 @@ fn a_submit_sent_moments_ago_and_not_listed_stays_uncertain_until_it_settles() {
 
 #[test]
 fn a_history_that_drops_false_keys_still_matches() {
-    let env = env_with(|c| c.history_drops_false = true);
+    let env = TestEnv::quick_with(|c| c.history_drops_false = true);
     let args = ["generate", "a heron, not raw", "--seed", "5", "-o", "out/"];
     let id = lose_the_answer(&env, &args);
     let stored = &env.emu.jobs()[0].params;
@@ -175,7 +163,7 @@ fn a_history_that_drops_false_keys_still_matches() {
 
 #[test]
 fn a_history_that_shortens_long_prompts_still_matches() {
-    let env = env_with(|c| c.history_prompt_limit = Some(40));
+    let env = TestEnv::quick_with(|c| c.history_prompt_limit = Some(40));
     let prompt = "a grey heron standing in the shallows of a misty lake at dawn, \
                   reeds in the foreground, soft golden light, long lens";
     let args = ["generate", prompt, "--seed", "5", "-o", "out/"];
@@ -186,7 +174,7 @@ fn a_history_that_shortens_long_prompts_still_matches() {
 
 #[test]
 fn a_history_clock_fifteen_minutes_behind_still_matches() {
-    let env = env_with(|c| c.history_clock_behind_minutes = 15);
+    let env = TestEnv::quick_with(|c| c.history_clock_behind_minutes = 15);
     let args = [
         "generate",
         "a heron out of time",

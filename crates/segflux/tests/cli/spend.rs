@@ -1,24 +1,10 @@
 //! Spend end to end: `segflux credits`, each job's cost in the done line, the record and the
 //! journal, estimates in `--dry-run`, and the `--max-cost` refusal with nothing sent.
 
-use std::time::Duration;
-
-use segflux_emulator::{EmulatorConfig, Endpoint, Origin};
+use segflux_emulator::{Endpoint, Origin};
 use serde_json::Value;
 
 use crate::testenv::{CANARY_KEY, TestEnv};
-
-/// A fast emulator changed by `change`.
-fn env_with(change: impl FnOnce(&mut EmulatorConfig)) -> TestEnv {
-    let mut config = EmulatorConfig {
-        queued: Duration::from_millis(50),
-        processing: Duration::from_millis(150),
-        image_long_side: 64,
-        ..EmulatorConfig::default()
-    };
-    change(&mut config);
-    TestEnv::with(config)
-}
 
 fn json_lines(stdout: &str) -> Vec<Value> {
     stdout
@@ -29,7 +15,7 @@ fn json_lines(stdout: &str) -> Vec<Value> {
 
 #[test]
 fn credits_prints_the_account_and_sends_the_key_to_the_api_origin_only() {
-    let env = env_with(|c| {
+    let env = TestEnv::new_with(|c| {
         c.credits = 12.5;
         c.free_credits = 0.018;
     });
@@ -69,7 +55,7 @@ fn credits_work_offline_against_the_built_in_emulator() {
 
 #[test]
 fn each_job_shows_its_cost_and_the_image_and_journal_keep_it() {
-    let env = env_with(|c| c.price = 0.055);
+    let env = TestEnv::new_with(|c| c.price = 0.055);
     let run = env.run(&["generate", "a fox", "--seed", "1", "-o", "fox.png"]);
     run.expect_code(0);
     assert!(
@@ -98,7 +84,7 @@ fn each_job_shows_its_cost_and_the_image_and_journal_keep_it() {
 
 #[test]
 fn without_metrics_cost_the_request_history_says_after_the_image_is_written() {
-    let env = env_with(|c| {
+    let env = TestEnv::new_with(|c| {
         c.metrics_cost = false;
         c.price = 0.045;
     });
@@ -126,7 +112,7 @@ fn without_metrics_cost_the_request_history_says_after_the_image_is_written() {
 
 #[test]
 fn a_cost_nobody_reports_is_shown_as_unknown_not_invented() {
-    let env = env_with(|c| c.metrics_cost = false);
+    let env = TestEnv::new_with(|c| c.metrics_cost = false);
     env.inject(
         Endpoint::History,
         5,

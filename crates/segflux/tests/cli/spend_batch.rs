@@ -3,23 +3,10 @@
 //! one job first; the credits check before a large batch; and an account that runs dry
 //! half-way.
 
-use std::time::Duration;
-
-use segflux_emulator::{EmulatorConfig, Endpoint};
+use segflux_emulator::Endpoint;
 use serde_json::Value;
 
 use crate::testenv::TestEnv;
-
-fn env_with(change: impl FnOnce(&mut EmulatorConfig)) -> TestEnv {
-    let mut config = EmulatorConfig {
-        queued: Duration::from_millis(30),
-        processing: Duration::from_millis(100),
-        image_long_side: 64,
-        ..EmulatorConfig::default()
-    };
-    change(&mut config);
-    TestEnv::with(config)
-}
 
 fn prompts(env: &TestEnv, n: usize) {
     let text: Vec<String> = (1..=n).map(|i| format!("prompt number {i}")).collect();
@@ -62,7 +49,7 @@ fn batch(env: &TestEnv, extra: &[&str]) -> crate::testenv::Run {
 
 #[test]
 fn costs_go_to_the_manifest_the_summary_and_each_image() {
-    let env = env_with(|c| c.price = 0.055);
+    let env = TestEnv::quick_with(|c| c.price = 0.055);
     prompts(&env, 3);
     let run = batch(&env, &[]);
     run.expect_code(0);
@@ -82,7 +69,7 @@ fn costs_go_to_the_manifest_the_summary_and_each_image() {
 fn the_cap_stops_submitting_mid_batch_and_lists_the_jobs_not_submitted() {
     // Estimated at the $0.06 list price (6 × $0.06 = $0.36, under the cap), but each job
     // really costs $0.10: after three, a fourth would pass $0.38.
-    let env = env_with(|c| c.price = 0.1);
+    let env = TestEnv::quick_with(|c| c.price = 0.1);
     prompts(&env, 6);
     let run = batch(&env, &["--concurrency", "1", "--max-cost", "0.38"]);
     run.expect_code(4);
@@ -124,7 +111,7 @@ fn the_cap_stops_submitting_mid_batch_and_lists_the_jobs_not_submitted() {
 fn with_a_cap_and_no_estimate_one_job_runs_first_to_learn_the_price() {
     // flux-dev has no list price and no history: the first job learns $0.10, then the cap
     // of $0.25 admits one more.
-    let env = env_with(|c| c.price = 0.1);
+    let env = TestEnv::quick_with(|c| c.price = 0.1);
     prompts(&env, 5);
     let run = batch(
         &env,
@@ -150,7 +137,7 @@ fn with_a_cap_and_no_estimate_one_job_runs_first_to_learn_the_price() {
 
 #[test]
 fn a_large_batch_checks_the_credits_first_and_refuses_what_they_cannot_cover() {
-    let env = env_with(|c| c.credits = 0.5);
+    let env = TestEnv::quick_with(|c| c.credits = 0.5);
     prompts(&env, 12);
     let run = batch(&env, &[]);
     run.expect_code(4);
@@ -173,7 +160,7 @@ fn a_large_batch_checks_the_credits_first_and_refuses_what_they_cannot_cover() {
 #[test]
 fn a_batch_that_runs_out_of_credits_half_way_keeps_what_it_paid_for() {
     // Enough for five of eight images at $0.06 (eight is under the credits check's 10).
-    let env = env_with(|c| c.credits = 0.3);
+    let env = TestEnv::quick_with(|c| c.credits = 0.3);
     prompts(&env, 8);
     let run = batch(&env, &["--concurrency", "2"]);
     run.expect_code(4);
@@ -202,7 +189,7 @@ fn a_batch_that_runs_out_of_credits_half_way_keeps_what_it_paid_for() {
 
 #[test]
 fn check_prints_the_estimate_of_the_images_it_would_pay_for() {
-    let env = env_with(|c| c.price = 0.05);
+    let env = TestEnv::quick_with(|c| c.price = 0.05);
     prompts(&env, 2);
     batch(&env, &[]).expect_code(0);
     // Two up to date, three to pay for, estimated at the $0.05 the journal saw.
@@ -239,7 +226,7 @@ fn check_prints_the_estimate_of_the_images_it_would_pay_for() {
 
 #[test]
 fn without_metrics_cost_a_batch_reads_its_costs_once_through_the_history_list() {
-    let env = env_with(|c| {
+    let env = TestEnv::quick_with(|c| {
         c.metrics_cost = false;
         c.price = 0.07;
     });
@@ -282,7 +269,7 @@ fn without_metrics_cost_a_batch_reads_its_costs_once_through_the_history_list() 
 
 #[test]
 fn a_price_learnt_first_may_come_from_the_request_history() {
-    let env = env_with(|c| {
+    let env = TestEnv::quick_with(|c| {
         c.metrics_cost = false;
         c.price = 0.1;
     });

@@ -28,12 +28,32 @@ pub struct Run {
 impl TestEnv {
     /// A sandbox with a fast emulator (50 ms queued, 150 ms processing).
     pub fn new() -> Self {
-        Self::with(EmulatorConfig {
-            queued: Duration::from_millis(50),
-            processing: Duration::from_millis(150),
+        Self::new_with(|_| {})
+    }
+
+    /// [`TestEnv::new`]'s emulator, changed by `change`.
+    pub fn new_with(change: impl FnOnce(&mut EmulatorConfig)) -> Self {
+        Self::timed_with(50, 150, change)
+    }
+
+    /// A faster emulator still (30 ms queued, 100 ms processing), changed by `change`.
+    pub fn quick_with(change: impl FnOnce(&mut EmulatorConfig)) -> Self {
+        Self::timed_with(30, 100, change)
+    }
+
+    fn timed_with(
+        queued_ms: u64,
+        processing_ms: u64,
+        change: impl FnOnce(&mut EmulatorConfig),
+    ) -> Self {
+        let mut config = EmulatorConfig {
+            queued: Duration::from_millis(queued_ms),
+            processing: Duration::from_millis(processing_ms),
             image_long_side: 64,
             ..EmulatorConfig::default()
-        })
+        };
+        change(&mut config);
+        Self::with(config)
     }
 
     /// A sandbox with this emulator configuration.
@@ -114,6 +134,13 @@ impl TestEnv {
     /// Starts the binary, waits until its stderr shows `needle`, sends SIGINT (as Ctrl-C
     /// does), and returns the exit code and everything it wrote on stderr.
     pub fn interrupt_when(&self, args: &[&str], needle: &str) -> (Option<i32>, String) {
+        let run = self.signal_when(args, needle, "INT");
+        ((run.code != -1).then_some(run.code), run.stderr)
+    }
+
+    /// Starts the binary with `args`, waits until its stderr shows `needle`, sends `signal`
+    /// (`TERM`, `INT`, `HUP`), and returns what it wrote (code -1: ended by the signal).
+    pub fn signal_when(&self, args: &[&str], needle: &str, signal: &str) -> Run {
         use std::io::{BufRead as _, Read as _};
         let mut child = self
             .cmd()
@@ -122,6 +149,12 @@ impl TestEnv {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn segflux");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let out = std::thread::spawn(move || {
+            let mut s = String::new();
+            stdout.read_to_string(&mut s).expect("read stdout");
+            s
+        });
         let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
         let mut seen = String::new();
         while !seen.contains(needle) {
@@ -131,7 +164,7 @@ impl TestEnv {
             seen.push_str(&line);
         }
         let killed = Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
+            .args([&format!("-{signal}"), &child.id().to_string()])
             .status()
             .expect("kill");
         assert!(killed.success());
@@ -139,11 +172,11 @@ impl TestEnv {
         stderr.read_to_string(&mut seen).expect("read stderr");
         let run = Run {
             code: status.code().unwrap_or(-1),
-            stdout: String::new(),
-            stderr: seen.clone(),
+            stdout: out.join().expect("stdout reader"),
+            stderr: seen,
         };
         run.assert_no_key();
-        (status.code(), seen)
+        run
     }
 
     /// Queues a fault in the emulator.

@@ -4,9 +4,6 @@
 //! normalisation are a usage error before anything is paid. (The lows are in
 //! `fail_closed_lows.rs`.)
 
-use std::io::{BufRead as _, Read as _};
-use std::process::Stdio;
-
 use segflux_emulator::{Endpoint, FaultKind};
 use serde_json::Value;
 
@@ -27,47 +24,6 @@ const RAW: [&str; 6] = [
     "\u{202e}",
     "\rfake",
 ];
-
-/// Starts the binary with `args`, waits until its stderr shows `needle`, sends `signal`
-/// (`TERM`, `INT`, `HUP`), and returns what it wrote.
-fn signal_when(env: &TestEnv, args: &[&str], needle: &str, signal: &str) -> Run {
-    let mut child = env
-        .cmd()
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn segflux");
-    let mut stdout = child.stdout.take().expect("stdout");
-    let out = std::thread::spawn(move || {
-        let mut s = String::new();
-        stdout.read_to_string(&mut s).expect("read stdout");
-        s
-    });
-    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
-    let mut seen = String::new();
-    while !seen.contains(needle) {
-        let mut line = String::new();
-        let n = stderr.read_line(&mut line).expect("read stderr");
-        assert!(n > 0, "ended before showing {needle:?}: {seen}");
-        seen.push_str(&line);
-    }
-    let pid = child.id().to_string();
-    let killed = std::process::Command::new("kill")
-        .args([&format!("-{signal}"), &pid])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let status = child.wait().expect("wait");
-    stderr.read_to_string(&mut seen).expect("read stderr");
-    let run = Run {
-        code: status.code().unwrap_or(-1),
-        stdout: out.join().expect("stdout reader"),
-        stderr: seen,
-    };
-    run.assert_no_key();
-    run
-}
 
 fn json_lines(run: &Run) -> Vec<Value> {
     run.stdout
@@ -91,8 +47,7 @@ fn still_running(v: &Value, flag: &str) {
 #[test]
 fn json_after_sigterm_reports_the_last_known_state_single_and_batch() {
     let env = TestEnv::new();
-    let run = signal_when(
-        &env,
+    let run = env.signal_when(
         &["--json", "generate", "a fox #never"],
         "PROCESSING",
         "TERM",
@@ -106,12 +61,7 @@ fn json_after_sigterm_reports_the_last_known_state_single_and_batch() {
     // A job this run did not submit, waited on by `fetch --wait`: the same.
     let submitted = env.run(&["submit", "a hare #never"]);
     let id = submitted.expect_code(0).last_line().to_owned();
-    let run = signal_when(
-        &env,
-        &["--json", "fetch", &id, "--wait"],
-        "PROCESSING",
-        "TERM",
-    );
+    let run = env.signal_when(&["--json", "fetch", &id, "--wait"], "PROCESSING", "TERM");
     run.expect_code(143);
     let lines = json_lines(&run);
     assert_eq!(lines.len(), 1, "{run:#?}");
@@ -128,7 +78,7 @@ fn json_after_sigterm_reports_the_last_known_state_single_and_batch() {
         "--manifest",
         "m.jsonl",
     ];
-    let run = signal_when(&env, &args, "written", "TERM");
+    let run = env.signal_when(&args, "written", "TERM");
     run.expect_code(143);
     let lines = json_lines(&run);
     let (written, running): (Vec<&Value>, Vec<&Value>) =
