@@ -201,7 +201,11 @@ pub async fn run(ctx: &Context, client: &Client) -> Result<()> {
                 (Some(id), State::Adopted)
             }
             Lookup::Absent => {
-                history.not_submitted(ticket);
+                ctx.journaled(
+                    "the absence",
+                    "(never accepted)",
+                    history.not_submitted(ticket),
+                );
                 (None, State::NotSubmitted)
             }
             Lookup::Unreadable(why) => {

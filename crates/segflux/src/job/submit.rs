@@ -280,7 +280,7 @@ async fn send(
     // A local image prompt is uploaded (once per content) just before its first submit.
     if let Err(e) = super::upload::storage_urls(ctx, client, &mut body).await {
         if let Some((history, ticket)) = claim {
-            history.abandon(ticket);
+            ctx.journaled("the dropped claim", "(never sent)", history.abandon(ticket));
         }
         return Err(e);
     }
@@ -301,7 +301,7 @@ async fn send(
         }
         (Err(e), Some((history, ticket))) => {
             if !matches!(e.inner(), Error::SubmitUncertain(_)) {
-                history.abandon(ticket);
+                ctx.journaled("the dropped claim", "(never sent)", history.abandon(ticket));
             }
             Err(e)
         }

@@ -147,21 +147,28 @@ impl Journal {
         Ok(true)
     }
 
-    /// The submit of `ticket` was certainly not accepted: the intent is dropped.
-    pub fn abandon(&self, ticket: Ticket) {
-        let _ = self.db().execute(
-            "DELETE FROM jobs WHERE id = ?1 AND request_id IS NULL",
-            [ticket.0],
-        );
+    /// The submit of `ticket` was certainly not accepted: the intent is dropped. Failing
+    /// that, the row stays uncertain, which the next run settles with the request history.
+    pub fn abandon(&self, ticket: Ticket) -> std::io::Result<()> {
+        self.db()
+            .execute(
+                "DELETE FROM jobs WHERE id = ?1 AND request_id IS NULL",
+                [ticket.0],
+            )
+            .map(drop)
+            .map_err(std::io::Error::other)
     }
 
     /// The request history showed the uncertain `ticket` was never accepted: it stays in the
     /// journal as `NOT_SUBMITTED` (`status` shows it; the next run submits it afresh).
-    pub fn not_submitted(&self, ticket: Ticket) {
-        let _ = self.db().execute(
-            "UPDATE jobs SET state = ?2, updated_ms = ?3 WHERE id = ?1 AND request_id IS NULL",
-            params![ticket.0, NOT_SUBMITTED, ms_to_sql(now_ms())],
-        );
+    pub fn not_submitted(&self, ticket: Ticket) -> std::io::Result<()> {
+        self.db()
+            .execute(
+                "UPDATE jobs SET state = ?2, updated_ms = ?3 WHERE id = ?1 AND request_id IS NULL",
+                params![ticket.0, NOT_SUBMITTED, ms_to_sql(now_ms())],
+            )
+            .map(drop)
+            .map_err(std::io::Error::other)
     }
 
     /// Takes over every uncertain row (unanswered submit, owner gone) of the API `api`, for

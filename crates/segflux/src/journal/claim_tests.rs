@@ -66,7 +66,7 @@ fn a_dead_owners_claim_is_uncertain_and_taken_over_once() {
     // Now it is this process's: no one else takes it over.
     assert_eq!(h.claim(&intent, Adopt::Recent).unwrap(), Claim::Busy);
     assert_eq!(h.uncertain_count(), 0);
-    h.not_submitted(t);
+    h.not_submitted(t).unwrap();
     assert!(matches!(
         h.claim(&intent, Adopt::Recent).unwrap(),
         Claim::Mine(_)

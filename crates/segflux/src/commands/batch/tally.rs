@@ -236,7 +236,7 @@ pub(crate) fn report_not_started(
         true,
     );
     let line = serde_json::json!({
-        "status": "NOT_SUBMITTED",
+        "status": State::NotSubmitted,
         "error": reason,
         "count": count,
         "first_line": lines.0,
